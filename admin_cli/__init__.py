@@ -1,0 +1,1 @@
+"""honoree-admin: the township staff's command line (Typer + Rich)."""

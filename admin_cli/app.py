@@ -1,0 +1,33 @@
+"""The root Typer app. Command modules are registered here, one line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from admin_cli import divisions_cmd, init_cmd
+from admin_cli.common import CliOptions
+
+app = typer.Typer(
+    name="honoree-admin",
+    help="Township tools for the honoree registration: set-up, divisions, review data, export.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold personal data or the key
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Data directory (overrides HONOREE_DATA_DIR)."),
+    ] = None,
+) -> None:
+    ctx.obj = CliOptions(data_dir=data_dir)
+
+
+app.command("init")(init_cmd.init)
+app.add_typer(divisions_cmd.app, name="divisions")

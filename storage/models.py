@@ -1,0 +1,232 @@
+"""ORM tables. Portable types only, so the same models run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints keep future Alembic batch migrations on SQLite deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored as UTC; SQLite (no time zones) gets naive UTC values."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Tables keyed by `id` use SQLite AUTOINCREMENT: ids of deleted rows are never reused, so audit
+# events keep pointing at the registration they were about.
+AUTOINCREMENT = {"sqlite_autoincrement": True}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: sa.JSON(),
+        int: sa.Integer(),
+    }
+
+
+class Division(Base):
+    __tablename__ = "divisions"
+
+    code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    level: Mapped[str] = mapped_column(sa.String(16))
+    parent_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+
+
+class Committee(Base):
+    __tablename__ = "committees"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_code: Mapped[str] = mapped_column(
+        sa.String(12), sa.ForeignKey("divisions.code"), unique=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    contact: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationCounter(Base):
+    """Last registration number handed out per township (row-locked increment)."""
+
+    __tablename__ = "registration_counters"
+
+    township_code: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    last_seq: Mapped[int]
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reg_no: Mapped[str | None] = mapped_column(sa.String(24), unique=True)
+    owner_user_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    name: Mapped[str | None] = mapped_column(sa.String(64))
+    hukou_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    township_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
+    secrets_cipher: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    filled_by: Mapped[str | None] = mapped_column(sa.String(200))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    exported_at: Mapped[datetime | None]
+
+
+class Award(Base):
+    __tablename__ = "awards"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "position"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    awarding_body: Mapped[str] = mapped_column(sa.String(200))
+    award_year: Mapped[int]
+    award_month: Mapped[int]
+    award_day: Mapped[int | None]
+    document_number: Mapped[str | None] = mapped_column(sa.String(100))
+    document_title: Mapped[str | None] = mapped_column(sa.String(300))
+    treatment: Mapped[str | None] = mapped_column(sa.String(100))
+    category: Mapped[str | None] = mapped_column(sa.String(4))
+    level: Mapped[str | None] = mapped_column(sa.String(16))
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    honour_kept: Mapped[bool]
+
+
+class EvidenceFile(Base):
+    __tablename__ = "evidence_files"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    award_position: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    page: Mapped[int] = mapped_column(default=1)
+    path: Mapped[str] = mapped_column(sa.String(200))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    telegram_file_id: Mapped[str | None] = mapped_column(sa.String(200))
+    ocr: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reviewer(Base):
+    __tablename__ = "reviewers"
+    __table_args__ = (sa.UniqueConstraint("telegram_user_id", "committee_id"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(sa.BigInteger)
+    committee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("committees.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(16))
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    division_code: Mapped[str] = mapped_column(sa.String(12), sa.ForeignKey("divisions.code"))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    expires_at: Mapped[datetime]
+    uses_left: Mapped[int]
+    created_by: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(100), index=True)
+    action: Mapped[str] = mapped_column(sa.String(64))
+    registration_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ProcessedUpdate(Base):
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_due", "status", "not_before"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    reply_markup: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(sa.String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    dedup_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+
+
+class Chat(Base):
+    """Chats the bot may not write to any more (the user blocked it: 403)."""
+
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    unreachable_at: Mapped[datetime | None]

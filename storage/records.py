@@ -1,0 +1,185 @@
+"""Plain records the repositories return: usable after the session closed (no lazy loads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class DivisionLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class Status(StrEnum):
+    """Life cycle of a registration: draft → submitted → confirmed/returned/rejected → exported."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    EXPORTED = "exported"
+
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class CommitteeKind(StrEnum):
+    VILLAGE = "village"
+    TOWNSHIP = "township"
+
+
+class ReviewerRole(StrEnum):
+    REVIEWER = "reviewer"
+    TOWNSHIP = "township"
+
+
+class AwardOutcome(StrEnum):
+    ELIGIBLE = "eligible"
+    UNCERTAIN = "uncertain"
+
+
+class EvidenceKind(StrEnum):
+    CERTIFICATE = "certificate"
+    AWARD_DOCUMENT = "award_document"
+    MOP_CONFIRMATION = "mop_confirmation"
+    DISCHARGE_CERTIFICATE = "discharge_certificate"
+    PORTRAIT = "portrait"
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+class DivisionRow(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRow:
+    """One award of a submitted registration; `position` is the dialog's award index."""
+
+    position: int
+    title: str
+    awarding_body: str
+    award_year: int
+    award_month: int
+    award_day: int | None = None
+    document_number: str | None = None
+    document_title: str | None = None
+    treatment: str | None = None
+    category: str | None = None
+    level: str | None = None
+    outcome: AwardOutcome = AwardOutcome.ELIGIBLE
+    honour_kept: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRecord:
+    id: int
+    reg_no: str | None
+    owner_user_id: int
+    chat_id: int
+    status: Status
+    state: dict[str, Any]
+    secrets: dict[str, str] = field(repr=False)  # decrypted ID number, phones: never logged
+    name: str | None
+    hukou_code: str | None
+    township_code: str | None
+    committee_id: int | None
+    filled_by: str | None
+    is_demo: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    exported_at: datetime | None
+    awards: list[AwardRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    id: int
+    registration_id: int
+    award_position: int | None
+    kind: EvidenceKind
+    page: int
+    path: str
+    sha256: str
+    size: int
+    mime: str
+    width: int | None
+    height: int | None
+    telegram_file_id: str | None
+    ocr: dict[str, Any] | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeRecord:
+    id: int
+    division_code: str
+    name: str
+    kind: CommitteeKind
+    contact: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewerRecord:
+    id: int
+    telegram_user_id: int
+    committee_id: int
+    role: ReviewerRole
+    display_name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    id: int
+    token_hash: str
+    division_code: str
+    role: ReviewerRole
+    expires_at: datetime
+    uses_left: int
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    registration_id: int | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    status: NotificationStatus
+    attempts: int
+    not_before: datetime
+    created_at: datetime
+    sent_at: datetime | None
+    dedup_key: str | None

@@ -1,0 +1,22 @@
+"""One repository per aggregate; each takes the unit of work's session."""
+
+from storage.repositories.audit import AuditRepository
+from storage.repositories.committees import CommitteeRepository
+from storage.repositories.divisions import DivisionRepository
+from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.notifications import NotificationRepository
+from storage.repositories.registrations import RegistrationRepository
+from storage.repositories.reviewers import InviteRepository, ReviewerRepository
+from storage.repositories.updates import UpdateRepository
+
+__all__ = [
+    "AuditRepository",
+    "CommitteeRepository",
+    "DivisionRepository",
+    "EvidenceRepository",
+    "InviteRepository",
+    "NotificationRepository",
+    "RegistrationRepository",
+    "ReviewerRepository",
+    "UpdateRepository",
+]

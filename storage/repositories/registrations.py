@@ -1,0 +1,412 @@
+"""Registrations: the honoree's form from first answer to export.
+
+Personal numbers live only in `secrets_cipher` (AES-GCM) plus a keyed hash of the ID number;
+the dialog `state` must never contain them. Every write bumps `version`, so a caller holding
+an old record can make its change conditional on nobody having changed the row since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import FieldCipher
+from storage.errors import InvalidStateError, NotFoundError
+from storage.models import Award, Committee, Registration, RegistrationCounter, utcnow
+from storage.records import (
+    EDITABLE_STATUSES,
+    AwardOutcome,
+    AwardRow,
+    CommitteeKind,
+    RegistrationRecord,
+    Status,
+)
+from storage.repositories._base import Repository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.divisions import DivisionRepository
+
+_DECIDED = {Status.CONFIRMED, Status.REJECTED, Status.RETURNED}
+_NO_SYNC = {"synchronize_session": False}
+
+
+def _award_row(a: Award) -> AwardRow:
+    return AwardRow(
+        position=a.position,
+        title=a.title,
+        awarding_body=a.awarding_body,
+        award_year=a.award_year,
+        award_month=a.award_month,
+        award_day=a.award_day,
+        document_number=a.document_number,
+        document_title=a.document_title,
+        treatment=a.treatment,
+        category=a.category,
+        level=a.level,
+        outcome=AwardOutcome(a.outcome),
+        honour_kept=a.honour_kept,
+    )
+
+
+class RegistrationRepository(Repository):
+    def __init__(
+        self,
+        session: AsyncSession,
+        cipher: FieldCipher,
+        divisions: DivisionRepository,
+        audit: AuditRepository,
+    ) -> None:
+        super().__init__(session)
+        self._cipher = cipher
+        self._divisions = divisions
+        self._audit = audit
+
+    # --- reading -------------------------------------------------------------------------
+
+    async def get(self, reg_id: int) -> RegistrationRecord | None:
+        found = await self._fetch(self._select().where(Registration.id == reg_id))
+        return found[0] if found else None
+
+    async def get_active(self, owner_user_id: int) -> RegistrationRecord | None:
+        """The user's most recently touched draft or returned entry (what /start resumes)."""
+        stmt = (
+            self._select()
+            .where(
+                Registration.owner_user_id == owner_user_id,
+                Registration.status.in_(EDITABLE_STATUSES),
+            )
+            .order_by(Registration.updated_at.desc(), Registration.id.desc())
+            .limit(1)
+        )
+        found = await self._fetch(stmt)
+        return found[0] if found else None
+
+    async def list_for_owner(self, owner_user_id: int, limit: int = 20) -> list[RegistrationRecord]:
+        """Everything the user has filled in, newest first (for /status)."""
+        stmt = (
+            self._select()
+            .where(Registration.owner_user_id == owner_user_id)
+            .order_by(Registration.id.desc())
+            .limit(limit)
+        )
+        return await self._fetch(stmt)
+
+    async def find_by_id_hash(
+        self, id_hash: str, exclude_id: int | None = None
+    ) -> list[RegistrationRecord]:
+        stmt = self._select().where(Registration.id_hash == id_hash).order_by(Registration.id)
+        if exclude_id is not None:
+            stmt = stmt.where(Registration.id != exclude_id)
+        return await self._fetch(stmt)
+
+    async def list(
+        self,
+        township_code: str | None = None,
+        county_code: str | None = None,
+        village_code: str | None = None,
+        committee_id: int | None = None,
+        statuses: Iterable[Status] | None = None,
+        offset: int = 0,
+        limit: int = 50,
+        include_demo: bool = True,
+        unassigned_only: bool = False,
+    ) -> list[RegistrationRecord]:
+        """Entries by place/committee/status, in id order (stable pages).
+
+        `unassigned_only` selects the township's queue of entries with no village committee.
+        """
+        where = self._filters(
+            township_code,
+            county_code,
+            village_code,
+            committee_id,
+            statuses,
+            include_demo,
+            unassigned_only,
+        )
+        stmt = self._select().where(*where).order_by(Registration.id).offset(offset).limit(limit)
+        return await self._fetch(stmt)
+
+    async def count_by_status(
+        self,
+        township_code: str | None = None,
+        county_code: str | None = None,
+        village_code: str | None = None,
+        committee_id: int | None = None,
+        statuses: Iterable[Status] | None = None,
+        include_demo: bool = True,
+        unassigned_only: bool = False,
+    ) -> dict[Status, int]:
+        where = self._filters(
+            township_code,
+            county_code,
+            village_code,
+            committee_id,
+            statuses,
+            include_demo,
+            unassigned_only,
+        )
+        stmt = (
+            sa.select(Registration.status, sa.func.count())
+            .where(*where)
+            .group_by(Registration.status)
+        )
+        return {Status(status): n for status, n in await self.session.execute(stmt)}
+
+    # --- writing -------------------------------------------------------------------------
+
+    async def create_draft(
+        self, owner_user_id: int, chat_id: int, filled_by: str | None = None, is_demo: bool = False
+    ) -> RegistrationRecord:
+        now = utcnow()
+        row = Registration(
+            owner_user_id=owner_user_id,
+            chat_id=chat_id,
+            status=Status.DRAFT,
+            state={},
+            filled_by=filled_by,
+            is_demo=is_demo,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        record = await self.get(row.id)
+        assert record is not None
+        return record
+
+    async def save_state(
+        self,
+        reg_id: int,
+        state: dict[str, Any],
+        secrets: dict[str, str],
+        *,
+        name: str | None,
+        hukou_code: str | None,
+        filled_by: str | None = None,
+    ) -> None:
+        """Store the dialog's answers; `secrets` (ID number, phones) are encrypted.
+
+        Only drafts and returned entries can be edited. `filled_by=None` keeps the stored value.
+        """
+        id_number = secrets.get("id_number")
+        values: dict[str, Any] = {
+            "state": state,
+            "secrets_cipher": self._cipher.encrypt_json(secrets) if secrets else None,
+            "id_hash": self._cipher.id_hash(id_number) if id_number else None,
+            "name": name,
+            "hukou_code": hukou_code,
+            "updated_at": utcnow(),
+            "version": Registration.version + 1,
+        }
+        if filled_by is not None:
+            values["filled_by"] = filled_by
+        stmt = (
+            sa.update(Registration)
+            .where(Registration.id == reg_id, Registration.status.in_(EDITABLE_STATUSES))
+            .values(**values)
+        )
+        result = await self.session.execute(stmt, execution_options=_NO_SYNC)
+        if result.rowcount != 1:
+            await self._raise_not_editable(reg_id)
+
+    async def submit(
+        self, reg_id: int, awards: Sequence[AwardRow | Mapping[str, Any]]
+    ) -> RegistrationRecord:
+        """Hand the entry to its committee: assign the number, route it, store the awards.
+
+        Routing: the committee of the hukou village/community, else None, i.e. the township's
+        unassigned queue (an entry is never dropped for lack of a committee). Awards may be
+        given as AwardRow or as mappings with the same keys.
+        """
+        award_rows = [a if isinstance(a, AwardRow) else AwardRow(**a) for a in awards]
+        row = await self.session.scalar(
+            self._select().where(Registration.id == reg_id).with_for_update()
+        )
+        if row is None:
+            raise NotFoundError(f"registration {reg_id} does not exist")
+        if row.status not in EDITABLE_STATUSES:
+            raise InvalidStateError(f"registration {reg_id} is {row.status}, cannot submit")
+        if not award_rows:
+            raise InvalidStateError(f"registration {reg_id} has no award to submit")
+        if row.hukou_code is None:
+            raise InvalidStateError(f"registration {reg_id} has no 户籍所在地 yet")
+        township = await self._divisions.township_of(row.hukou_code)
+        if township is None:
+            raise InvalidStateError(f"户籍 code {row.hukou_code} is not inside a township")
+        committee_id = await self.session.scalar(
+            sa.select(Committee.id).where(
+                Committee.division_code == row.hukou_code, Committee.kind == CommitteeKind.VILLAGE
+            )
+        )
+        first_submit = row.reg_no is None
+        reg_no = row.reg_no or await self._next_reg_no(township.code)
+        now = utcnow()
+        result = await self.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == reg_id, Registration.version == row.version)
+            .values(
+                status=Status.SUBMITTED,
+                reg_no=reg_no,
+                township_code=township.code,
+                committee_id=committee_id,
+                submitted_at=now,
+                updated_at=now,
+                version=Registration.version + 1,
+            ),
+            execution_options=_NO_SYNC,
+        )
+        if result.rowcount != 1:
+            raise InvalidStateError(f"registration {reg_id} changed while being submitted")
+        await self._replace_awards(reg_id, award_rows)
+        await self._audit.record(
+            f"tg:{row.owner_user_id}",
+            "submitted",
+            reg_id,
+            reg_no=reg_no,
+            township_code=township.code,
+            committee_id=committee_id,
+            first_submit=first_submit,
+            awards=len(award_rows),
+        )
+        record = await self.get(reg_id)
+        assert record is not None
+        return record
+
+    async def set_status(self, reg_id: int, new_status: Status, *, expected_version: int) -> bool:
+        """Change the status if the row is still at `expected_version`; False if someone won.
+
+        Transition rules (who may confirm, return, export) belong to the caller.
+        """
+        new_status = Status(new_status)
+        now = utcnow()
+        values: dict[str, Any] = {
+            "status": new_status,
+            "updated_at": now,
+            "version": Registration.version + 1,
+        }
+        if new_status in _DECIDED:
+            values["decided_at"] = now
+        if new_status is Status.EXPORTED:
+            values["exported_at"] = now
+        stmt = (
+            sa.update(Registration)
+            .where(Registration.id == reg_id, Registration.version == expected_version)
+            .values(**values)
+        )
+        result = await self.session.execute(stmt, execution_options=_NO_SYNC)
+        return result.rowcount == 1
+
+    async def delete_draft(self, reg_id: int) -> bool:
+        """Delete a never-submitted draft (with its evidence rows); False if not a draft."""
+        stmt = sa.delete(Registration).where(
+            Registration.id == reg_id, Registration.status == Status.DRAFT
+        )
+        result = await self.session.execute(stmt, execution_options=_NO_SYNC)
+        return result.rowcount == 1
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _next_reg_no(self, township_code: str) -> str:
+        """Per-township sequence via an upserted counter row; the row lock serialises callers."""
+        stmt = (
+            self._insert(RegistrationCounter)
+            .values(township_code=township_code, last_seq=1)
+            .on_conflict_do_update(
+                index_elements=[RegistrationCounter.township_code],
+                set_={"last_seq": RegistrationCounter.last_seq + 1},
+            )
+            .returning(RegistrationCounter.last_seq)
+        )
+        seq = await self.session.scalar(stmt)
+        return f"{township_code[:9]}-{seq:04d}"
+
+    async def _replace_awards(self, reg_id: int, awards: Sequence[AwardRow]) -> None:
+        await self.session.execute(
+            sa.delete(Award).where(Award.registration_id == reg_id), execution_options=_NO_SYNC
+        )
+        await self.session.execute(
+            sa.insert(Award), [{**asdict(a), "registration_id": reg_id} for a in awards]
+        )
+
+    async def _raise_not_editable(self, reg_id: int) -> None:
+        status = await self.session.scalar(
+            sa.select(Registration.status).where(Registration.id == reg_id)
+        )
+        if status is None:
+            raise NotFoundError(f"registration {reg_id} does not exist")
+        raise InvalidStateError(f"registration {reg_id} is {status}, its answers are locked")
+
+    @staticmethod
+    def _filters(
+        township_code: str | None,
+        county_code: str | None,
+        village_code: str | None,
+        committee_id: int | None,
+        statuses: Iterable[Status] | None,
+        include_demo: bool,
+        unassigned_only: bool,
+    ) -> list[sa.ColumnElement[bool]]:
+        where: list[sa.ColumnElement[bool]] = []
+        if township_code is not None:
+            where.append(Registration.township_code == township_code)
+        if county_code is not None:
+            where.append(Registration.township_code.startswith(county_code[:6]))
+        if village_code is not None:
+            where.append(Registration.hukou_code == village_code)
+        if committee_id is not None:
+            where.append(Registration.committee_id == committee_id)
+        if unassigned_only:
+            where.append(Registration.committee_id.is_(None))
+        if statuses is not None:
+            where.append(Registration.status.in_([Status(s) for s in statuses]))
+        if not include_demo:
+            where.append(Registration.is_demo.is_(False))
+        return where
+
+    @staticmethod
+    def _select() -> sa.Select[tuple[Registration]]:
+        return sa.select(Registration).execution_options(populate_existing=True)
+
+    async def _fetch(self, stmt: sa.Select[tuple[Registration]]) -> list[RegistrationRecord]:
+        rows = list(await self.session.scalars(stmt))
+        if not rows:
+            return []
+        awards: dict[int, list[AwardRow]] = {r.id: [] for r in rows}
+        award_rows = await self.session.scalars(
+            sa.select(Award)
+            .execution_options(populate_existing=True)
+            .where(Award.registration_id.in_(list(awards)))
+            .order_by(Award.registration_id, Award.position)
+        )
+        for a in award_rows:
+            awards[a.registration_id].append(_award_row(a))
+        return [self._record(r, awards[r.id]) for r in rows]
+
+    def _record(self, r: Registration, awards: list[AwardRow]) -> RegistrationRecord:
+        return RegistrationRecord(
+            id=r.id,
+            reg_no=r.reg_no,
+            owner_user_id=r.owner_user_id,
+            chat_id=r.chat_id,
+            status=Status(r.status),
+            state=r.state,
+            secrets=self._cipher.decrypt_json(r.secrets_cipher) if r.secrets_cipher else {},
+            name=r.name,
+            hukou_code=r.hukou_code,
+            township_code=r.township_code,
+            committee_id=r.committee_id,
+            filled_by=r.filled_by,
+            is_demo=r.is_demo,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            submitted_at=r.submitted_at,
+            decided_at=r.decided_at,
+            exported_at=r.exported_at,
+            awards=awards,
+        )

@@ -1,0 +1,158 @@
+"""The database handle and the unit of work: one transaction, repositories as attributes.
+
+    async with db.uow() as uow:
+        reg = await uow.registrations.create_draft(user_id, chat_id)
+        await uow.commit()          # leaving without commit rolls everything back
+
+On SQLite, write units of work start with BEGIN IMMEDIATE: writers queue on the busy timeout
+instead of failing with "database is locked" when a read turns into a write. Long read-only
+work (exports) should use `db.uow(read_only=True)`, which takes no write lock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.crypto import FieldCipher
+from storage.repositories import (
+    AuditRepository,
+    CommitteeRepository,
+    DivisionRepository,
+    EvidenceRepository,
+    InviteRepository,
+    NotificationRepository,
+    RegistrationRepository,
+    ReviewerRepository,
+    UpdateRepository,
+)
+from storage.repositories._base import SUPPORTED_DIALECTS
+from storage.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_READ_ONLY = "honoree_read_only"
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
+    """An async engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+    backend = make_url(url).get_backend_name()
+    if backend not in SUPPORTED_DIALECTS:
+        raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
+    engine = create_async_engine(url, json_serializer=_json_dumps, **engine_options)
+    if backend == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def alembic_config() -> Config:
+    """Alembic configuration that works from any current directory."""
+    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+class UnitOfWork:
+    """One session/transaction; repositories share it, so their writes commit together."""
+
+    def __init__(self, session: AsyncSession, cipher: FieldCipher) -> None:
+        self.session = session
+        self.divisions = DivisionRepository(session)
+        self.audit = AuditRepository(session)
+        self.registrations = RegistrationRepository(session, cipher, self.divisions, self.audit)
+        self.evidence = EvidenceRepository(session)
+        self.committees = CommitteeRepository(session)
+        self.reviewers = ReviewerRepository(session)
+        self.invites = InviteRepository(session)
+        self.updates = UpdateRepository(session)
+        self.notifications = NotificationRepository(session)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class Database:
+    """Engine, session factories and the field cipher, created once per process."""
+
+    def __init__(self, url: str, cipher: FieldCipher, **engine_options: Any) -> None:
+        self.url = url
+        self.cipher = cipher
+        self.engine = create_engine(url, **engine_options)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(
+            self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **engine_options: Any) -> Database:
+        """Raises KeyMissingError (→ "run honoree-admin init") when no key is configured."""
+        cipher = FieldCipher.from_settings(settings)
+        if make_url(settings.resolved_database_url).get_backend_name() == "sqlite":
+            settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return cls(settings.resolved_database_url, cipher, **engine_options)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
+        """A unit of work; closing it without `commit()` rolls back."""
+        factory = self._read_sessions if read_only else self._sessions
+        async with factory() as session:
+            yield UnitOfWork(session, self.cipher)
+
+    async def migrate(self) -> None:
+        """Upgrade the schema to the newest Alembic revision (idempotent)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_upgrade_head)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _upgrade_head(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

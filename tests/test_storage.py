@@ -1,0 +1,481 @@
+"""Repository and unit-of-work behaviour, run on SQLite and (marked postgres) on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from storage.crypto import hash_token
+from storage.divisions import SHIPPED_CSV, load_divisions
+from storage.errors import InvalidStateError, NotFoundError
+from storage.files import EvidenceStore
+from storage.models import Base, Division
+from storage.records import (
+    AwardOutcome,
+    AwardRow,
+    CommitteeKind,
+    EvidenceKind,
+    NotificationStatus,
+    ReviewerRole,
+    Status,
+)
+from storage.settings import Settings
+from storage.uow import Database
+
+TOWNSHIP = "222401100000"  # 小营镇
+VILLAGE = "222401100002"  # 白坪社区, gets a committee in the tests
+OTHER_VILLAGE = "222401100003"  # 东阳社区, no committee: the township's queue
+COUNTY = "222401000000"
+
+
+def fake_id(birth: str = "19560312", region: str = "222401", seq: str = "123") -> str:
+    """A made-up ID number with a valid GB 11643 check digit (never real data)."""
+    body = region + birth + seq
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(a) * b for a, b in zip(body, w, strict=True)) % 11]
+
+
+def award(position: int = 0, title: str = "全国劳动模范") -> AwardRow:
+    return AwardRow(
+        position=position,
+        title=title,
+        awarding_body="中共中央 国务院",
+        award_year=2015,
+        award_month=4,
+        document_number="中发〔2015〕8号",
+        treatment="全国劳动模范待遇",
+        category="N1",
+        level="国家级",
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Database:
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+async def new_entry(
+    db: Database, user: int, hukou: str | None = VILLAGE, id_number: str | None = None
+) -> int:
+    async with db.uow() as uow:
+        reg = await uow.registrations.create_draft(user, chat_id=user)
+        secrets = {"id_number": id_number or fake_id(seq=f"{user % 1000:03d}")}
+        await uow.registrations.save_state(
+            reg.id, {"step": "review"}, secrets, name="王桂兰", hukou_code=hukou
+        )
+        await uow.commit()
+    return reg.id
+
+
+async def submit(db: Database, reg_id: int, awards: list[AwardRow] | None = None):
+    async with db.uow() as uow:
+        record = await uow.registrations.submit(reg_id, awards or [award()])
+        await uow.commit()
+    return record
+
+
+async def test_migrations_create_all_tables_and_rerun_is_noop(store: Database) -> None:
+    await store.migrate()
+    async with store.engine.connect() as conn:
+        names = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names()))
+        head = await conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    assert set(Base.metadata.tables) | {"alembic_version"} <= names
+    assert head == "0001"
+
+
+async def test_divisions_are_loaded_and_navigable(store: Database) -> None:
+    async with store.uow() as uow:
+        assert await uow.divisions.count() == 13_014
+        assert (await uow.divisions.count_by_level())["village"] == 11_860
+        assert (await uow.divisions.get(VILLAGE)).name == "白坪社区"
+        assert (await uow.divisions.township_of(VILLAGE)).code == TOWNSHIP
+        assert (await uow.divisions.township_of(TOWNSHIP)).code == TOWNSHIP
+        assert await uow.divisions.township_of(COUNTY) is None
+        assert await uow.divisions.township_of("229999999999") is None
+        assert [r.code for r in await uow.divisions.search("白坪社区")] == [VILLAGE]
+        assert VILLAGE in {r.code for r in await uow.divisions.children(TOWNSHIP)}
+        rows = await uow.divisions.all_rows()
+    assert len(rows) == 13_014
+    assert rows[0] == ("220000000000", "吉林省", "province", None)
+
+
+async def test_reloading_divisions_is_idempotent_and_takes_a_newer_edition(
+    store: Database, tmp_path: Path
+) -> None:
+    started = time.perf_counter()
+    again = await load_divisions(store)
+    print(
+        f"\n[{store.dialect}] reload of unchanged divisions: {time.perf_counter() - started:.2f}s"
+    )
+    assert (again.inserted, again.updated, again.total) == (0, 0, 13_014)
+
+    newer = tmp_path / "newer.csv"
+    text = SHIPPED_CSV.read_text(encoding="utf-8").replace(",白坪社区,", ",白坪社区居委会,")
+    newer.write_text(text + f"222401100999,新建社区,village,{TOWNSHIP}\n", encoding="utf-8")
+    try:
+        result = await load_divisions(store, newer)
+        assert (result.inserted, result.updated, result.total) == (1, 1, 13_015)
+        async with store.uow() as uow:
+            assert (await uow.divisions.get(VILLAGE)).name == "白坪社区居委会"
+            assert (await uow.divisions.get("222401100999")).parent_code == TOWNSHIP
+    finally:  # the PostgreSQL database is shared by the run: put the shipped edition back
+        await load_divisions(store)
+        async with store.uow() as uow:
+            await uow.session.execute(sa.delete(Division).where(Division.code == "222401100999"))
+            await uow.commit()
+
+
+async def test_draft_lifecycle_get_active_and_delete(store: Database) -> None:
+    async with store.uow() as uow:
+        assert await uow.registrations.get_active(42) is None
+        older = await uow.registrations.create_draft(42, chat_id=42)
+        newer = await uow.registrations.create_draft(42, chat_id=42, filled_by="村工作人员代填")
+        await uow.commit()
+    assert (older.status, older.version, older.state, older.secrets) == (Status.DRAFT, 1, {}, {})
+    async with store.uow() as uow:
+        await uow.registrations.save_state(older.id, {"q": 1}, {}, name=None, hukou_code=None)
+        await uow.commit()
+    async with store.uow() as uow:
+        active = await uow.registrations.get_active(42)
+        assert active.id == older.id and active.version == 2 and active.state == {"q": 1}
+        assert await uow.registrations.delete_draft(older.id)
+        assert await uow.registrations.get(older.id) is None
+        assert (await uow.registrations.get_active(42)).id == newer.id
+        assert [r.id for r in await uow.registrations.list_for_owner(42)] == [newer.id]
+        assert await uow.registrations.list_for_owner(43) == []
+        await uow.commit()
+
+
+async def test_uow_without_commit_rolls_back(store: Database) -> None:
+    async with store.uow() as uow:
+        await uow.registrations.create_draft(7, chat_id=7)
+    with pytest.raises(RuntimeError):
+        async with store.uow() as uow:
+            await uow.registrations.create_draft(7, chat_id=7)
+            raise RuntimeError("handler crashed")
+    async with store.uow() as uow:
+        assert await uow.registrations.get_active(7) is None
+
+
+async def test_secrets_round_trip_and_id_hash_finds_the_duplicate(store: Database) -> None:
+    first = await new_entry(store, 1, id_number=fake_id())
+    # the same person typed again with a lower-case x / spaces / full-width digits
+    again = fake_id().replace("X", "x")
+    second = await new_entry(store, 2, id_number=" " + again[:6] + " " + again[6:])
+    third = await new_entry(store, 3, id_number=fake_id(seq="456"))
+    async with store.uow() as uow:
+        one = await uow.registrations.get(first)
+        assert one.secrets == {"id_number": fake_id()}
+        id_hash = store.cipher.id_hash(fake_id())
+        duplicates = await uow.registrations.find_by_id_hash(id_hash, exclude_id=second)
+        assert [r.id for r in duplicates] == [first]
+        both = await uow.registrations.find_by_id_hash(id_hash)
+        assert [r.id for r in both] == [first, second]
+        assert third not in {r.id for r in both}
+
+
+async def test_submit_routes_to_the_village_committee_or_the_township_queue(
+    store: Database,
+) -> None:
+    async with store.uow() as uow:
+        committee = await uow.committees.add(VILLAGE, contact="0433-1234567")
+        await uow.commit()
+    routed = await submit(store, await new_entry(store, 1, hukou=VILLAGE))
+    queued = await submit(
+        store, await new_entry(store, 2, hukou=OTHER_VILLAGE), [award(1), award(0, "先进工作者")]
+    )
+
+    assert routed.status == Status.SUBMITTED and routed.submitted_at is not None
+    assert (routed.reg_no, routed.committee_id, routed.township_code) == (
+        "222401100-0001",
+        committee.id,
+        TOWNSHIP,
+    )
+    assert (queued.reg_no, queued.committee_id, queued.township_code) == (
+        "222401100-0002",
+        None,
+        TOWNSHIP,
+    )
+    assert [a.position for a in queued.awards] == [0, 1]
+    assert queued.awards[0].title == "先进工作者" and queued.awards[1].category == "N1"
+
+    async with store.uow() as uow:
+        registrations = uow.registrations
+        assert [r.id for r in await registrations.list(committee_id=committee.id)] == [routed.id]
+        assert [r.id for r in await registrations.list(TOWNSHIP, unassigned_only=True)] == [
+            queued.id
+        ]
+        assert len(await registrations.list(county_code=COUNTY)) == 2
+        assert len(await registrations.list(village_code=OTHER_VILLAGE)) == 1
+        assert await registrations.count_by_status(township_code=TOWNSHIP) == {Status.SUBMITTED: 2}
+        events = await uow.audit.list(registration_id=queued.id)
+    assert [(e.action, e.actor) for e in events] == [("submitted", "tg:2")]
+    assert events[0].detail["reg_no"] == "222401100-0002"
+
+
+async def test_returned_entry_is_resubmitted_with_the_same_number(store: Database) -> None:
+    first = await submit(store, await new_entry(store, 1))
+    async with store.uow() as uow:
+        with pytest.raises(InvalidStateError):
+            await uow.registrations.save_state(first.id, {}, {}, name="x", hukou_code=VILLAGE)
+    async with store.uow() as uow:
+        assert await uow.registrations.set_status(
+            first.id, Status.RETURNED, expected_version=first.version
+        )
+        await uow.registrations.save_state(
+            first.id, {"fixed": True}, first.secrets, name="王桂兰", hukou_code=VILLAGE
+        )
+        await uow.commit()
+    as_mapping = {**asdict(award(0, "吉林省劳动模范")), "outcome": "uncertain"}
+    second = await submit(store, first.id, [as_mapping, award(1)])  # mappings work too
+    assert second.reg_no == first.reg_no and second.status == Status.SUBMITTED
+    assert [a.title for a in second.awards] == ["吉林省劳动模范", "全国劳动模范"]
+    assert second.awards[0].outcome == AwardOutcome.UNCERTAIN
+    async with store.uow() as uow:
+        with pytest.raises(InvalidStateError):
+            await uow.registrations.submit(first.id, [award()])
+        with pytest.raises(NotFoundError):
+            await uow.registrations.submit(999_999, [award()])
+
+
+async def test_submit_refuses_incomplete_entries(store: Database) -> None:
+    no_hukou = await new_entry(store, 1, hukou=None)
+    county_only = await new_entry(store, 2, hukou=COUNTY)
+    async with store.uow() as uow:
+        for reg_id in (no_hukou, county_only):
+            with pytest.raises(InvalidStateError):
+                await uow.registrations.submit(reg_id, [award()])
+        with pytest.raises(InvalidStateError):
+            await uow.registrations.submit(no_hukou, [])
+        with pytest.raises(NotFoundError):
+            await uow.registrations.save_state(999_999, {}, {}, name=None, hukou_code=None)
+
+
+async def test_twenty_concurrent_submits_get_unique_numbers(store: Database) -> None:
+    ids = [await new_entry(store, user) for user in range(1, 21)]
+    results = await asyncio.gather(*(submit(store, reg_id) for reg_id in ids))
+    numbers = sorted(r.reg_no for r in results)
+    assert numbers == [f"222401100-{n:04d}" for n in range(1, 21)]
+
+
+async def test_set_status_with_a_stale_version_loses(store: Database) -> None:
+    entry = await submit(store, await new_entry(store, 1))
+
+    async def decide(new_status: Status) -> bool:
+        async with store.uow() as uow:
+            won = await uow.registrations.set_status(
+                entry.id, new_status, expected_version=entry.version
+            )
+            await uow.commit()
+            return won
+
+    outcomes = await asyncio.gather(decide(Status.CONFIRMED), decide(Status.RETURNED))
+    assert sorted(outcomes) == [False, True]
+    async with store.uow() as uow:
+        now = await uow.registrations.get(entry.id)
+        assert now.version == entry.version + 1 and now.decided_at is not None
+        assert now.status == (Status.CONFIRMED if outcomes[0] else Status.RETURNED)
+        stale = await uow.registrations.set_status(
+            entry.id, Status.EXPORTED, expected_version=entry.version
+        )
+        assert not stale
+
+
+async def test_invite_is_single_use_and_expiry_checked(store: Database) -> None:
+    now = datetime.now(UTC)
+    async with store.uow() as uow:
+        await uow.invites.add(
+            hash_token("once"),
+            VILLAGE,
+            role=ReviewerRole.REVIEWER,
+            expires_at=now + timedelta(days=1),
+            created_by="cli:test",
+        )
+        await uow.invites.add(
+            hash_token("old"),
+            VILLAGE,
+            role=ReviewerRole.REVIEWER,
+            expires_at=now - timedelta(seconds=1),
+            created_by="cli:test",
+        )
+        twice = await uow.invites.add(
+            hash_token("twice"),
+            TOWNSHIP,
+            role=ReviewerRole.TOWNSHIP,
+            expires_at=now + timedelta(days=1),
+            created_by="cli:test",
+            uses_left=2,
+        )
+        await uow.commit()
+
+    async def consume(token: str) -> bool:
+        async with store.uow() as uow:
+            used = await uow.invites.consume(hash_token(token), datetime.now(UTC))
+            await uow.commit()
+            return used is not None
+
+    assert sorted(await asyncio.gather(consume("once"), consume("once"))) == [False, True]
+    assert not await consume("old")
+    assert not await consume("never-issued")
+    assert [await consume("twice") for _ in range(3)] == [True, True, False]
+    async with store.uow() as uow:
+        assert (await uow.invites.get(twice.id)).uses_left == 0
+        assert await uow.invites.list(active_at=datetime.now(UTC)) == []
+        assert len(await uow.invites.list(division_code=VILLAGE)) == 2
+
+
+async def test_processed_updates_are_marked_once(store: Database) -> None:
+    async with store.uow() as uow:
+        assert not await uow.updates.seen(10**12)
+        assert await uow.updates.mark(10**12)
+        assert not await uow.updates.mark(10**12)
+        assert await uow.updates.seen(10**12)
+        await uow.commit()
+    async with store.uow() as uow:
+        assert not await uow.updates.mark(10**12)
+        assert await uow.updates.prune(datetime.now(UTC) + timedelta(seconds=1)) == 1
+
+
+async def test_committees_reviewers_and_audit(store: Database) -> None:
+    async with store.uow() as uow:
+        village = await uow.committees.add(VILLAGE)
+        assert (village.kind, village.name) == (CommitteeKind.VILLAGE, "白坪社区")
+        assert (await uow.committees.add(VILLAGE, name="另一个")).id == village.id
+        desk = await uow.committees.add(TOWNSHIP, name="小营镇人社服务站")
+        assert desk.kind == CommitteeKind.TOWNSHIP
+        with pytest.raises(ValueError):
+            await uow.committees.add(COUNTY)
+        with pytest.raises(NotFoundError):
+            await uow.committees.add("229999999999")
+        assert [c.id for c in await uow.committees.list(TOWNSHIP)] == [desk.id, village.id]
+        assert (await uow.committees.get(desk.id)).division_code == TOWNSHIP
+
+        reviewer = await uow.reviewers.add(555, village.id, display_name="李主任")
+        await uow.reviewers.add(555, desk.id, role=ReviewerRole.TOWNSHIP)
+        assert {r.committee_id for r in await uow.reviewers.for_user(555)} == {village.id, desk.id}
+        assert await uow.reviewers.revoke(reviewer.id)
+        assert not await uow.reviewers.revoke(reviewer.id)
+        assert [r.committee_id for r in await uow.reviewers.for_user(555)] == [desk.id]
+        again = await uow.reviewers.add(555, village.id, display_name="李主任")
+        assert again.id == reviewer.id and again.revoked_at is None
+        assert len(await uow.reviewers.list(committee_id=village.id)) == 1
+
+        await uow.audit.record("tg:555", "viewed", 1, at=datetime.now(UTC), path=Path("a"))
+        await uow.audit.record("cli:admin", "exported", None, count=3)
+        await uow.commit()
+    async with store.uow() as uow:
+        assert [e.action for e in await uow.audit.list()] == ["exported", "viewed"]
+        assert [e.action for e in await uow.audit.list(actor="tg:555")] == ["viewed"]
+        assert await uow.audit.list(since=datetime.now(UTC) + timedelta(hours=1)) == []
+        assert (await uow.audit.list(registration_id=1))[0].detail["path"] == "a"
+
+
+async def test_evidence_rows_follow_their_registration(store: Database, tmp_path: Path) -> None:
+    files = EvidenceStore(tmp_path / "evidence")
+    reg_id = await new_entry(store, 1)
+    async with store.uow() as uow:
+        portrait = await uow.evidence.add(
+            reg_id,
+            award_position=None,
+            kind=EvidenceKind.PORTRAIT,
+            page=1,
+            stored=files.save(b"portrait", ".jpg"),
+            mime="image/jpeg",
+            width=3,
+            height=4,
+        )
+        page2 = await uow.evidence.add(
+            reg_id,
+            award_position=0,
+            kind=EvidenceKind.CERTIFICATE,
+            page=2,
+            stored=files.save(b"page two", ".jpg"),
+            mime="image/jpeg",
+            width=3,
+            height=4,
+            telegram_file_id="AgAC-2",
+        )
+        page1 = await uow.evidence.add(
+            reg_id,
+            award_position=0,
+            kind=EvidenceKind.CERTIFICATE,
+            page=1,
+            stored=files.save(b"page one", ".jpg"),
+            mime="image/jpeg",
+            width=3,
+            height=4,
+        )
+        assert await uow.evidence.set_ocr(page1.id, {"title": "全国劳动模范", "confidence": 0.9})
+        listed = await uow.evidence.list_for(reg_id)
+        assert [e.id for e in listed] == [page1.id, page2.id, portrait.id]
+        assert listed[0].ocr == {"title": "全国劳动模范", "confidence": 0.9}
+        assert files.absolute(listed[0].path).read_bytes() == b"page one"
+        assert await uow.registrations.delete_draft(reg_id)
+        assert await uow.evidence.list_for(reg_id) == []  # ON DELETE CASCADE
+
+
+async def test_notification_outbox(store: Database) -> None:
+    now = datetime.now(UTC)
+    async with store.uow() as uow:
+        outbox = uow.notifications
+        first = await outbox.enqueue(100, "您的登记已提交", {"inline_keyboard": []}, "sub:1")
+        assert await outbox.enqueue(100, "again", dedup_key="sub:1") is None
+        later = await outbox.enqueue(100, "提醒", not_before=now + timedelta(days=3))
+        other = await outbox.enqueue(200, "审核结果")
+        due = await outbox.due(now + timedelta(seconds=1))
+        assert [n.id for n in due] == [first, other]
+        assert due[0].reply_markup == {"inline_keyboard": []}
+
+        await outbox.mark_sent(first)
+        await outbox.mark_failed(other, retry_at=now + timedelta(minutes=5))
+        assert await outbox.due(now + timedelta(minutes=1)) == []
+        retried = await outbox.due(now + timedelta(minutes=6))
+        assert [(n.id, n.attempts) for n in retried] == [(other, 1)]
+        await outbox.mark_failed(other, retry_at=None)
+
+        await outbox.mark_unreachable(100)
+        blocked = await outbox.enqueue(100, "blocked")
+        assert await outbox.due(now + timedelta(days=4)) == []
+        await outbox.mark_reachable(100)
+        back = await outbox.enqueue(100, "back")
+        assert [n.id for n in await outbox.due(now + timedelta(days=4))] == [back]
+        await uow.commit()
+    statuses = {
+        first: NotificationStatus.SENT,
+        other: NotificationStatus.FAILED,
+        later: NotificationStatus.UNREACHABLE,
+        blocked: NotificationStatus.UNREACHABLE,
+    }
+    async with store.uow() as uow:
+        rows = await uow.session.execute(sa.text("SELECT id, status FROM notifications"))
+        assert {i: s for i, s in rows if i in statuses} == statuses
+
+
+async def test_lists_page_and_hide_demo_entries(store: Database) -> None:
+    ids = [await new_entry(store, user) for user in range(1, 6)]
+    for reg_id in ids:
+        await submit(store, reg_id)
+    async with store.uow() as uow:
+        demo = await uow.registrations.create_draft(9, chat_id=9, is_demo=True)
+        await uow.commit()
+        listing = uow.registrations
+        assert [r.id for r in await listing.list(offset=1, limit=2)] == ids[1:3]
+        assert demo.id in {r.id for r in await listing.list()}
+        assert demo.id not in {r.id for r in await listing.list(include_demo=False)}
+        drafts = await listing.list(statuses=[Status.DRAFT])
+        assert [r.id for r in drafts] == [demo.id]
+        assert all(
+            r.awards[0].outcome == AwardOutcome.ELIGIBLE
+            for r in await listing.list(statuses=[Status.SUBMITTED])
+        )
+
+
+def test_settings_fixture_isolated(settings: Settings, tmp_path: Path) -> None:
+    assert settings.resolved_database_url.endswith(f"{tmp_path}/data/honoree.db")
+    assert settings.secret_key is not None

@@ -1,0 +1,66 @@
+"""Bridge between one award's stored answers (JSON-safe strings) and the eligibility rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dialogs.eligibility import (
+    AwardFacts,
+    MilitaryHonour,
+    Treatment,
+    TriState,
+    Verdict,
+    body_kind,
+    classify,
+    questions_needed,
+    treatment_options,
+)
+from dialogs.validators import YearMonth
+
+HONOUR_KEPT = ("是，荣誉保持着", "已被撤销")
+VETERAN = ("已经退役", "还在服役")
+
+
+def year_month(value: str | None) -> YearMonth | None:
+    """Stored dates are 'YYYY-MM' or 'YYYY-MM-DD'."""
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    return YearMonth(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+
+
+def facts_needed(award: Mapping[str, Any]) -> list[str]:
+    body = award.get("awarding_body")
+    if not body or "award_date" not in award:
+        return []
+    return questions_needed(body_kind(body), year_month(award.get("award_date")))
+
+
+def treatment_choices(award: Mapping[str, Any]) -> list[str]:
+    kind = body_kind(award.get("awarding_body") or "")
+    return [t.value for t in treatment_options(kind, year_month(award.get("award_date")))]
+
+
+def facts_complete(award: Mapping[str, Any]) -> bool:
+    basics = ("title", "awarding_body", "award_date", "honour_kept")
+    return all(k in award for k in basics) and all(k in award for k in facts_needed(award))
+
+
+def decide(award: Mapping[str, Any]) -> Verdict:
+    def opt(enum, key):
+        value = award.get(key)
+        return enum(value) if value else None
+
+    facts = AwardFacts(
+        title=award["title"],
+        awarding_body=award["awarding_body"],
+        award_date=year_month(award.get("award_date")),
+        treatment=opt(Treatment, "treatment"),
+        ministry_confirmed_by_mop=opt(TriState, "ministry_confirmed_by_mop"),
+        hrss_approved=opt(TriState, "hrss_approved"),
+        military_honour=opt(MilitaryHonour, "military_honour"),
+        veteran=(award["veteran"] == VETERAN[0]) if award.get("veteran") else None,
+        honour_kept=award.get("honour_kept") == HONOUR_KEPT[0],
+    )
+    return classify(facts)

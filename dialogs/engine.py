@@ -1,0 +1,305 @@
+"""The step machine: given the answers so far and what the person just did, what happens next.
+
+The next question is always the first applicable field that has no answer yet, so resuming
+after a crash, a week of silence or an edit needs no extra bookkeeping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs import award_rules, parsing, questions
+from dialogs.form import (
+    AWARD_FIELDS,
+    CONSENT_YES,
+    EMPLOYER_CATEGORY,
+    FIELDS,
+    MORE_AWARDS,
+    PERSON_FIELDS,
+    SCREEN_FIELDS,
+    Field,
+    Kind,
+)
+from dialogs.model import (
+    Contact,
+    Context,
+    Draft,
+    Event,
+    Outcome,
+    PhotoRejected,
+    PhotoSaved,
+    Press,
+    Reply,
+    Start,
+    Text,
+    Unsupported,
+)
+from dialogs.summary import summary_replies
+from dialogs.texts import t
+from dialogs.validators import Invalid
+
+MORE_AWARDS_KEY = "more_awards"
+SUMMARY = "summary"
+
+# Screening answers that end the registration here, with the text that explains why.
+STOPPERS = {
+    ("consent", "不同意"): "stop.no_consent",
+    ("alive", "已去世"): "stop.deceased",
+    ("serving", "是现役军人"): "stop.serving",
+    ("person_category", EMPLOYER_CATEGORY): "stop.employer",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The open question: a field (of the person, or of award number `award`), or a stage."""
+
+    key: str
+    award: int | None = None
+
+    @property
+    def field(self) -> Field | None:
+        return FIELDS.get(self.key)
+
+    @property
+    def token(self) -> str:
+        """Prefix of this question's button data, so a press on an old message is recognised."""
+        return f"{self.key}#{'' if self.award is None else self.award}"
+
+
+def next_step(d: Draft) -> Step:
+    if d.editing:
+        return Step(d.editing["key"], d.editing.get("award"))
+    for f in SCREEN_FIELDS:
+        if f.key not in d.person:
+            return Step(f.key)
+    for i, award in enumerate(d.awards):
+        for f in AWARD_FIELDS:
+            if f.key not in award and f.applies(d.person, award):
+                return Step(f.key, i)
+    if not d.person.get(MORE_AWARDS_KEY):
+        return Step(MORE_AWARDS_KEY)
+    for f in PERSON_FIELDS:
+        if f.key not in d.person and f.applies(d.person):
+            return Step(f.key)
+    return Step(SUMMARY)
+
+
+def photo_slot(d: Draft) -> tuple[str, int | None] | None:
+    """The evidence kind and award the open question wants a photo for, or None."""
+    if d.stopped:
+        return None
+    step = next_step(d)
+    f = step.field
+    if f is not None and f.kind is Kind.PHOTOS:
+        return f.evidence_kind or f.key, step.award
+    return None
+
+
+def ask(d: Draft, ctx: Context) -> list[Reply]:
+    """The open question again (after /start, a stale button, or bad input)."""
+    if d.stopped:
+        return [Reply(t(d.stopped), remove_keyboard=True)]
+    step = next_step(d)
+    if step.key == SUMMARY:
+        return summary_replies(d, ctx)
+    return [questions.render(step, d, ctx)]
+
+
+def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
+    """Apply one event to a copy of the draft; the caller saves `outcome.draft` before replying."""
+    d = draft.model_copy(deep=True)
+    out = Outcome(draft=d)
+    if isinstance(event, Start):
+        out.replies = _greeting(d) + ask(d, ctx)
+        return out
+    if isinstance(event, Press) and event.data.startswith("x|"):
+        return _global_action(d, event.data[2:], ctx, out)
+    if d.stopped:
+        out.replies = ask(d, ctx)
+        return out
+    step = next_step(d)
+    try:
+        if step.key == SUMMARY:
+            out.replies = [Reply(t("summary.use_buttons")), *summary_replies(d, ctx)]
+            return out
+        if isinstance(event, Press) and not event.data.startswith(step.token + "|"):
+            out.alert = t("stale")
+            out.replies = ask(d, ctx)
+            return out
+        f = step.field
+        if isinstance(event, Unsupported) and (f is None or f.kind is not Kind.PHOTOS):
+            known = ("photo", "sticker", "voice", "document")
+            raise Invalid(f"unsupported.{event.what if event.what in known else 'other'}")
+        extra = _answer(d, step, event, ctx)
+    except Invalid as err:
+        out.replies = [Reply(str(err)), *ask(d, ctx)]
+        return out
+    if extra is None:  # browsing (division pages) or a photo added: the same question stays open
+        out.replies = questions.after_browse(step, d, ctx, event)
+        return out
+    out.replies = [*extra, *ask(d, ctx)]
+    return out
+
+
+def _greeting(d: Draft) -> list[Reply]:
+    if d.return_reason:
+        return [Reply(t("returned.intro", reason=d.return_reason))]
+    if d.person:
+        return [Reply(t("resume"))]
+    return [Reply(t("welcome"))]
+
+
+def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | None:
+    """Store the answer to `step`; return texts to say before the next question, or None."""
+    if step.key == MORE_AWARDS_KEY:
+        choice = parsing.choice(event, step, MORE_AWARDS)
+        return _more_awards(d, choice)
+    f = step.field
+    assert f is not None
+    target = d.person if step.award is None else d.awards[step.award]
+    if f.kind is Kind.PHOTOS:
+        return _photo_answer(d, step, event, target)
+    if f.kind is Kind.DIVISION:
+        code = parsing.division(event, step, d, ctx)
+        if code is None:
+            return None
+        target[f.key] = code
+        d.nav = {}
+        return _finish(d, step, [])
+    value = parsing.value(f, event, step, d, ctx)
+    if f.kind is Kind.CONFIRM and value == "不对":
+        # The derived birth date is wrong, so the ID number is: ask it again.
+        d.person.pop("id_number", None)
+        d.person.pop("birth_date", None)
+        d.editing = None
+        return [Reply(t("birth.retry"))]
+    if f.kind is Kind.CONFIRM:
+        value = parsing.birth_month(d.person["id_number"], ctx)
+    said: list[Reply] = []
+    target[f.key] = value
+    if f.key == "id_number":
+        d.person.pop("birth_date", None)
+        if d.editing:
+            d.editing = {"key": "birth_date", "award": None}
+            return []
+    stop = STOPPERS.get((f.key, value))
+    if stop:
+        d.stopped = stop
+        return []
+    if f.key == "consent" and value == CONSENT_YES:
+        d.person["consent_at"] = ctx.now.isoformat(timespec="seconds")
+        said.append(Reply(t("consent.thanks")))
+    if f.key == "phone":
+        said.append(Reply(t("phone.saved"), remove_keyboard=True))
+    if f.key == "person_category" and not d.awards:
+        d.awards.append({})
+        said.append(Reply(t("award.intro")))
+    if step.award is not None:
+        said += _reclassify(d, step.award)
+    return _finish(d, step, said)
+
+
+def _finish(d: Draft, step: Step, said: list[Reply]) -> list[Reply]:
+    if d.editing and d.editing.get("key") == step.key:
+        d.editing = None
+    return said
+
+
+def _reclassify(d: Draft, index: int) -> list[Reply]:
+    """Decide the category once an award's facts are complete; say it when it is new or changed."""
+    award = d.awards[index]
+    before = award.get("outcome"), award.get("category")
+    for key in ("category", "level", "outcome", "rule", "reason"):
+        award.pop(key, None)
+    if not award_rules.facts_complete(award):
+        return []
+    verdict = award_rules.decide(award)
+    award.update(
+        outcome=verdict.outcome.value,
+        category=verdict.category.value if verdict.category else None,
+        level=verdict.category.level if verdict.category else None,
+        rule=verdict.rule,
+        reason=verdict.reason,
+    )
+    if (award["outcome"], award["category"]) == before:
+        return []
+    return [Reply(t(f"verdict.{verdict.outcome.value}", rule=verdict.rule, reason=verdict.reason))]
+
+
+def _more_awards(d: Draft, choice: str) -> list[Reply]:
+    if choice == MORE_AWARDS[0]:
+        d.awards.append({})
+        return [Reply(t("award.next", n=len(d.awards)))]
+    d.person[MORE_AWARDS_KEY] = True
+    if not any(a.get("outcome") in ("eligible", "uncertain") for a in d.awards):
+        d.stopped = "stop.out_of_scope"
+        return []
+    return [Reply(t("person.intro"))]
+
+
+def _photo_answer(d: Draft, step: Step, event: Event, target: dict) -> list[Reply] | None:
+    key = step.key
+    if isinstance(event, PhotoSaved):
+        target.setdefault("_" + key, []).append(event.evidence_id)
+        return None
+    if isinstance(event, PhotoRejected):
+        raise Invalid(f"photo.{event.code}")
+    if isinstance(event, Press):
+        payload = event.data.split("|", 1)[1]
+        pending = target.get("_" + key) or []
+        if payload == "~done" and (pending or target.get(key)):
+            # Editing adds photos; the earlier ones stay as evidence.
+            target[key] = (target.get(key) or []) + pending
+            target.pop("_" + key, None)
+            return _finish(d, step, [Reply(t("photos.thanks", n=len(target[key])))])
+        if payload == "~skip":
+            target[key] = target.pop("_" + key, None) or None
+            return _finish(d, step, [Reply(t("photos.later"))])
+        raise Invalid("err.photo_expected")
+    if isinstance(event, Text | Contact | Unsupported):
+        raise Invalid("err.photo_expected")
+    return None
+
+
+def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome:
+    """Buttons that work from any question: the summary card, edits and /cancel."""
+    step = next_step(d)
+    if action == "cancel?":
+        out.replies = [questions.cancel_question()]
+    elif action == "cancel!":
+        out.delete = True
+        out.replies = [Reply(t("cancel.done"), remove_keyboard=True)]
+    elif action == "cancel-":
+        out.replies = [Reply(t("cancel.kept")), *ask(d, ctx)]
+    elif d.stopped:
+        out.alert = t("stale")
+        out.replies = ask(d, ctx)
+    elif action == "submit" and step.key == SUMMARY:
+        out.submit = True
+    elif action == "edit" and step.key == SUMMARY:
+        out.replies = [questions.edit_menu(d)]
+    elif action.startswith("edit:") and step.key == SUMMARY:
+        key, _, award = action[5:].partition("#")
+        if not _editable(d, key, award):
+            out.alert = t("stale")
+            out.replies = ask(d, ctx)
+            return out
+        d.editing = {"key": key, "award": int(award) if award else None}
+        out.replies = ask(d, ctx)
+    elif action == "keep" and d.editing:
+        d.editing = None
+        out.replies = ask(d, ctx)
+    else:
+        out.alert = t("stale")
+        out.replies = ask(d, ctx)
+    return out
+
+
+def _editable(d: Draft, key: str, award: str) -> bool:
+    f = FIELDS.get(key)
+    if f is None or f.key in ("consent", "alive", "serving", "person_category"):
+        return False
+    if award:
+        return award.isdigit() and int(award) < len(d.awards) and f in AWARD_FIELDS
+    return f in PERSON_FIELDS or f.key == "filled_by"

@@ -1,0 +1,118 @@
+"""Plain data exchanged between the transport (bot/) and the conversation (dialogs/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from dialogs.divisions import DivisionDirectory
+from dialogs.form import SENSITIVE_KEYS
+
+
+class Draft(BaseModel):
+    """Everything answered so far. JSON-safe, so it is saved after every answer."""
+
+    person: dict[str, Any] = Field(default_factory=dict)
+    awards: list[dict[str, Any]] = Field(default_factory=list)
+    editing: dict[str, Any] | None = None  # {"key", "award"} of the answer being changed
+    nav: dict[str, Any] = Field(default_factory=dict)  # division browsing position
+    stopped: str | None = None  # why this person cannot register here (out of scope, employer…)
+    return_reason: str | None = None  # set when a reviewer returned the entry
+    flags: list[dict[str, Any]] = Field(default_factory=list)  # notes for the reviewer
+
+    def to_storage(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Split into the JSON state and the personal numbers that are stored encrypted."""
+        state = self.model_dump(mode="json")
+        secrets = {k: state["person"].pop(k) for k in SENSITIVE_KEYS if k in state["person"]}
+        return state, {k: v for k, v in secrets.items() if v is not None}
+
+    @classmethod
+    def from_storage(cls, state: dict[str, Any] | None, secrets: dict[str, str]) -> Draft:
+        draft = cls.model_validate(state or {})
+        draft.person.update(secrets)
+        return draft
+
+
+# --- events: what the person did ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """/start, or any first contact: greet, or resume at the open question."""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    data: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    own: bool  # the contact is the sender's own number (Telegram's share-contact button)
+
+
+@dataclass(frozen=True)
+class PhotoSaved:
+    """A photo for the open PHOTOS question was stored as evidence `evidence_id`."""
+
+    evidence_id: int
+
+
+@dataclass(frozen=True)
+class PhotoRejected:
+    """A photo or file could not be used; `code` says why (see texts 'photo.<code>')."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something the open question cannot take: a sticker, voice, location, document…"""
+
+    what: str
+
+
+Event = Start | Text | Press | Contact | PhotoSaved | PhotoRejected | Unsupported
+
+
+# --- replies: what the bot says ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    contact_button: str | None = None  # a reply-keyboard button that shares the phone number
+    remove_keyboard: bool = False
+    edit: bool = False  # replace the previous bot message (paging through a list)
+
+
+@dataclass(frozen=True)
+class Context:
+    today: date
+    now: datetime
+    divisions: DivisionDirectory
+
+
+@dataclass
+class Outcome:
+    draft: Draft
+    replies: list[Reply] = field(default_factory=list)
+    submit: bool = False  # the person pressed 确认提交 on a complete form
+    delete: bool = False  # the person confirmed /cancel
+    alert: str | None = None  # short text for answering a pressed button

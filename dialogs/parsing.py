@@ -1,0 +1,158 @@
+"""Turn one event into the value of the open question, by the field's kind (or raise Invalid)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dialogs import validators as v
+from dialogs.form import ETHNIC_GROUPS, RESIDENCE_SAME, Field, Kind
+from dialogs.model import Contact, Context, Draft, Event, Press, Text
+from dialogs.validators import Invalid
+
+if TYPE_CHECKING:
+    from dialogs.engine import Step
+
+SKIP = "~skip"
+TEXT_LIMITS = {"hardship_note": 300, "remarks": 300, "residence": 120, "hukou_address": 120}
+
+
+def payload(event: Press, step: Step) -> str:
+    return event.data[len(step.token) + 1 :]
+
+
+def choice(event: Event, step: Step, options: tuple[str, ...]) -> str:
+    """A pressed button, or the same words typed (or the option's number)."""
+    if isinstance(event, Press):
+        index = payload(event, step)
+        if index.isdigit() and int(index) < len(options):
+            return options[int(index)]
+        raise Invalid("err.choice")
+    if isinstance(event, Text):
+        typed = event.text.strip()
+        if typed in options:
+            return typed
+        if typed.isdigit() and 1 <= int(typed) <= len(options):
+            return options[int(typed) - 1]
+    raise Invalid("err.choice")
+
+
+def options_of(f: Field, d: Draft, step: Step) -> tuple[str, ...]:
+    if f.options_for is not None:
+        award = d.awards[step.award] if step.award is not None else {}
+        return f.options_for(d.person, award)
+    return f.options
+
+
+def value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
+    """The validated answer for field `f` from `event`."""
+    result = _value(f, event, step, d, ctx)
+    if f.key == "gender":
+        gender_check(d, result, ctx)
+    return result
+
+
+def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
+    if isinstance(event, Press):
+        data = payload(event, step)
+        if data == SKIP and f.optional:
+            return None
+        if f.kind in (Kind.CHOICE, Kind.CONFIRM):
+            return choice(event, step, options_of(f, d, step))
+        if data.startswith("q") and data[1:].isdigit() and int(data[1:]) < len(f.options):
+            return _typed(f, f.options[int(data[1:])], d, ctx)
+        raise Invalid("err.choice")
+    if f.kind in (Kind.CHOICE, Kind.CONFIRM):
+        return choice(event, step, options_of(f, d, step))
+    if isinstance(event, Contact) and f.kind is Kind.PHONE:
+        return v.parse_phone(event.phone)
+    if not isinstance(event, Text):
+        raise Invalid("err.text_expected")
+    return _typed(f, event.text, d, ctx)
+
+
+def _typed(f: Field, text: str, d: Draft, ctx: Context) -> Any:
+    match f.kind:
+        case Kind.NAME:
+            return v.parse_name(text)
+        case Kind.ID_NUMBER:
+            info = v.parse_id_number(text, ctx.today)
+            if d.person.get("gender"):
+                v.check_gender(info, d.person["gender"])
+            return info.number
+        case Kind.PHONE:
+            return v.parse_phone(text)
+        case Kind.YEAR_MONTH:
+            return iso(v.parse_year_month(text, ctx.today))
+        case Kind.DOCUMENT_NUMBER:
+            return v.normalise_document_number(text)
+        case _:
+            return _free_text(f, text)
+
+
+def _free_text(f: Field, text: str) -> str:
+    value = v.parse_free_text(text, limit=TEXT_LIMITS.get(f.key, 60))
+    if f.key == "ethnicity":
+        return ethnicity(value)
+    if f.key == "residence" and value == RESIDENCE_SAME:
+        return RESIDENCE_SAME
+    return value
+
+
+def ethnicity(text: str) -> str:
+    name = text if text.endswith("族") else text + "族"
+    if name not in ETHNIC_GROUPS:
+        raise Invalid("err.ethnicity")
+    return name
+
+
+def iso(ym: v.YearMonth) -> str:
+    base = f"{ym.year:04d}-{ym.month:02d}"
+    return f"{base}-{ym.day:02d}" if ym.day else base
+
+
+def birth_month(id_number: str, ctx: Context) -> str:
+    """出生年月 as stored: taken from the ID number the person has confirmed."""
+    born = v.parse_id_number(id_number, ctx.today).birth_date
+    return f"{born.year:04d}-{born.month:02d}"
+
+
+def gender_check(d: Draft, gender: str, ctx: Context) -> None:
+    """Changing the gender must still agree with the ID number already given."""
+    number = d.person.get("id_number")
+    if number:
+        v.check_gender(v.parse_id_number(number, ctx.today), gender)
+
+
+def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
+    """A chosen village/community code, or None while the person is still browsing."""
+    directory = ctx.divisions
+    if isinstance(event, Press):
+        data = payload(event, step)
+        if data.startswith("h") and data[1:].isdigit():
+            chosen = directory.get(data[1:])
+            if chosen is None:
+                raise Invalid("err.choice")
+            if chosen.level == "village":
+                return chosen.code
+            d.nav = {"code": chosen.code, "page": 0}
+            return None
+        if data.startswith("p") and data[1:].isdigit():
+            d.nav = {**d.nav, "page": int(data[1:])}
+            return None
+        if data == "up" and d.nav.get("matches"):
+            d.nav = {"code": d.nav.get("code"), "page": 0} if d.nav.get("code") else {}
+            return None
+        if data == "up":
+            current = directory.get(d.nav.get("code", ""))
+            parent = current.parent_code if current else None
+            d.nav = {"code": parent, "page": 0} if parent else {}
+            return None
+        raise Invalid("err.choice")
+    if not isinstance(event, Text):
+        raise Invalid("err.text_expected")
+    query = v.parse_free_text(event.text, limit=60)
+    matches = directory.search(query, within=d.nav.get("code"), level="village", limit=8)
+    if not matches:
+        raise Invalid("err.division.not_found", query=query)
+    d.nav = {**d.nav, "matches": [m.division.code for m in matches], "query": query}
+    return None

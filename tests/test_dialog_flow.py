@@ -1,0 +1,239 @@
+"""The whole conversation as plain function calls: no network, no database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dialogs import engine
+from dialogs.model import Contact, Draft, Press, Unsupported
+from dialogs.texts import t
+from tests.dialog_driver import DialogChat
+from tests.fakes import fake_id_number
+
+VILLAGE = "222401100201"  # 延吉市 小营镇 光进村委会
+FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)
+
+
+def screen(chat: DialogChat, who: str = "本人填写", category: str = "农民") -> None:
+    chat.start()
+    assert "同意吗" in chat.question
+    chat.press("同意")
+    chat.press(who)
+    chat.press("健在")
+    chat.press("不是现役军人")
+    chat.press(category)
+
+
+def national_award(chat: DialogChat, date_text: str = "2015年4月") -> None:
+    chat.press("全国劳动模范")
+    chat.press("中共中央 国务院")
+    chat.say(date_text)
+
+
+def finish_award_n1(chat: DialogChat) -> None:
+    national_award(chat)
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    assert "符合登记条件" in chat.text
+    chat.say("中发[2015]10号")
+    chat.press("跳过")
+    chat.photo()
+    assert "收到 1 张" in chat.question
+    chat.press("完成")
+    chat.press("暂时没有，以后再补")
+
+
+def person(chat: DialogChat) -> None:
+    chat.say("金 明 浩")
+    chat.press("男")
+    chat.say(FAKE_ID)
+    assert "1956年3月" in chat.question
+    chat.press("对")
+    chat.press("朝鲜族")
+    chat.press("群众")
+    chat.press("初中")
+    chat.say("光进村")
+    chat.press("延吉市 小营镇 光进村")
+    chat.say("3组15号")
+    chat.press("和户籍地址相同")
+    chat.send(Contact("+86 139 1234 5678", own=True))
+    chat.press("跳过")
+    chat.press("有")
+    chat.press("否")
+    chat.press("跳过")
+
+
+def test_full_registration_two_awards_edit_and_submit():
+    chat = DialogChat()
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("还有其他表彰")
+    chat.press("吉林省劳动模范")
+    chat.press("中共吉林省委 吉林省人民政府")
+    chat.say("二〇二〇年四月")
+    chat.press("省级劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    assert "P1" in chat.text
+    chat.say("吉发（2020）12号")
+    chat.say("关于表彰吉林省劳动模范的决定")
+    chat.photo()
+    chat.photo()
+    chat.press("完成")
+    chat.photo()
+    chat.press("完成")
+    chat.press("没有了")
+    person(chat)
+    assert chat.step == "summary"
+    card = chat.question
+    for expected in ("金明浩", "朝鲜族", "N1（国家级）", "P1（省部级）", "中发〔2015〕10号",
+                     "吉发〔2020〕12号", "光进村", "13912345678", FAKE_ID):
+        assert expected in card
+    # change one answer from the summary card, then come back to it
+    chat.press("✏️ 修改")
+    chat.press("文化程度")
+    assert "原来填的是：初中" in chat.question
+    chat.press("高中")
+    assert chat.step == "summary"
+    assert "文化程度：高中" in chat.question
+    chat.press("✅ 确认提交")
+    assert chat.submitted
+    assert chat.draft.awards[0]["category"] == "N1"
+    assert chat.draft.awards[1]["category"] == "P1"
+    assert chat.draft.person["hukou_code"] == VILLAGE
+
+
+def test_answers_survive_a_restart_and_resume_at_the_same_question():
+    chat = DialogChat()
+    screen(chat)
+    national_award(chat)
+    state, secrets = chat.draft.to_storage()
+    again = DialogChat()
+    again.draft = Draft.from_storage(state, secrets)
+    again.start()
+    assert t("resume") in again.text
+    assert again.question.endswith(t("q.treatment"))
+
+
+def test_personal_numbers_are_split_out_for_encryption():
+    chat = DialogChat()
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("没有了")
+    person(chat)
+    state, secrets = chat.draft.to_storage()
+    assert secrets == {"id_number": FAKE_ID, "phone": "+8613912345678"}
+    assert FAKE_ID not in str(state) and "13912345678" not in str(state)
+
+
+@pytest.mark.parametrize(
+    ("when", "treatment", "category"),
+    [("2017年12月", "全国劳动模范（先进工作者）待遇", "N1"),
+     ("2018年1月", "国家级表彰奖励获得者待遇", "N2")],
+)
+def test_national_boundary(when, treatment, category):
+    chat = DialogChat()
+    screen(chat)
+    national_award(chat, when)
+    chat.press(treatment)
+    chat.press("是，荣誉保持着")
+    assert chat.draft.awards[0]["category"] == category
+
+
+def test_city_level_honour_is_refused_with_an_explanation_and_nothing_kept():
+    chat = DialogChat()
+    screen(chat)
+    chat.say("延吉市劳动模范")
+    chat.say("延吉市人民政府")
+    chat.say("2016年5月")
+    chat.press("是，荣誉保持着")
+    assert "不在这次统计登记的范围" in chat.text
+    chat.press("没有了")
+    assert chat.draft.stopped == "stop.out_of_scope"
+    assert "没有保存您的个人信息" in chat.text
+    chat.say("张三")  # anything after that only repeats the explanation
+    assert chat.draft.person.get("name") is None
+
+
+def test_person_with_an_employer_is_sent_to_the_employer():
+    chat = DialogChat()
+    screen(chat, category="在机关、事业单位、国企或有主管部门的单位工作（含离退休）")
+    assert chat.draft.stopped == "stop.employer"
+    assert "由本单位统一统计登记" in chat.text
+
+
+def test_bad_answers_get_a_clear_message_and_the_same_question():
+    chat = DialogChat()
+    screen(chat)
+    chat.press("全国劳动模范")
+    chat.press("中共中央 国务院")
+    chat.say("2030年1月")
+    assert "还没到" in chat.text and chat.question.endswith(t("q.award_date"))
+    chat.send(Unsupported("sticker"))
+    assert "贴纸" in chat.text and chat.step == "award_date"
+    chat.say("2015年4月")
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    chat.press("跳过")
+    chat.press("跳过")
+    chat.press("暂时没有，以后再补")
+    chat.press("暂时没有，以后再补")
+    chat.press("没有了")
+    chat.say("金明浩")
+    chat.press("女")
+    wrong = FAKE_ID[:-1] + ("0" if FAKE_ID[-1] != "0" else "1")
+    chat.say(wrong)
+    assert "校验位不对" in chat.text and chat.step == "id_number"
+    chat.say(FAKE_ID)  # a man's ID number after choosing 女
+    assert "不一致" in chat.text and chat.step == "id_number"
+    assert chat.draft.person["name"] == "金明浩"  # nothing typed earlier is lost
+
+
+def test_a_press_on_an_old_question_is_stale():
+    chat = DialogChat()
+    screen(chat)
+    old = Press("consent#|0")
+    chat.send(old)
+    assert chat.alert == t("stale")
+    assert chat.question.endswith(t("q.title"))
+
+
+def test_cancel_asks_before_deleting():
+    chat = DialogChat()
+    screen(chat)
+    chat.send(Press("x|cancel?"))
+    chat.press("继续填写")
+    assert not chat.deleted and chat.step == "title"
+    chat.send(Press("x|cancel?"))
+    chat.press("确定删除")
+    assert chat.deleted
+
+
+def test_hukou_can_be_browsed_level_by_level_with_pages():
+    chat = DialogChat()
+    chat.draft = Draft(person={"more_awards": True, "consent": "同意", "filled_by": "本人填写",
+                               "alive": "健在", "serving": "不是现役军人",
+                               "person_category": "农民", "name": "金明浩", "gender": "男",
+                               "id_number": FAKE_ID, "birth_date": "1956-03",
+                               "ethnicity": "汉族", "political_status": "群众",
+                               "education": "初中"})
+    chat.start()
+    assert chat.step == "hukou_code"
+    chat.press("延边朝鲜族自治州")
+    chat.press("延吉市")
+    assert "下一页 ▶" in chat.buttons()
+    chat.press("下一页 ▶")
+    assert chat.replies[-1].edit and "延边原种场" in chat.buttons()
+    chat.press("◀ 上一页")
+    chat.press("小营镇")
+    chat.press("光进村")
+    assert chat.draft.person["hukou_code"] == VILLAGE
+
+
+def test_photo_at_a_text_question_is_explained():
+    chat = DialogChat()
+    screen(chat)
+    assert engine.photo_slot(chat.draft) is None
+    chat.send(Unsupported("photo"))
+    assert "不需要照片" in chat.text and chat.step == "title"

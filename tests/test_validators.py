@@ -1,0 +1,403 @@
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dialogs.texts import ZH_CN
+from dialogs.validators import (
+    IdInfo,
+    Invalid,
+    YearMonth,
+    check_gender,
+    normalise_document_number,
+    parse_free_text,
+    parse_id_number,
+    parse_name,
+    parse_phone,
+    parse_year_month,
+)
+from tests.fakes import fake_id_number
+
+TODAY = date(2024, 6, 15)
+PARSERS = [
+    parse_name,
+    lambda s: parse_id_number(s, TODAY),
+    parse_phone,
+    lambda s: parse_year_month(s, TODAY),
+    normalise_document_number,
+    parse_free_text,
+]
+
+
+def key_of(call) -> str:
+    with pytest.raises(Invalid) as info:
+        call()
+    assert info.value.key in ZH_CN
+    return info.value.key
+
+
+# --- Invalid -------------------------------------------------------------
+
+
+def test_invalid_carries_key_params_and_chinese_text():
+    error = Invalid("err.too_long", limit=50)
+    assert error.key == "err.too_long"
+    assert error.params == {"limit": 50}
+    assert str(error) == "内容太长了（最多 50 个字），请简短一些。"
+    assert isinstance(error, ValueError)
+
+
+# --- names ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("张三", "张三"),
+        (" 王 秀 英 ", "王秀英"),
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("阿依古丽•买买提", "阿依古丽·买买提"),
+        ("阿依古丽・买买提", "阿依古丽·买买提"),
+        ("阿依古丽‧买买提", "阿依古丽·买买提"),
+        ("\u3400\u4e00", "\u3400\u4e00"),  # extension A
+    ],
+)
+def test_parse_name_accepts(typed, expected):
+    assert parse_name(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("张", "err.name.length"),
+        ("张" * 31, "err.name.length"),
+        ("Zhang San", "err.name.chars"),
+        ("张3", "err.name.chars"),
+        ("·张三", "err.name.chars"),
+        ("张三·", "err.name.chars"),
+        ("阿依··买买提", "err.name.chars"),
+        ("   ", "err.empty"),
+    ],
+)
+def test_parse_name_rejects(typed, key):
+    assert key_of(lambda: parse_name(typed)) == key
+
+
+# --- ID numbers ----------------------------------------------------------
+
+
+def test_fake_id_has_valid_check_digit_and_parses():
+    number = fake_id_number(date(1960, 3, 8), "女", seq=12, rng=random.Random(1))
+    info = parse_id_number(number, TODAY)
+    assert info == IdInfo(number=number, birth_date=date(1960, 3, 8), gender="女")
+
+
+def test_id_number_cleanup_full_width_spaces_and_lower_x():
+    number = next(
+        n
+        for seed in range(200)
+        if (n := fake_id_number(date(1955, 1, 1), rng=random.Random(seed))).endswith("X")
+    )
+    typed = " ".join(number[:-1]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert parse_id_number(typed + " x", TODAY).number == number
+
+
+def test_new_county_code_is_accepted_when_province_is_real():
+    # 220112 (双阳区 since 1995) and an invented county code in a real province
+    for region in ("220112", "229999", "820000"):
+        parse_id_number(fake_id_number(date(1970, 5, 5), region=region), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("22240119700101", "err.id.length"),
+        ("2224011970010112345", "err.id.length"),
+        ("22240119700101123A", "err.id.chars"),
+        ("2224011970X101123", "err.id.chars"),
+        ("", "err.empty"),
+    ],
+)
+def test_id_number_shape_errors(typed, key):
+    assert key_of(lambda: parse_id_number(typed, TODAY)) == key
+
+
+def test_id_length_error_reports_length():
+    with pytest.raises(Invalid) as info:
+        parse_id_number("1234567890", TODAY)
+    assert info.value.params == {"length": 10}
+
+
+def test_id_region_must_be_a_province():
+    number = fake_id_number(date(1970, 1, 1), region="990101")
+    assert key_of(lambda: parse_id_number(number, TODAY)) == "err.id.region"
+
+
+def test_id_impossible_birth_date():
+    body = "22240119700231123"
+    from stdnum.cn import ric
+
+    number = body + ric.calc_check_digit(body + "0")
+    assert key_of(lambda: parse_id_number(number, TODAY)) == "err.id.birth_date"
+
+
+@pytest.mark.parametrize(
+    ("birth", "age"),
+    [(date(2010, 1, 1), 14), (TODAY.replace(year=TODAY.year - 16) + timedelta(days=1), 15)],
+)
+def test_id_too_young(birth, age):
+    with pytest.raises(Invalid) as info:
+        parse_id_number(fake_id_number(birth), TODAY)
+    assert (info.value.key, info.value.params) == ("err.id.age", {"age": age})
+
+
+def test_id_age_boundaries():
+    parse_id_number(fake_id_number(TODAY.replace(year=TODAY.year - 16)), TODAY)
+    parse_id_number(fake_id_number(TODAY.replace(year=TODAY.year - 120)), TODAY)
+    old = TODAY.replace(year=TODAY.year - 121)
+    assert key_of(lambda: parse_id_number(fake_id_number(old), TODAY)) == "err.id.age"
+
+
+def test_id_birth_in_future():
+    future = fake_id_number(date(2030, 1, 1))
+    assert key_of(lambda: parse_id_number(future, TODAY)) == "err.id.birth_date"
+
+
+def test_check_gender():
+    info = parse_id_number(fake_id_number(date(1950, 2, 2), "男"), TODAY)
+    check_gender(info, "男")
+    with pytest.raises(Invalid) as error:
+        check_gender(info, "女")
+    assert error.value.params == {"id_gender": "男", "gender": "女"}
+
+
+births = st.dates(min_value=date(1905, 1, 1), max_value=date(2008, 6, 15))
+genders = st.sampled_from(["男", "女"])
+
+
+@given(births, genders, st.integers(0, 99), st.randoms(use_true_random=False))
+def test_property_fake_ids_round_trip(birth, gender, seq, rng):
+    info = parse_id_number(fake_id_number(birth, gender, seq=seq, rng=rng), TODAY)
+    assert (info.birth_date, info.gender) == (birth, gender)
+
+
+@given(births, st.integers(0, 17), st.integers(1, 9), st.randoms(use_true_random=False))
+def test_property_single_digit_change_is_rejected(birth, position, delta, rng):
+    number = fake_id_number(birth, rng=rng)
+    if number[position] == "X":
+        return
+    changed = str((int(number[position]) + delta) % 10)
+    wrong = number[:position] + changed + number[position + 1 :]
+    with pytest.raises(Invalid):
+        parse_id_number(wrong, TODAY)
+
+
+# --- phones --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("13912345678", "+8613912345678"),
+        ("139 1234 5678", "+8613912345678"),
+        ("139-1234-5678", "+8613912345678"),
+        ("+86 139 1234 5678", "+8613912345678"),
+        ("8613912345678", "+8613912345678"),
+        ("１３９１２３４５６７８", "+8613912345678"),
+        ("19912345678", "+8619912345678"),
+        ("0433-1234567", "+864331234567"),
+        ("043312345678", "+8643312345678"),
+        ("(0431)8888888", "+864318888888"),
+        ("（0431）88888888", "+8643188888888"),
+        ("0431 8888 8888", "+8643188888888"),
+    ],
+)
+def test_parse_phone_accepts(typed, expected):
+    assert parse_phone(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["12345678901", "1391234567", "139123456789", "0431-888888", "+1 202 555 0100", "电话", ""],
+)
+def test_parse_phone_rejects(typed):
+    assert key_of(lambda: parse_phone(typed)) == "err.phone"
+
+
+# --- dates ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2015年4月", YearMonth(2015, 4)),
+        ("2015年04月", YearMonth(2015, 4)),
+        ("2015.4", YearMonth(2015, 4)),
+        ("2015-4", YearMonth(2015, 4)),
+        ("2015/04", YearMonth(2015, 4)),
+        ("201504", YearMonth(2015, 4)),
+        ("2015年4月28日", YearMonth(2015, 4, 28)),
+        ("2015.4.28", YearMonth(2015, 4, 28)),
+        ("20150428", YearMonth(2015, 4, 28)),
+        ("二〇一五年四月", YearMonth(2015, 4)),
+        ("二零一五年四月二十八日", YearMonth(2015, 4, 28)),
+        ("一九九四年十二月", YearMonth(1994, 12)),
+        ("一九九四年十月三十一日", YearMonth(1994, 10, 31)),
+        ("１９９４年１２月", YearMonth(1994, 12)),
+        (" 2015 年 4 月 ", YearMonth(2015, 4)),
+        ("1989年元月", YearMonth(1989, 1)),
+        ("2024年6月", YearMonth(2024, 6)),
+        ("2024.6.15", YearMonth(2024, 6, 15)),
+    ],
+)
+def test_parse_year_month_forms(typed, expected):
+    assert parse_year_month(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("2015年", "err.date.format"),
+        ("2015", "err.date.format"),
+        ("15年4月", "err.date.format"),
+        ("去年", "err.date.format"),
+        ("2015.2.30", "err.date.format"),
+        ("2015年13月", "err.date.month"),
+        ("201500", "err.date.month"),
+        ("2024年7月", "err.date.future"),
+        ("2024.6.16", "err.date.future"),
+        ("1948年12月", "err.date.too_old"),
+    ],
+)
+def test_parse_year_month_rejects(typed, key):
+    assert key_of(lambda: parse_year_month(typed, TODAY)) == key
+
+
+def test_future_error_shows_the_date():
+    with pytest.raises(Invalid) as info:
+        parse_year_month("2030.1", TODAY)
+    assert info.value.params == {"value": "2030年1月"}
+
+
+def test_earliest_is_configurable():
+    assert parse_year_month("1930年5月", TODAY, earliest=1900) == YearMonth(1930, 5)
+
+
+def test_year_month_value_behaviour():
+    april = YearMonth(2015, 4)
+    assert str(april) == "2015年4月"
+    assert str(YearMonth(2015, 4, 28)) == "2015年4月28日"
+    assert april.iso == "2015-04"
+    assert YearMonth.from_iso("2015-04") == april
+    assert YearMonth.from_iso("2015-04-28") == YearMonth(2015, 4, 28)
+    assert april.as_date() == date(2015, 4, 1)
+    assert YearMonth(2015, 4, 28).as_date() == date(2015, 4, 28)
+    assert YearMonth(2017, 12) < YearMonth(2018, 1) < YearMonth(2018, 1, 1)
+    assert sorted([YearMonth(2015, 5), april]) == [april, YearMonth(2015, 5)]
+    with pytest.raises(ValueError):
+        YearMonth(2015, 13)
+
+
+_CN = "〇一二三四五六七八九"
+
+
+def _cn_small(n: int) -> str:
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _CN[units]
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[units] if units else "")
+
+
+def written_forms(ym: YearMonth) -> list[str]:
+    y, m, d = ym.year, ym.month, ym.day
+    cn_year = "".join(_CN[int(c)] for c in str(y))
+    if d is None:
+        return [
+            f"{y}年{m}月", f"{y}年{m:02d}月", f"{y}.{m}", f"{y}-{m}", f"{y}/{m:02d}",
+            f"{y}{m:02d}", f"{cn_year}年{_cn_small(m)}月", f"{y} 年 {m} 月",
+        ]  # fmt: skip
+    return [
+        f"{y}年{m}月{d}日", f"{y}.{m}.{d}", f"{y}{m:02d}{d:02d}", f"{y}-{m:02d}-{d:02d}",
+        f"{cn_year}年{_cn_small(m)}月{_cn_small(d)}日",
+    ]  # fmt: skip
+
+
+@given(st.dates(min_value=date(1949, 1, 1), max_value=TODAY), st.booleans())
+def test_property_dates_round_trip_through_written_forms(day, with_day):
+    ym = YearMonth(day.year, day.month, day.day if with_day else None)
+    for form in written_forms(ym):
+        assert parse_year_month(form, TODAY) == ym, form
+
+
+# --- document numbers ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "吉发〔2020〕12号",
+        "吉发[2020]12号",
+        "吉发(2020)12号",
+        "吉发（2020）12号",
+        "吉发［2020］12号",
+        "吉发【2020】12号",
+        "吉发﹝2020﹞12号",
+        "吉发〔2020〕第12号",
+        "吉发 〔２０２０〕 １２号",
+        "吉发〔2O2O〕l2号",
+        "吉发〔2020〕12",
+        "文号：吉发〔2020〕12号",
+    ],
+)
+def test_document_number_variants(typed):
+    assert normalise_document_number(typed) == "吉发〔2020〕12号"
+
+
+def test_document_number_issuer_with_zi():
+    assert normalise_document_number("吉人社联字[2021]189号") == "吉人社联字〔2021〕189号"
+
+
+@pytest.mark.parametrize("typed", ["", "12号", "吉发〔20〕12号", "吉发〔2020〕号", "看不清", "吉发〔1820〕1号"])
+def test_document_number_unreadable(typed):
+    assert key_of(lambda: normalise_document_number(typed)) == "err.docno.format"
+
+
+BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("［", "］"), ("【", "】"), ("", "")]
+issuers = st.text(alphabet="吉国人社发办联字中省委政函", min_size=1, max_size=6)
+
+
+@given(issuers, st.integers(1949, 2099), st.integers(1, 9999), st.sampled_from(BRACKETS))
+def test_property_document_numbers_normalise_the_same(issuer, year, serial, brackets):
+    left, right = brackets
+    typed = f"{issuer}{left}{year}{right}{serial}号"
+    assert normalise_document_number(typed) == f"{issuer}〔{year}〕{serial}号"
+
+
+# --- free text -----------------------------------------------------------
+
+
+def test_free_text():
+    assert parse_free_text("  吉林省延吉市\x00某街\u200b 12号 ") == "吉林省延吉市某街 12号"
+    assert parse_free_text("第一行\n第二行") == "第一行\n第二行"
+    assert parse_free_text("  ", required=False) == ""
+    assert key_of(lambda: parse_free_text(" \t ")) == "err.empty"
+    with pytest.raises(Invalid) as info:
+        parse_free_text("字" * 11, limit=10)
+    assert (info.value.key, info.value.params) == ("err.too_long", {"limit": 10})
+
+
+# --- robustness ----------------------------------------------------------
+
+
+@settings(max_examples=300)
+@given(st.text(), st.sampled_from(range(len(PARSERS))))
+def test_property_random_unicode_raises_only_invalid(text, which):
+    try:
+        PARSERS[which](text)
+    except Invalid as error:
+        assert re.search(r"[\u4e00-\u9fff]", str(error))

@@ -1,0 +1,34 @@
+"""`honoree-bot run` starts long polling against HONOREE_TELEGRAM_API."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from storage.settings import Settings
+
+cli = typer.Typer(add_completion=False, help="吉林省表彰人员统计登记机器人")
+
+
+@cli.command()
+def run(
+    webhook: bool = typer.Option(False, help="serve a webhook instead of long polling"),
+) -> None:
+    """Start the bot."""
+    from bot.app import run as run_bot
+
+    asyncio.run(run_bot(Settings(), webhook=webhook))
+
+
+@cli.callback()
+def main_callback() -> None:
+    """吉林省表彰人员统计登记机器人."""
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Wire the bot: settings → storage → conversation → aiogram Dispatcher; run polling."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand, ErrorEvent
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.conversation import Conversation
+from bot.handlers import router
+from bot.logging_setup import setup_logging
+from bot.middlewares import UpdateIdMiddleware
+from dialogs.texts import t
+from storage.files import EvidenceStore
+from storage.settings import Settings
+from storage.uow import Database
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "status", "cancel", "help")
+
+
+def make_bot(settings: Settings) -> Bot:
+    if settings.bot_token is None:
+        raise SystemExit("HONOREE_BOT_TOKEN is not set: put the token from @BotFather in .env")
+    api = TelegramAPIServer.from_base(settings.telegram_api.rstrip("/"))
+    return Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
+
+
+def make_dispatcher(conversation: Conversation) -> Dispatcher:
+    dp = Dispatcher()
+    dp["conversation"] = conversation
+    dp.update.outer_middleware(UpdateIdMiddleware())
+    dp.include_router(router)
+    dp.errors.register(_on_error)
+    return dp
+
+
+async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
+    """Log the failure (no personal data) and tell the person plainly; never show a trace."""
+    update = event.update
+    log.error("update=%s failed: %s", update.update_id, type(event.exception).__name__,
+              exc_info=event.exception)
+    chat = None
+    if update.message:
+        chat = update.message.chat.id
+    elif update.callback_query and update.callback_query.message:
+        chat = update.callback_query.message.chat.id
+    if chat is not None:
+        try:
+            await bot.send_message(chat, t("error.generic"))
+        except Exception:  # the error message itself failed: nothing more to do
+            log.warning("update=%s could not send the error message", update.update_id)
+    return True
+
+
+async def run(settings: Settings, *, webhook: bool = False) -> None:
+    setup_logging(settings)
+    db = Database.from_settings(settings)
+    await db.migrate()
+    store = EvidenceStore(settings.evidence_dir)
+    conversation = await Conversation.create(db, store)
+    bot = make_bot(settings)
+    dp = make_dispatcher(conversation)
+    await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
+    mode = "webhook" if webhook else "polling"
+    log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
+    try:
+        if webhook:
+            await _serve_webhook(settings, bot, dp)
+        else:
+            await bot.delete_webhook()
+            await dp.start_polling(bot, polling_timeout=10, handle_signals=True)
+    finally:
+        await bot.session.close()
+        await db.dispose()
+
+
+async def _serve_webhook(settings: Settings, bot: Bot, dp: Dispatcher) -> None:
+    """Serve updates on HONOREE_WEBHOOK_HOST:PORT/PATH; Telegram must reach HONOREE_WEBHOOK_URL."""
+    if not settings.webhook_url:
+        raise SystemExit("HONOREE_WEBHOOK_URL is not set: the public URL Telegram should call")
+    secret = hashlib.sha256(bot.token.encode()).hexdigest()[:32]
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        app, path=settings.webhook_path
+    )
+    setup_application(app, dp, bot=bot)
+    await bot.set_webhook(settings.webhook_url.rstrip("/") + settings.webhook_path,
+                          secret_token=secret, drop_pending_updates=False)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

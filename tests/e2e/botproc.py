@@ -1,0 +1,84 @@
+"""Run the real `honoree-bot` process against the emulator, and kill or restart it at will."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+TOKEN = "123456:TEST-token-for-the-emulator"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HONOREE_")}
+    env.update(
+        HONOREE_BOT_TOKEN=TOKEN,
+        HONOREE_TELEGRAM_API=api_url,
+        HONOREE_DATA_DIR=str(data_dir),
+        HONOREE_OCR="off",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def admin(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
+    """Run `honoree-admin ARGS` as a real process; return its output (fails the test on error)."""
+    env = bot_env(data_dir, "http://127.0.0.1:9", **(env_extra or {}))
+    done = subprocess.run(
+        [sys.executable, "-m", "admin_cli", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+class BotProcess:
+    def __init__(self, emulator, data_dir: Path, **env_extra: str) -> None:
+        self.emulator = emulator
+        self.data_dir = data_dir
+        self.env_extra = env_extra
+        self.proc: subprocess.Popen | None = None
+        self.log_path = data_dir / "bot.log"
+
+    async def start(self) -> None:
+        polls_before = self._polls()
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=bot_env(self.data_dir, self.emulator.base_url, **self.env_extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(300):  # the bot is ready once it polls
+            if self._polls() > polls_before:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError("bot exited:\n" + self.log())
+            await asyncio.sleep(0.05)
+        raise AssertionError("bot did not start polling:\n" + self.log())
+
+    def _polls(self) -> int:
+        return sum(1 for c in self.emulator.calls if c.method == "getUpdates")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no goodbye — like a power cut."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

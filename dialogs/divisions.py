@@ -54,6 +54,12 @@ _SUFFIXES = (
 )
 
 
+_ETHNIC = "(?:朝鲜族|满族|蒙古族|回族|锡伯族)?"
+_KIND_SUFFIX = re.compile(
+    rf"^(?P<core>.{{2,}}?){_ETHNIC}(?P<suffix>自治州|自治县|地区|街道|镇|乡|村|社区|市|县|区|州)$"
+)
+
+
 def _strip_parentheses(name: str) -> str:
     while True:
         stripped = _PARENTHESES.sub("", name).strip()
@@ -94,10 +100,6 @@ def short_name(name: str, *, parents: Iterable[str] = ()) -> str:
     return short
 
 
-_ETHNIC = "(?:朝鲜族|满族|蒙古族|回族|锡伯族)?"
-_KIND_SUFFIX = re.compile(
-    rf"^(?P<core>.{{2,}}?){_ETHNIC}(?P<suffix>自治州|自治县|地区|街道|镇|乡|村|社区|市|县|区|州)$"
-)
 _TYPED_JUNK = re.compile(r"[^\w]|_")
 _PINYIN_SUFFIX = re.compile(r"(?<=\w\w)(?:cunweihui|cunminweiyuanhui|cun|shequ|juweihui)$")
 
@@ -275,8 +277,8 @@ class DivisionDirectory:
     ) -> list[Match]:
         """Best matches for a typed place name, best first.
 
-        Higher levels written in front ("依兰镇春兴村") narrow the result; names are
-        compared exactly, by prefix, by substring, fuzzily and by toneless pinyin.
+        Higher levels written in front ("依兰镇春兴村") put the places under them first;
+        names are compared exactly, by prefix, by substring, fuzzily and by toneless pinyin.
         """
         text = _normalise(_strip_parentheses("".join(unicodedata.normalize("NFKC", query).split())))
         if not text:

@@ -14,39 +14,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from dialogs.texts import t
 from dialogs.validators import YearMonth
-
-# Catalogue texts for the rules (shown to the honoree and the reviewer). The main catalogue
-# owner will move them to dialogs/texts.py; keys already follow its naming.
-RULE_TEXTS: dict[str, str] = {
-    "rule.N1": "2018年以前党中央、国务院、中央军委表彰，文件写明享受全国劳动模范（先进工作者）待遇（N1）",
-    "rule.N2": "2018年以后党中央、国务院、中央军委表彰，文件写明享受国家级表彰奖励获得者待遇（N2）",
-    "rule.P1": "吉林省委、省政府表彰，文件写明享受省级劳动模范（先进工作者）或省级表彰奖励获得者待遇（P1）",
-    "rule.P2": "1995年以前国家部委授予劳动英雄、劳动模范、先进生产（工作）者称号，原国家人事部发文确认享受省部级待遇（P2）",
-    "rule.P3": "1995年以后国家部委经人社部（原人事部）批准授予称号，文件写明享受省部级待遇（P3）",
-    "rule.P4": "服役期间立一等功，或被中央军委授权的大单位、军委机关部门授予荣誉称号的退役军人（P4）",
-    "rule.scope": "这次只登记享受省部级以上表彰奖励获得者待遇的人员",
-    "rule.alive_kept": "登记的是健在、仍保持荣誉的人员，不含现役军人",
-    "why.ok": "您说的情况符合这一条，可以登记。最后还要由工作人员核对证书和文件。",
-    "why.local": "市、县、乡镇级的表彰不在这次登记范围（只登记省部级以上的表彰）。",
-    "why.other_province": "外省的表彰不在吉林省这次登记范围。",
-    "why.no_treatment": "文件没有写明享受待遇的表彰，不在这次登记范围。",
-    "why.revoked": "荣誉已经被撤销的，不在这次登记范围。",
-    "why.serving": "现役军人不在这次登记范围，退役以后可以再登记。",
-    "why.military_other": "二等功、三等功等不在这次登记范围，只登记一等功和军委授权单位授予的荣誉称号。",
-    "why.ministry_title": "1995年以前部委的表彰，只有劳动英雄、劳动模范、先进生产（工作）者称号才在范围内。",
-    "why.mop_no": "1995年以前部委的称号，要有原国家人事部发文确认才在登记范围。",
-    "why.hrss_no": "1995年以后部委的称号，要经过人社部（原人事部）批准才在登记范围。",
-    "why.check_treatment": "需要工作人员看一下表彰文件，确认写明的是哪一种待遇。",
-    "why.check_other_era": "文件写的待遇和表彰年份对不上，需要工作人员核实。",
-    "why.check_date": "需要知道表彰的年月才能判断，请工作人员帮您核实。",
-    "why.check_body": "需要工作人员核实是哪个机关表彰的。",
-    "why.check_mop": "需要工作人员核实有没有原国家人事部的确认文件。",
-    "why.check_hrss": "需要工作人员核实这个称号是不是经过人社部（原人事部）批准的。",
-    "why.check_military": "需要工作人员核实立功或荣誉称号的情况。",
-    "why.check_veteran": "需要工作人员核实您是不是已经退役。",
-    "why.check_unsure": "有一项您选了“不清楚”，需要工作人员帮您核实。",
-}
 
 N_CUTOFF = date(2018, 1, 1)  # 2017-12-31 → N1, 2018-01-01 → N2
 P_CUTOFF = date(1995, 1, 1)  # 1994-12-31 → P2, 1995-01-01 → P3
@@ -174,6 +143,7 @@ _BODY_PATTERNS: tuple[tuple[BodyKind, re.Pattern[str]], ...] = tuple(
             rf"|吉林省(?!委|人民政府|政府)[^市州县区乡镇旗\s]*?"
             r"(?:厅|局|委员会|委|办公室|办|工会|联合会|妇联|协会|会|院)",
         ),
+        # a bare 省委/省政府 is Jilin's: other provinces were taken out above
         (BodyKind.PROVINCIAL, r"(?:中共|中国共产党)?(?:吉林)?省(?:委员会|委|人民政府|政府)"),
         (
             BodyKind.LOCAL,
@@ -257,16 +227,16 @@ def treatment_options(kind: BodyKind, award_date: YearMonth | None) -> list[Trea
 
 
 def _eligible(category: Category) -> Verdict:
-    return Verdict(Outcome.ELIGIBLE, category, RULE_TEXTS[f"rule.{category}"], RULE_TEXTS["why.ok"])
+    return Verdict(Outcome.ELIGIBLE, category, t(f"rule.{category}"), t("why.ok"))
 
 
 def _check(category: Category | None, why: str) -> Verdict:
-    rule = RULE_TEXTS[f"rule.{category}"] if category else RULE_TEXTS["rule.scope"]
-    return Verdict(Outcome.UNCERTAIN, category, rule, RULE_TEXTS[why])
+    rule = t(f"rule.{category}") if category else t("rule.scope")
+    return Verdict(Outcome.UNCERTAIN, category, rule, t(why))
 
 
 def _out(why: str, rule: str = "rule.scope") -> Verdict:
-    return Verdict(Outcome.OUT_OF_SCOPE, None, RULE_TEXTS[rule], RULE_TEXTS[why])
+    return Verdict(Outcome.OUT_OF_SCOPE, None, t(rule), t(why))
 
 
 def _unknown_treatment(treatment: Treatment | None) -> bool:
@@ -281,9 +251,10 @@ def _national(facts: AwardFacts) -> Verdict:
     if before is None:
         guess = {Treatment.NATIONAL_MODEL: Category.N1, Treatment.NATIONAL_AWARD: Category.N2}
         return _check(guess.get(treatment), "why.check_date")
-    category, expected = (
-        (Category.N1, Treatment.NATIONAL_MODEL) if before else (Category.N2, Treatment.NATIONAL_AWARD)
-    )
+    if before:
+        category, expected = Category.N1, Treatment.NATIONAL_MODEL
+    else:
+        category, expected = Category.N2, Treatment.NATIONAL_AWARD
     if treatment is expected:
         return _eligible(category)
     if _unknown_treatment(treatment):
@@ -302,10 +273,17 @@ def _provincial(facts: AwardFacts) -> Verdict:
 
 
 _P2_TITLES = ("劳动英雄", "劳动模范", "劳模", "先进生产者", "先进工作者", "先进生产工作者")
+_TITLE_JUNK = re.compile(r"[\s()（）]")
+
+
+def _p2_title(title: str) -> bool:
+    """劳动英雄 / 劳动模范 / 先进生产（工作）者, however the brackets were typed."""
+    plain = _TITLE_JUNK.sub("", unicodedata.normalize("NFKC", title))
+    return any(word in plain for word in _P2_TITLES)
 
 
 def _ministry_before_1995(facts: AwardFacts) -> Verdict:
-    if not any(word in facts.title for word in _P2_TITLES):
+    if not _p2_title(facts.title):
         return _out("why.ministry_title", "rule.P2")
     confirmed = facts.ministry_confirmed_by_mop
     if confirmed is TriState.YES:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dialogs import parsing
-from dialogs.divisions import short_name
 from dialogs.form import (
     AWARD_FIELDS,
     FIELDS,
@@ -119,7 +118,7 @@ def _division(text: str, step: Step, d: Draft, ctx: Context) -> Reply:
     children = directory.children(code)
     page = max(0, min(nav.get("page", 0), (len(children) - 1) // PAGE_SIZE))
     shown = children[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [Button(short_name(c.name), f"{step.token}|h{c.code}") for c in shown]
+    buttons = [Button(directory.display_name(c.code), f"{step.token}|h{c.code}") for c in shown]
     layout = list(rows(buttons, 2))
     paging = []
     if page > 0:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose lines are easier to edit unbroken)
 """The one catalogue of user-facing text. zh-CN first; a `ko` table can be added for 延边.
 
 Code refers to texts by key only, so a province can reword the bot without touching logic.
@@ -157,6 +158,53 @@ ZH_CN: dict[str, str] = {
     "btn.cancel_no": "继续填写",
     "btn.submit": "✅ 确认提交",
     "btn.edit": "✏️ 修改",
+    # --- eligibility rules (rule.*) and the reasons given with a verdict (why.*) ---
+    "rule.N1": (
+        "2018年以前党中央、国务院、中央军委表彰，文件写明享受全国劳动模范（先进工作者）待遇（N1）"
+    ),
+    "rule.N2": (
+        "2018年以后党中央、国务院、中央军委表彰，文件写明享受国家级表彰奖励获得者待遇（N2）"
+    ),
+    "rule.P1": (
+        "吉林省委、省政府表彰，文件写明享受省级劳动模范（先进工作者）或省级表彰奖励获得者待遇（P1）"
+    ),
+    "rule.P2": (
+        "1995年以前国家部委授予劳动英雄、劳动模范、先进生产（工作）者称号，"
+        "原国家人事部发文确认享受省部级待遇（P2）"
+    ),
+    "rule.P3": "1995年以后国家部委经人社部（原人事部）批准授予称号，文件写明享受省部级待遇（P3）",
+    "rule.P4": (
+        "服役期间立一等功，或被中央军委授权的大单位、军委机关部门授予荣誉称号的退役军人（P4）"
+    ),
+    "rule.scope": "这次只登记享受省部级以上表彰奖励获得者待遇的人员",
+    "rule.alive_kept": "登记的是健在、仍保持荣誉的人员，不含现役军人",
+    "why.ok": "您说的情况符合这一条，可以登记。最后还要由工作人员核对证书和文件。",
+    "why.local": "市、县、乡镇级的表彰不在这次登记范围（只登记省部级以上的表彰）。",
+    "why.other_province": "外省的表彰不在吉林省这次登记范围。",
+    "why.no_treatment": "文件没有写明享受待遇的表彰，不在这次登记范围。",
+    "why.revoked": "荣誉已经被撤销的，不在这次登记范围。",
+    "why.serving": "现役军人不在这次登记范围，退役以后可以再登记。",
+    "why.military_other": (
+        "二等功、三等功等不在这次登记范围，只登记一等功和军委授权单位授予的荣誉称号。"
+    ),
+    "why.ministry_title": (
+        "1995年以前部委的表彰，只有劳动英雄、劳动模范、先进生产（工作）者称号才在范围内。"
+    ),
+    "why.mop_no": "1995年以前部委的称号，要有原国家人事部发文确认才在登记范围。",
+    "why.hrss_no": "1995年以后部委的称号，要经过人社部（原人事部）批准才在登记范围。",
+    "why.check_treatment": "需要工作人员看一下表彰文件，确认写明的是哪一种待遇。",
+    "why.check_other_era": "文件写的待遇和表彰年份对不上，需要工作人员核实。",
+    "why.check_date": "需要知道表彰的年月才能判断，请工作人员帮您核实。",
+    "why.check_body": "需要工作人员核实是哪个机关表彰的。",
+    "why.check_mop": "需要工作人员核实有没有原国家人事部的确认文件。",
+    "why.check_hrss": "需要工作人员核实这个称号是不是经过人社部（原人事部）批准的。",
+    "why.check_military": "需要工作人员核实立功或荣誉称号的情况。",
+    "why.check_veteran": "需要工作人员核实您是不是已经退役。",
+    "why.check_unsure": "有一项您选了“不清楚”，需要工作人员帮您核实。",
+    # --- review by committees (keys review.*) ---
+    # --- end review ---
+    # --- OCR (keys ocr.*) ---
+    # --- end OCR ---
 }
 
 TEXTS: dict[str, dict[str, str]] = {"zh-CN": ZH_CN}

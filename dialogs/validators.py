@@ -69,7 +69,7 @@ class YearMonth:
 
     @property
     def iso(self) -> str:
-        """"2015-04", or "2015-04-28" when the day is known."""
+        """Month precision "2015-04", or "2015-04-28" when the day is known."""
         text = f"{self.year:04d}-{self.month:02d}"
         return f"{text}-{self.day:02d}" if self.day else text
 

@@ -362,12 +362,22 @@ def test_document_number_issuer_with_zi():
     assert normalise_document_number("吉人社联字[2021]189号") == "吉人社联字〔2021〕189号"
 
 
-@pytest.mark.parametrize("typed", ["", "12号", "吉发〔20〕12号", "吉发〔2020〕号", "看不清", "吉发〔1820〕1号"])
+@pytest.mark.parametrize(
+    "typed", ["", "12号", "吉发〔20〕12号", "吉发〔2020〕号", "看不清", "吉发〔1820〕1号"]
+)
 def test_document_number_unreadable(typed):
     assert key_of(lambda: normalise_document_number(typed)) == "err.docno.format"
 
 
-BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("［", "］"), ("【", "】"), ("", "")]
+BRACKETS = [
+    ("〔", "〕"),
+    ("[", "]"),
+    ("(", ")"),
+    ("（", "）"),
+    ("［", "］"),
+    ("【", "】"),
+    ("", ""),
+]
 issuers = st.text(alphabet="吉国人社发办联字中省委政函", min_size=1, max_size=6)
 
 

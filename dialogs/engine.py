@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs import award_rules, parsing, questions
+from dialogs import award_rules, ocr_answers, parsing, questions
 from dialogs.form import (
     AWARD_FIELDS,
     CONSENT_YES,
@@ -25,6 +25,7 @@ from dialogs.model import (
     Context,
     Draft,
     Event,
+    OcrRead,
     Outcome,
     PhotoRejected,
     PhotoSaved,
@@ -34,7 +35,7 @@ from dialogs.model import (
     Text,
     Unsupported,
 )
-from dialogs.summary import summary_replies
+from dialogs.summary import display, summary_replies
 from dialogs.texts import t
 from dialogs.validators import Invalid
 
@@ -93,6 +94,8 @@ def photo_slot(d: Draft) -> tuple[str, int | None] | None:
     f = step.field
     if f is not None and f.kind is Kind.PHOTOS:
         return f.evidence_kind or f.key, step.award
+    if f is not None and f.photo_first:
+        return FIELDS[f.photo_first].evidence_kind or f.photo_first, step.award
     return None
 
 
@@ -115,6 +118,9 @@ def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
         return out
     if isinstance(event, Press) and event.data.startswith("x|"):
         return _global_action(d, event.data[2:], ctx, out)
+    if isinstance(event, OcrRead):
+        out.replies = _ocr_read(d, event, ctx)
+        return out
     if d.stopped:
         out.replies = ask(d, ctx)
         return out
@@ -128,6 +134,13 @@ def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
             out.replies = ask(d, ctx)
             return out
         f = step.field
+        if isinstance(event, PhotoSaved) and f is not None and f.photo_first:
+            target = d.awards[step.award] if step.award is not None else d.person
+            target.setdefault("_" + f.photo_first, []).append(event.evidence_id)
+            out.replies = [Reply(t("ocr.reading" if ctx.ocr else "photo.kept"))]
+            if not ctx.ocr:
+                out.replies += ask(d, ctx)
+            return out
         if isinstance(event, Unsupported) and (f is None or f.kind is not Kind.PHOTOS):
             known = ("photo", "sticker", "voice", "document")
             raise Invalid(f"unsupported.{event.what if event.what in known else 'other'}")
@@ -190,6 +203,8 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
     if f.key == "consent" and value == CONSENT_YES:
         d.person["consent_at"] = ctx.now.isoformat(timespec="seconds")
         said.append(Reply(t("consent.thanks")))
+    if f.key == "name":
+        said += _compare(d, None, {"name": value}, from_photo=False)
     if f.key == "phone":
         said.append(Reply(t("phone.saved"), remove_keyboard=True))
     if f.key == "person_category" and not d.awards:
@@ -225,6 +240,49 @@ def _reclassify(d: Draft, index: int) -> list[Reply]:
     if (award["outcome"], award["category"]) == before:
         return []
     return [Reply(t(f"verdict.{verdict.outcome.value}", rule=verdict.rule, reason=verdict.reason))]
+
+
+def _ocr_read(d: Draft, event: OcrRead, ctx: Context) -> list[Reply]:
+    """A photo was read: offer the values when the award is still unanswered, else compare."""
+    if event.award is None or event.award >= len(d.awards) or d.stopped:
+        return []
+    award = d.awards[event.award]
+    step = next_step(d)
+    waiting = step == Step("title", event.award) and not d.editing
+    if event.error:
+        return [Reply(t("ocr.failed")), *ask(d, ctx)] if waiting else []
+    read = ocr_answers.usable(event.fields, ctx.today)
+    seen = award.setdefault("_ocr", {})
+    for key, value in read.items():
+        seen.setdefault(key, value)
+    offer = ocr_answers.offer(read, award)
+    if waiting and offer:
+        award["_offer"] = offer
+        return [questions.ocr_offer(event.award, ocr_answers.offer_text(offer))]
+    said = _compare(d, event.award, read, from_photo=True)
+    return [*said, *ask(d, ctx)] if waiting else said
+
+
+def _compare(d: Draft, index: int | None, read: dict, *, from_photo: bool) -> list[Reply]:
+    """Say each disagreement between photo and answers once, and keep it for the reviewer."""
+    if from_photo:
+        pairs = [(index, d.awards[index], read)]
+        if "name" in read:
+            pairs.append((None, d.person, {"name": read["name"]}))
+    else:  # a typed name against every name read from the certificates so far
+        pairs = [(None, read, a.get("_ocr", {})) for a in d.awards]
+    said = []
+    for award_index, answers, seen in pairs:
+        for key, typed, photo in ocr_answers.mismatches(answers, seen):
+            flag = {"kind": "ocr_mismatch", "award": award_index, "field": key,
+                    "typed": typed, "read": photo}
+            if flag in d.flags:
+                continue
+            d.flags.append(flag)
+            label = FIELDS[key].label
+            said.append(Reply(t("ocr.mismatch", label=label, read=display(key, photo),
+                                typed=display(key, typed))))
+    return said
 
 
 def _more_awards(d: Draft, choice: str) -> list[Reply]:
@@ -287,6 +345,9 @@ def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome
             return out
         d.editing = {"key": key, "award": int(award) if award else None}
         out.replies = ask(d, ctx)
+    elif action.startswith("ocr:") and step.key == "title":
+        _answer_offer(d, step, action.endswith(":yes"), out)
+        out.replies += ask(d, ctx)
     elif action == "keep" and d.editing:
         d.editing = None
         out.replies = ask(d, ctx)
@@ -294,6 +355,20 @@ def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome
         out.alert = t("stale")
         out.replies = ask(d, ctx)
     return out
+
+
+def _answer_offer(d: Draft, step: Step, accepted: bool, out: Outcome) -> None:
+    award = d.awards[step.award] if step.award is not None else {}
+    offer = award.pop("_offer", None)
+    if not offer:
+        out.alert = t("stale")
+        return
+    if not accepted:
+        out.replies.append(Reply(t("ocr.declined")))
+        return
+    for key, value in offer.items():
+        award.setdefault(key, value)
+    out.replies += [Reply(t("ocr.accepted")), *_reclassify(d, step.award)]
 
 
 def _editable(d: Draft, key: str, award: str) -> bool:

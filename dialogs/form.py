@@ -52,6 +52,7 @@ class Field:
     when: Callable[[Answers, Answers], bool] | None = None  # (person, award) -> ask at all?
     evidence_kind: str | None = None  # PHOTOS: the kind stored for each photo
     options_for: Callable[[Answers, Answers], tuple[str, ...]] | None = None  # dynamic buttons
+    photo_first: str | None = None  # a photo here counts for this PHOTOS field and is read by OCR
 
     def applies(self, person: Answers, award: Answers | None = None) -> bool:
         return self.when is None or self.when(person, award or {})
@@ -150,7 +151,8 @@ SCREEN_FIELDS: tuple[Field, ...] = (
 
 # One block per award; facts that only some bodies need are asked by the eligibility rules.
 AWARD_FIELDS: tuple[Field, ...] = (
-    Field("title", "荣誉称号", Section.AWARD, Kind.TEXT, TITLE_QUICK),
+    Field("title", "荣誉称号", Section.AWARD, Kind.TEXT, TITLE_QUICK,
+          photo_first="certificate_photos"),
     Field("awarding_body", "表彰机关", Section.AWARD, Kind.BODY, BODY_QUICK),
     Field("award_date", "表彰时间", Section.AWARD, Kind.YEAR_MONTH),
     Field(

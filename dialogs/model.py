@@ -75,13 +75,23 @@ class PhotoRejected:
 
 
 @dataclass(frozen=True)
+class OcrRead:
+    """What OCR read on evidence photo `evidence_id` of award `award` (fields by OCR name)."""
+
+    evidence_id: int
+    award: int | None
+    fields: dict[str, str]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """Something the open question cannot take: a sticker, voice, location, document…"""
 
     what: str
 
 
-Event = Start | Text | Press | Contact | PhotoSaved | PhotoRejected | Unsupported
+Event = Start | Text | Press | Contact | PhotoSaved | PhotoRejected | OcrRead | Unsupported
 
 
 # --- replies: what the bot says ----------------------------------------------------------
@@ -107,6 +117,7 @@ class Context:
     today: date
     now: datetime
     divisions: DivisionDirectory
+    ocr: bool = False  # photos are read: a certificate may answer the award questions
 
 
 @dataclass

@@ -82,7 +82,7 @@ def _typed(f: Field, text: str, d: Draft, ctx: Context) -> Any:
         case Kind.PHONE:
             return v.parse_phone(text)
         case Kind.YEAR_MONTH:
-            return iso(v.parse_year_month(text, ctx.today))
+            return v.parse_year_month(text, ctx.today).iso
         case Kind.DOCUMENT_NUMBER:
             return v.normalise_document_number(text)
         case _:
@@ -103,11 +103,6 @@ def ethnicity(text: str) -> str:
     if name not in ETHNIC_GROUPS:
         raise Invalid("err.ethnicity")
     return name
-
-
-def iso(ym: v.YearMonth) -> str:
-    base = f"{ym.year:04d}-{ym.month:02d}"
-    return f"{base}-{ym.day:02d}" if ym.day else base
 
 
 def birth_month(id_number: str, ctx: Context) -> str:

@@ -143,6 +143,12 @@ def after_browse(step: Step, d: Draft, ctx: Context, event: Event) -> list[Reply
     return [reply]
 
 
+def ocr_offer(award: int, read: str) -> Reply:
+    yes = Button(t("btn.ocr_yes"), f"x|ocr:{award}:yes")
+    no = Button(t("btn.ocr_no"), f"x|ocr:{award}:no")
+    return Reply(t("ocr.offer", read=read), ((yes, no),))
+
+
 def cancel_question() -> Reply:
     return Reply(
         t("cancel.ask"),

@@ -81,7 +81,7 @@ ZH_CN: dict[str, str] = {
     "q.alive": "获奖人现在健在吗？",
     "q.serving": "获奖人现在是现役军人吗？",
     "q.person_category": "获奖人现在属于哪一类？",
-    "q.title": "获得的荣誉称号是什么？可以点下面的按钮，或照着证书打字。",
+    "q.title": "获得的荣誉称号是什么？可以点下面的按钮、照着证书打字，也可以直接把荣誉证书拍照发给我，我来读。",
     "q.awarding_body": "是哪个机关表彰的（证书或文件上盖章的单位）？",
     "q.award_date": "是哪年哪月表彰的？例如：2015年4月",
     "q.military_honour": "在部队获得的是哪一种？",
@@ -204,6 +204,15 @@ ZH_CN: dict[str, str] = {
     # --- review by committees (keys review.*) ---
     # --- end review ---
     # --- OCR (keys ocr.*) ---
+    "ocr.reading": "收到照片，正在识别，请稍等……",
+    "ocr.offer": "照片上写着：{read}。对吗？",
+    "ocr.accepted": "好的，按照片填好了。",
+    "ocr.declined": "好的，请您自己填写。",
+    "ocr.failed": "照片已经保存，但没能读出上面的字。没关系，请您打字回答。",
+    "ocr.mismatch": "提醒一下：照片上的{label}是“{read}”，您填的是“{typed}”。如果填错了，可以在最后核对时修改；没错就不用管，工作人员会核实。",
+    "photo.kept": "照片已经保存。",
+    "btn.ocr_yes": "对",
+    "btn.ocr_no": "改一下",
     # --- end OCR ---
 }
 

@@ -234,6 +234,7 @@ def test_hukou_can_be_browsed_level_by_level_with_pages():
 def test_photo_at_a_text_question_is_explained():
     chat = DialogChat()
     screen(chat)
+    national_award(chat, "2015年4月")
     assert engine.photo_slot(chat.draft) is None
     chat.send(Unsupported("photo"))
-    assert "不需要照片" in chat.text and chat.step == "title"
+    assert "不需要照片" in chat.text and chat.step == "treatment"

@@ -1,0 +1,91 @@
+"""OCR in the conversation: photo-first offers, typed-first comparisons, never silent answers."""
+
+from __future__ import annotations
+
+from dialogs.model import OcrRead, PhotoSaved
+from tests.dialog_driver import DialogChat
+from tests.test_dialog_flow import screen
+
+READ = {"name": "金明浩", "title": "全国劳动模范", "awarding_body": "中共中央国务院",
+        "date": "2015-04"}
+
+
+def ocr_chat() -> DialogChat:
+    chat = DialogChat()
+    chat.ctx = chat.ctx.__class__(**{**chat.ctx.__dict__, "ocr": True})
+    screen(chat)
+    return chat
+
+
+def test_certificate_photo_first_offers_what_was_read_and_asks_only_the_rest():
+    chat = ocr_chat()
+    chat.send(PhotoSaved(7))
+    assert "正在识别" in chat.text
+    chat.send(OcrRead(7, 0, READ))
+    assert chat.question == "照片上写着：全国劳动模范，中共中央国务院，2015年4月。对吗？"
+    assert "title" not in chat.draft.awards[0]  # nothing stored before the person confirms
+    chat.press("对")
+    award = chat.draft.awards[0]
+    assert (award["title"], award["awarding_body"], award["award_date"]) == (
+        "全国劳动模范", "中共中央国务院", "2015-04")
+    assert chat.step == "treatment"  # title, body and date are not asked again
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    chat.press("跳过")
+    chat.press("跳过")
+    assert "收到 1 张" in chat.question  # the certificate photo already counts
+    chat.press("完成")
+    assert chat.draft.awards[0]["certificate_photos"] == [7]
+
+
+def test_declining_the_offer_asks_the_question_normally():
+    chat = ocr_chat()
+    chat.send(PhotoSaved(7))
+    chat.send(OcrRead(7, 0, READ))
+    chat.press("改一下")
+    assert chat.step == "title" and "title" not in chat.draft.awards[0]
+    assert "荣誉称号" in chat.question
+
+
+def test_a_failed_read_keeps_the_photo_and_asks_to_type():
+    chat = ocr_chat()
+    chat.send(PhotoSaved(7))
+    chat.send(OcrRead(7, 0, {}, error="no_text"))
+    assert "没能读出" in chat.text and chat.step == "title"
+    assert chat.draft.awards[0]["_certificate_photos"] == [7]
+
+
+def test_typed_answers_that_disagree_with_the_photo_are_shown_once_and_flagged():
+    chat = ocr_chat()
+    chat.press("全国劳动模范")
+    chat.press("中共中央 国务院")
+    chat.say("2016年4月")
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    chat.press("跳过")
+    chat.press("跳过")
+    chat.send(PhotoSaved(8))
+    chat.send(OcrRead(8, 0, READ))
+    assert "照片上的表彰时间是“2015年4月”，您填的是“2016年4月”" in chat.text
+    assert chat.draft.awards[0]["award_date"] == "2016-04"  # never a block, never overwritten
+    chat.send(OcrRead(8, 0, READ))
+    assert chat.replies == []  # said once
+    flags = [f for f in chat.draft.flags if f["kind"] == "ocr_mismatch"]
+    assert [(f["field"], f["typed"], f["read"]) for f in flags] == [
+        ("award_date", "2016-04", "2015-04")]
+
+
+def test_a_typed_name_is_compared_with_the_name_on_the_certificate():
+    chat = ocr_chat()
+    chat.send(PhotoSaved(7))
+    chat.send(OcrRead(7, 0, READ))
+    chat.press("对")
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    for label in ("跳过", "跳过", "完成", "暂时没有，以后再补", "没有了"):
+        chat.press(label)
+    chat.say("金明洁")
+    assert "照片上的姓名是“金明浩”" in chat.text
+    assert chat.draft.person["name"] == "金明洁"
+    assert {"kind": "ocr_mismatch", "award": None, "field": "name", "typed": "金明洁",
+            "read": "金明浩"} in chat.draft.flags

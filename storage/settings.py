@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HONOREE_", env_file=".env", extra="ignore")
 
     bot_token: SecretStr | None = None
+    bot_username: str | None = None  # for invite links when getMe cannot be asked
     telegram_api: str = "https://api.telegram.org"
     data_dir: Path = Path("var")
     database_url: str | None = Field(default=None, description="default: SQLite file in data_dir")

@@ -301,6 +301,21 @@ class RegistrationRepository(Repository):
         result = await self.session.execute(stmt, execution_options=_NO_SYNC)
         return result.rowcount == 1
 
+    async def move(self, reg_id: int, committee_id: int, *, expected_version: int) -> bool:
+        """Put a submitted entry in another committee's queue (转交); False if someone won."""
+        stmt = (
+            sa.update(Registration)
+            .where(
+                Registration.id == reg_id,
+                Registration.version == expected_version,
+                Registration.status == Status.SUBMITTED,
+            )
+            .values(committee_id=committee_id, updated_at=utcnow(),
+                    version=Registration.version + 1)
+        )
+        result = await self.session.execute(stmt, execution_options=_NO_SYNC)
+        return result.rowcount == 1
+
     async def delete_draft(self, reg_id: int) -> bool:
         """Delete a never-submitted draft (with its evidence rows); False if not a draft."""
         stmt = sa.delete(Registration).where(

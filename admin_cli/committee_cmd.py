@@ -1,0 +1,119 @@
+"""`honoree-admin committee add|list`: the committees whose staff review entries in the bot."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, fail, run_with_db
+from admin_cli.export.package import default_actor
+from storage.records import CommitteeRecord, Status
+from storage.uow import Database
+
+app = typer.Typer(help="村（社区）委员会和乡镇（街道）审核台。", no_args_is_help=True)
+
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+
+
+def committee_json(c: CommitteeRecord) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "division_code": c.division_code,
+        "name": c.name,
+        "kind": c.kind.value,
+        "contact": c.contact,
+    }
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    division: Annotated[
+        str, typer.Option("--division", help="村（社区）代码，或乡镇（街道）代码（审核台）。")
+    ],
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="联系方式，不予登记时告诉获奖人。")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """开通一个委员会（已有的不变）。"""
+
+    async def work(db: Database) -> tuple[CommitteeRecord, bool] | str:
+        async with db.uow() as uow:
+            existing = await uow.committees.get_by_division(division)
+            try:
+                committee = await uow.committees.add(division, contact=contact)
+            except ValueError as exc:
+                return str(exc)
+            if existing is None:
+                await uow.audit.record(
+                    f"cli:{default_actor()}",
+                    "committee.added",
+                    committee_id=committee.id,
+                    division=division,
+                    contact=contact,
+                )
+            await uow.commit()
+            return committee, existing is None
+
+    outcome = run_with_db(ctx, work)
+    if isinstance(outcome, str):
+        fail(outcome)
+    committee, created = outcome
+    if as_json:
+        typer.echo(
+            json.dumps({**committee_json(committee), "created": created}, ensure_ascii=False)
+        )
+        return
+    what = "已开通" if created else "已经存在（未改动）"
+    console.print(
+        f"{what}：{escape(committee.name)}（{committee.kind.value}，"
+        f"{committee.division_code}，id {committee.id}）"
+    )
+
+
+@app.command("list")
+def list_committees(
+    ctx: typer.Context,
+    township: Annotated[
+        str | None, typer.Option("--township", help="只看这个乡镇（街道）的。")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """列出委员会，含审核人数和待审核条数。"""
+
+    async def work(db: Database) -> list[dict[str, Any]]:
+        async with db.uow(read_only=True) as uow:
+            rows = []
+            for c in await uow.committees.list(township_code=township):
+                reviewers = await uow.reviewers.list(committee_id=c.id)
+                counts = await uow.registrations.count_by_status(committee_id=c.id)
+                rows.append(
+                    {
+                        **committee_json(c),
+                        "reviewers": len(reviewers),
+                        "waiting": counts.get(Status.SUBMITTED, 0),
+                    }
+                )
+            return rows
+
+    rows = run_with_db(ctx, work)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("id", "代码", "名称", "类型", "联系方式", "审核人", "待审核")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["division_code"],
+            escape(r["name"]),
+            r["kind"],
+            escape(r["contact"] or ""),
+            str(r["reviewers"]),
+            str(r["waiting"]),
+        )
+    console.print(table if rows else "还没有开通任何委员会。")

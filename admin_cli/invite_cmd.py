@@ -1,0 +1,156 @@
+"""`honoree-admin invite`: a one-time Telegram link (and a printable QR code) that makes the
+staff member who opens it a reviewer of a committee.
+
+Only the token's SHA-256 is stored; the link is shown once, here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import segno
+import typer
+from rich.markup import escape
+
+from admin_cli.common import console, err_console, fail, run_with_db, settings_from
+from admin_cli.export.labels import china_time
+from admin_cli.export.package import default_actor
+from storage.crypto import hash_token
+from storage.models import utcnow
+from storage.records import CommitteeKind, ReviewerRole
+from storage.settings import Settings
+from storage.uow import Database
+
+_DURATION = re.compile(r"(\d+)([mhdw])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+def parse_duration(text: str) -> timedelta:
+    """7d, 12h, 30m, 2w."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or int(match[1]) == 0:
+        raise typer.BadParameter(f"看不懂的有效期 {text!r}，请写成 7d、12h、30m 或 2w")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+def new_token() -> str:
+    """256 random bits in 43 characters of [A-Za-z0-9_-]: fits Telegram's 64-character
+    start parameter as it is."""
+    return secrets.token_urlsafe(32)
+
+
+def bot_username(settings: Settings, fallback: str | None) -> str | None:
+    """The bot's @username from getMe when a token is configured, else the one given."""
+    if settings.bot_token is not None:
+        url = (
+            f"{settings.telegram_api.rstrip('/')}/bot{settings.bot_token.get_secret_value()}/getMe"
+        )
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.load(response)["result"]["username"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # never print the URL: token
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else type(exc).__name__
+            err_console.print(
+                f"[yellow]getMe 失败（{escape(str(reason))}），改用 --bot-username[/]"
+            )
+    return fallback
+
+
+def invite(
+    ctx: typer.Context,
+    division: Annotated[
+        str, typer.Option("--division", help="村（社区）代码，或乡镇（街道）代码（审核台）。")
+    ],
+    role: Annotated[
+        ReviewerRole | None,
+        typer.Option("--role", help="reviewer（审核人）或 township（乡镇审核台）；默认按代码定。"),
+    ] = None,
+    expires: Annotated[str, typer.Option("--expires", help="有效期，如 7d、12h。")] = "7d",
+    uses: Annotated[int, typer.Option("--uses", min=1, help="可以用几次。")] = 1,
+    qr: Annotated[Path | None, typer.Option("--qr", help="把二维码存成这个 PNG 文件。")] = None,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            "--bot-username", help="机器人用户名（没有 token 时用），或 HONOREE_BOT_USERNAME。"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """生成审核人员邀请链接和二维码（默认 7 天内有效、只能用一次）。"""
+    lifetime = parse_duration(expires)
+    settings = settings_from(ctx)
+    name = bot_username(settings, username or settings.bot_username)
+    if not name or not _USERNAME.fullmatch(name.removeprefix("@")):
+        fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username")
+    name = name.removeprefix("@")
+    token = new_token()
+
+    async def work(db: Database) -> dict[str, Any] | str:
+        async with db.uow() as uow:
+            try:
+                committee = await uow.committees.add(division)
+            except ValueError as exc:
+                return str(exc)
+            desk = committee.kind is CommitteeKind.TOWNSHIP
+            chosen = role or (ReviewerRole.TOWNSHIP if desk else ReviewerRole.REVIEWER)
+            if chosen is ReviewerRole.TOWNSHIP and not desk:
+                return f"{division} 是村（社区），township 角色只能给乡镇（街道）代码"
+            expires_at = utcnow() + lifetime
+            actor = f"cli:{default_actor()}"
+            created = await uow.invites.add(
+                hash_token(token),
+                division,
+                role=chosen,
+                expires_at=expires_at,
+                created_by=actor,
+                uses_left=uses,
+            )
+            await uow.audit.record(
+                actor,
+                "invite.created",
+                invite_id=created.id,
+                committee_id=committee.id,
+                division=division,
+                role=chosen.value,
+                expires_at=expires_at,
+                uses=uses,
+            )
+            await uow.commit()
+        return {
+            "invite_id": created.id,
+            "committee": committee.name,
+            "division": division,
+            "role": chosen.value,
+            "expires_at": expires_at,
+            "uses": uses,
+        }
+
+    made = run_with_db(ctx, work)
+    if isinstance(made, str):
+        fail(made)
+    link = f"https://t.me/{name}?start={token}"
+    if qr is not None:
+        try:
+            segno.make(link, error="m").save(qr, scale=8, border=4)
+        except OSError as exc:
+            fail(f"二维码写不进 {qr}：{exc.strerror}")
+    expires_at: datetime = made["expires_at"]
+    if as_json:
+        out = {**made, "expires_at": expires_at.isoformat(), "link": link}
+        typer.echo(json.dumps({**out, "qr": str(qr) if qr else None}, ensure_ascii=False))
+        return
+    console.print(
+        f"邀请：{escape(made['committee'])}（{made['role']}），"
+        f"{china_time(expires_at)} 前有效，可用 {uses} 次"
+    )
+    console.print(link, soft_wrap=True, highlight=False)
+    if qr is not None:
+        console.print(f"二维码：{qr}")

@@ -1,0 +1,109 @@
+"""`honoree-admin reviewer list|revoke`: who reviews for which committee; taking that back.
+
+A revocation applies from the reviewer's next press: the bot re-checks membership every time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, fail, run_with_db
+from admin_cli.export.labels import china_time
+from admin_cli.export.package import default_actor
+from dialogs.texts import t
+from storage.uow import Database
+
+app = typer.Typer(help="审核人员：查看、收回审核权限。", no_args_is_help=True)
+
+
+@app.command("list")
+def list_reviewers(
+    ctx: typer.Context,
+    township: Annotated[
+        str | None, typer.Option("--township", help="只看这个乡镇（街道）的。")
+    ] = None,
+    include_revoked: Annotated[bool, typer.Option("--all", help="也列出已收回权限的。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """列出审核人员。"""
+
+    async def work(db: Database) -> list[dict[str, Any]]:
+        async with db.uow(read_only=True) as uow:
+            committees = {c.id: c for c in await uow.committees.list(township_code=township)}
+            reviewers = await uow.reviewers.list(include_revoked=include_revoked)
+            return [
+                {
+                    "id": r.id,
+                    "telegram_user_id": r.telegram_user_id,
+                    "name": r.display_name,
+                    "committee_id": r.committee_id,
+                    "committee": committees[r.committee_id].name,
+                    "division_code": committees[r.committee_id].division_code,
+                    "role": r.role.value,
+                    "enrolled_at": r.created_at.isoformat(),
+                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+                }
+                for r in reviewers
+                if r.committee_id in committees
+            ]
+
+    rows = run_with_db(ctx, work)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("id", "姓名", "Telegram", "委员会", "角色", "加入时间", "收回时间")
+    for r in rows:
+        revoked = r["revoked_at"]
+        table.add_row(
+            str(r["id"]),
+            escape(r["name"]),
+            str(r["telegram_user_id"]),
+            f"{escape(r['committee'])} {r['division_code']}",
+            r["role"],
+            _local(r["enrolled_at"]),
+            _local(revoked) if revoked else "",
+        )
+    console.print(table if rows else "没有审核人员。")
+
+
+def _local(iso: str) -> str:
+    return china_time(datetime.fromisoformat(iso))
+
+
+@app.command()
+def revoke(
+    ctx: typer.Context,
+    reviewer_id: Annotated[int, typer.Argument(help="reviewer list 里的 id。")],
+) -> None:
+    """收回审核权限（对方下一次按按钮时生效），并告诉对方。"""
+
+    async def work(db: Database) -> str | None:
+        async with db.uow() as uow:
+            reviewer = await uow.reviewers.get(reviewer_id)
+            if reviewer is None or not await uow.reviewers.revoke(reviewer_id):
+                return None
+            committee = await uow.committees.get(reviewer.committee_id)
+            name = committee.name if committee else ""
+            await uow.audit.record(
+                f"cli:{default_actor()}",
+                "reviewer.revoked",
+                reviewer_id=reviewer_id,
+                telegram_user_id=reviewer.telegram_user_id,
+                committee_id=reviewer.committee_id,
+            )
+            await uow.notifications.enqueue(
+                reviewer.telegram_user_id, t("review.notify.revoked", committee=name)
+            )
+            await uow.commit()
+            return name
+
+    committee = run_with_db(ctx, work)
+    if committee is None:
+        fail(f"没有 id 为 {reviewer_id} 的在职审核人员")
+    console.print(f"已收回 {reviewer_id} 在“{escape(committee)}”的审核权限。")

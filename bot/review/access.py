@@ -1,0 +1,68 @@
+"""Who may act on what, decided from the database on every press (never from button data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.review import may_review
+from storage.records import (
+    CommitteeKind,
+    CommitteeRecord,
+    RegistrationRecord,
+    ReviewerRecord,
+    ReviewerRole,
+)
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Member:
+    """One active membership: a reviewer and the committee they serve."""
+
+    reviewer: ReviewerRecord
+    committee: CommitteeRecord
+
+    @property
+    def is_desk(self) -> bool:
+        """The township desk: sees and hands on every entry of its township."""
+        return (
+            self.reviewer.role is ReviewerRole.TOWNSHIP
+            and self.committee.kind is CommitteeKind.TOWNSHIP
+        )
+
+    @property
+    def actor(self) -> str:
+        return f"tg:{self.reviewer.telegram_user_id}"
+
+    @property
+    def name(self) -> str:
+        who = self.reviewer.display_name or self.actor
+        return f"{self.committee.name} {who}"
+
+    def may_review(self, entry: RegistrationRecord) -> bool:
+        desk = self.committee.division_code if self.is_desk else None
+        return may_review(entry.committee_id, entry.township_code, self.committee.id, desk)
+
+
+async def members(uow: UnitOfWork, user_id: int) -> list[Member]:
+    """The user's memberships that are not revoked (revocation applies from the next press)."""
+    found = []
+    for reviewer in await uow.reviewers.for_user(user_id):
+        committee = await uow.committees.get(reviewer.committee_id)
+        if committee is not None:
+            found.append(Member(reviewer, committee))
+    return found
+
+
+async def member_for(uow: UnitOfWork, user_id: int, entry: RegistrationRecord) -> Member | None:
+    """The membership that lets the user act on `entry`, preferring the entry's own committee."""
+    allowed = [m for m in await members(uow, user_id) if m.may_review(entry)]
+    allowed.sort(key=lambda m: m.committee.id != entry.committee_id)
+    return allowed[0] if allowed else None
+
+
+async def refuse(
+    uow: UnitOfWork, user_id: int, raw: str | None, reg_id: int | None, why: str
+) -> None:
+    """Audit a refused press (forged, replayed, revoked or foreign); the caller commits."""
+    await uow.audit.record(f"tg:{user_id}", "review.denied", reg_id, data=raw, why=why)

@@ -1,0 +1,185 @@
+"""确认 / 退回修改 / 不予登记 / 转交: one transaction each, re-checked in the database.
+
+Exactly one of two concurrent decisions wins: each is conditional on the version the reviewer
+saw (`set_status(..., expected_version=...)`), and the loser is told who decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.review.access import Member, member_for, refuse
+from bot.review.intake import announce
+from bot.review.routing import township_of
+from dialogs.model import Draft
+from dialogs.review import status_name
+from dialogs.texts import t
+from storage.records import RegistrationRecord, Status
+from storage.uow import Database, UnitOfWork
+
+# decision kind -> (new status, audit action)
+KINDS = {
+    "ok": (Status.CONFIRMED, "review.confirmed"),
+    "ret": (Status.RETURNED, "review.returned"),
+    "rej": (Status.REJECTED, "review.rejected"),
+}
+HANDED_OVER = "review.handed_over"
+DECISION_ACTIONS = {action for _, action in KINDS.values()} | {HANDED_OVER}
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str  # what the reviewer is told
+    done: bool = False  # the decision was made: the entry's buttons can go
+    denied: bool = False  # refused (and audited): not theirs to decide
+
+
+async def authorised(db: Database, user_id: int, raw: str, reg_id: int) -> bool:
+    """A check before showing a menu of reasons or committees (the decision checks again)."""
+    async with db.uow() as uow:
+        entry = await uow.registrations.get(reg_id)
+        if entry is not None and await member_for(uow, user_id, entry):
+            return True
+        await refuse(uow, user_id, raw, reg_id, "not_member")
+        await uow.commit()
+        return False
+
+
+async def decide(
+    db: Database,
+    user_id: int,
+    raw: str,
+    kind: str,
+    reg_id: int,
+    version: int,
+    *,
+    reason: str | None = None,
+    target: int | None = None,
+) -> Result:
+    """Apply decision `kind` ("ok", "ret", "rej", or "fwd" to committee `target`)."""
+    async with db.uow() as uow:
+        entry = await uow.registrations.get(reg_id)
+        member = await member_for(uow, user_id, entry) if entry else None
+        if entry is None or member is None:
+            await refuse(uow, user_id, raw, reg_id, "not_member")
+            await uow.commit()
+            return Result(t("review.denied"), denied=True)
+        result = None
+        if entry.status is Status.SUBMITTED and entry.version == version:
+            if kind == "fwd":
+                result = await _hand_over(uow, member, entry, target, raw)
+            else:
+                result = await _decide(uow, member, entry, kind, reason)
+        if result is not None:
+            await uow.commit()
+            return result
+    # Changed since the reviewer saw it, or (PostgreSQL, read committed) between our read and
+    # our write: a replayed or late press, refused with who decided, and audited.
+    async with db.uow() as uow:
+        entry = await uow.registrations.get(reg_id)
+        assert entry is not None
+        said = await _too_late(uow, entry)
+        await uow.audit.record(f"tg:{user_id}", "review.too_late", reg_id, data=raw)
+        await uow.commit()
+        return said
+
+
+async def _decide(
+    uow: UnitOfWork, member: Member, entry: RegistrationRecord, kind: str, reason: str | None
+) -> Result | None:
+    status, action = KINDS[kind]
+    if not await uow.registrations.set_status(entry.id, status, expected_version=entry.version):
+        return None
+    if status is Status.RETURNED:
+        # The entry opens again in the honoree's chat: /start shows the reason and the card.
+        draft = Draft.from_storage(entry.state, entry.secrets)
+        draft.return_reason = reason
+        state, secrets = draft.to_storage()
+        await uow.registrations.save_state(
+            entry.id, state, secrets, name=entry.name, hukou_code=entry.hukou_code
+        )
+    await uow.audit.record(
+        member.actor,
+        action,
+        entry.id,
+        by=member.name,
+        committee_id=member.committee.id,
+        reason=reason,
+        queue=entry.committee_id,
+        hukou_code=entry.hukou_code,
+        version=entry.version,
+    )
+    committee = member.committee
+    contact = t("review.tell.contact", contact=committee.contact) if committee.contact else ""
+    tell = t(
+        f"review.tell.{status.value}",
+        reg_no=entry.reg_no,
+        reason=reason,
+        committee=committee.name,
+        contact=contact,
+    )
+    await _tell_honoree(uow, entry, tell)
+    said = t(f"review.done.{status.value}", name=entry.name, reg_no=entry.reg_no, reason=reason)
+    return Result(said, done=True)
+
+
+async def _hand_over(
+    uow: UnitOfWork, member: Member, entry: RegistrationRecord, target_id: int | None, raw: str
+) -> Result | None:
+    target = await uow.committees.get(target_id) if target_id is not None else None
+    same_township = target is not None and (
+        await township_of(uow, target.division_code) == entry.township_code
+    )
+    if target is None or not same_township or target.id == entry.committee_id:
+        await refuse(uow, member.reviewer.telegram_user_id, raw, entry.id, "bad_target")
+        return Result(t("review.denied"), denied=True)
+    if not await uow.registrations.move(entry.id, target.id, expected_version=entry.version):
+        return None
+    await uow.audit.record(
+        member.actor,
+        HANDED_OVER,
+        entry.id,
+        by=member.name,
+        committee_id=member.committee.id,
+        queue=entry.committee_id,
+        to=target.id,
+        version=entry.version,
+    )
+    moved = await uow.registrations.get(entry.id)
+    assert moved is not None
+    text = t(
+        "review.notify.handed",
+        committee=member.committee.name,
+        name=entry.name,
+        reg_no=entry.reg_no,
+    )
+    await announce(uow, moved, text)
+    await _tell_honoree(
+        uow, entry, t("review.tell.handed_over", reg_no=entry.reg_no, committee=target.name)
+    )
+    return Result(
+        t("review.done.handed_over", committee=target.name, name=entry.name, reg_no=entry.reg_no),
+        done=True,
+    )
+
+
+async def _tell_honoree(uow: UnitOfWork, entry: RegistrationRecord, text: str) -> None:
+    await uow.notifications.enqueue(
+        entry.chat_id, text, dedup_key=f"tell|{entry.id}|{entry.version}"
+    )
+
+
+async def _too_late(uow: UnitOfWork, entry: RegistrationRecord) -> Result:
+    """The entry is no longer what the reviewer saw: say who decided, or that it changed."""
+    if entry.status is Status.SUBMITTED:
+        return Result(t("review.changed"))
+    events = await uow.audit.list(registration_id=entry.id, limit=20)
+    decided = next((e for e in events if e.action in DECISION_ACTIONS), None)
+    who = decided.detail.get("by") if decided else None
+    return Result(
+        t(
+            "review.decided_by",
+            who=f"“{who}”" if who else t("review.someone"),
+            status=status_name(entry.status),
+        )
+    )

@@ -1,0 +1,88 @@
+"""What happens right after a submit, inside its transaction: pick the queue, tell its reviewers.
+
+Called by Conversation after `registrations.submit`. Messages go to the outbox, so they are sent
+only if the submit commits, and survive a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.keyboards import markup
+from bot.review.access import members
+from bot.review.routing import township_of
+from dialogs.form import FILLED_BY_STAFF
+from dialogs.model import Button, Reply
+from dialogs.review import data
+from dialogs.texts import t
+from storage.errors import InvalidStateError
+from storage.models import utcnow
+from storage.records import RegistrationRecord, ReviewerRole
+from storage.uow import UnitOfWork
+
+NEW_ENTRY = "new|"  # dedup_key prefix of the notices the outbox worker merges per chat
+BATCH_WINDOW = timedelta(seconds=2)  # entries arriving this close together make one message
+
+
+async def on_submitted(uow: UnitOfWork, entry: RegistrationRecord) -> RegistrationRecord:
+    """Keep a resubmitted entry in the queue that returned it, route 代为登记 entries of a
+    village without a committee to the filler's committee, then notify that queue."""
+    returned = await uow.audit.list(registration_id=entry.id, action="review.returned", limit=1)
+    target, why = await _queue_for(uow, entry, returned[0].detail if returned else None)
+    if target != entry.committee_id:
+        if not await uow.registrations.move(entry.id, target, expected_version=entry.version):
+            raise InvalidStateError(f"registration {entry.id} changed while being routed")
+        await uow.audit.record(
+            f"tg:{entry.owner_user_id}", "review.routed", entry.id, committee_id=target, why=why
+        )
+        entry = await uow.registrations.get(entry.id) or entry
+    if returned:
+        text = t("review.notify.resubmitted", name=entry.name, reg_no=entry.reg_no)
+    else:
+        place = await uow.divisions.get(entry.hukou_code or "")
+        text = t("review.notify.new", name=entry.name, place=place.name if place else "")
+    await announce(uow, entry, text)
+    return entry
+
+
+async def _queue_for(
+    uow: UnitOfWork, entry: RegistrationRecord, returned: dict | None
+) -> tuple[int | None, str | None]:
+    if returned and returned.get("queue") and returned.get("hukou_code") == entry.hukou_code:
+        return returned["queue"], "returned_here"
+    filled_by = entry.state.get("person", {}).get("filled_by")
+    if entry.committee_id is None and filled_by == FILLED_BY_STAFF:
+        # The village has no committee yet: the staff member who filled it in reviews it, if
+        # they serve in the same township; otherwise the township desk gets it as usual.
+        for m in await members(uow, entry.owner_user_id):
+            if await township_of(uow, m.committee.division_code) == entry.township_code:
+                return m.committee.id, "filled_by_staff"
+    return entry.committee_id, None
+
+
+async def announce(uow: UnitOfWork, entry: RegistrationRecord, text: str) -> None:
+    """Queue `text` (with an open button) for every reviewer of the entry's queue."""
+    button = Button(t("review.btn.open"), data("open", entry.id))
+    keyboard = markup(Reply(text, ((button,),)))
+    reply_markup = keyboard.model_dump(exclude_none=True) if keyboard else None
+    not_before = utcnow() + BATCH_WINDOW
+    for user_id in await recipients(uow, entry):
+        await uow.notifications.enqueue(
+            user_id,
+            text,
+            reply_markup=reply_markup,
+            dedup_key=f"{NEW_ENTRY}{user_id}|{entry.id}|{entry.version}",
+            not_before=not_before,
+        )
+
+
+async def recipients(uow: UnitOfWork, entry: RegistrationRecord) -> list[int]:
+    """Reviewers of the entry's committee, or the township desk for an unassigned entry; never
+    the staff member who filled the entry in themselves."""
+    if entry.committee_id is not None:
+        reviewers = await uow.reviewers.list(committee_id=entry.committee_id)
+    else:
+        desk = await uow.committees.get_by_division(entry.township_code or "")
+        reviewers = await uow.reviewers.list(committee_id=desk.id) if desk else []
+        reviewers = [r for r in reviewers if r.role is ReviewerRole.TOWNSHIP]
+    return sorted({r.telegram_user_id for r in reviewers} - {entry.owner_user_id})

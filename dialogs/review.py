@@ -1,0 +1,320 @@
+"""Committee review as pure functions: button data, masking, the entry card, queue pages, reasons.
+
+Button data is only a request: the bot re-checks every one against the database, so nothing
+here decides who may see or change an entry (see `may_review` for the rule it applies).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dialogs.form import FIELDS
+from dialogs.model import Button, Context, Draft, Reply
+from dialogs.questions import rows
+from dialogs.summary import in_scope_awards, summary_text
+from dialogs.texts import t
+
+PREFIX = "r"
+MAX_DATA_BYTES = 64  # Telegram's limit for callback_data
+CHINA = ZoneInfo("Asia/Shanghai")
+
+# verb -> number of integer arguments. Verbs ending in "r" carry a reason index, "t" asks for a
+# typed reason; "ret"/"rej"/"fwd" open the menu of reasons or committees.
+ARITY: dict[str, int] = {
+    "list": 0,  # /queue
+    "assist": 0,  # start 代为登记
+    "queue": 2,  # committee id, page
+    "free": 2,  # township desk committee id, page: entries without a village committee
+    "open": 1,  # registration id
+    "id": 1,  # reveal the full ID number
+    "ok": 2,  # registration id, version
+    "ret": 2,
+    "retr": 3,  # + reason index
+    "rett": 2,
+    "rej": 2,
+    "rejr": 3,
+    "rejt": 2,
+    "fwd": 2,
+    "fwdc": 3,  # + target committee id
+}
+RETURN_REASONS = tuple(f"review.ret.{i}" for i in range(5))
+REJECT_REASONS = tuple(f"review.rej.{i}" for i in range(6))
+REASONS = {"ret": RETURN_REASONS, "rej": REJECT_REASONS}
+PAGE_SIZE = 8
+_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # ASCII, canonical, fits a 32-bit column
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str
+    args: tuple[int, ...] = ()
+
+
+def data(verb: str, *args: int) -> str:
+    """Callback data for `verb`; short enough for Telegram by construction (checked)."""
+    assert len(args) == ARITY[verb], verb
+    text = "|".join((PREFIX, verb, *(str(a) for a in args)))
+    assert len(text.encode()) <= MAX_DATA_BYTES, text
+    return text
+
+
+def parse(raw: str | None) -> Action | None:
+    """The action in callback data, or None for anything malformed (forged, truncated, old)."""
+    if not raw or len(raw.encode()) > MAX_DATA_BYTES:
+        return None
+    prefix, _, rest = raw.partition("|")
+    verb, *args = rest.split("|")
+    if prefix != PREFIX or ARITY.get(verb) != len(args):
+        return None
+    if not all(_NUMBER.fullmatch(a) for a in args):
+        return None
+    return Action(verb, tuple(int(a) for a in args))
+
+
+def may_review(
+    entry_committee_id: int | None,
+    entry_township: str | None,
+    committee_id: int,
+    desk_of_township: str | None,
+) -> bool:
+    """A reviewer acts on the entries of their own committee; a township desk (role township)
+    also on every entry of its township, including those with no village committee."""
+    if entry_committee_id is not None and entry_committee_id == committee_id:
+        return True
+    return desk_of_township is not None and entry_township == desk_of_township
+
+
+# --- masking -----------------------------------------------------------------------------
+
+
+def mask_id(number: str | None) -> str:
+    """222401********0031: region and last four only; the birth date stays hidden."""
+    if not number:
+        return ""
+    if len(number) < 11:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    digits = phone.removeprefix("+86")
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def parse_reason(text: str | None) -> str | None:
+    """A typed reason, tidied; None when it is empty or too long to tell someone kindly."""
+    reason = " ".join((text or "").split())
+    return reason if 2 <= len(reason) <= 200 else None
+
+
+def reason_text(kind: str, index: int) -> str | None:
+    keys = REASONS.get(kind, ())
+    return t(keys[index]) if index < len(keys) else None
+
+
+def status_name(status: str) -> str:
+    return t(f"review.status.{status}")
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(CHINA)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+# --- the entry card ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Another registration with the same ID number (found by its keyed hash)."""
+
+    reg_no: str | None
+    where: str
+    status: str
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """What the card shows besides the answers: the record's state and what the bot found."""
+
+    reg_id: int
+    version: int
+    reg_no: str | None
+    status: str
+    committee: str | None  # None: waiting for the township desk
+    submitted_at: datetime | None
+    photos: int = 0
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+def entry_card(d: Draft, facts: EntryFacts, ctx: Context) -> str:
+    """The whole form as the honoree confirmed it (ID masked), the rule behind each category,
+    and everything the reviewer should look at twice."""
+    masked = d.model_copy(deep=True)
+    if masked.person.get("id_number"):
+        masked.person["id_number"] = mask_id(masked.person["id_number"])
+    body = summary_text(masked, ctx).split("\n")[2:]  # without "请核对填写的内容：" and its gap
+    lines = [
+        t("review.card.title", reg_no=facts.reg_no or "", status=status_name(facts.status)),
+        t(
+            "review.card.meta",
+            submitted=when(facts.submitted_at),
+            committee=facts.committee or t("review.card.unassigned"),
+        ),
+        "",
+        *body,
+        "",
+        t("review.card.rules"),
+    ]
+    for n, (_, award) in enumerate(in_scope_awards(d), start=1):
+        lines.append(t("review.card.rule", n=n, rule=award.get("rule", "")))
+    if facts.photos:
+        lines.append(t("review.card.photos", n=facts.photos))
+    warnings = _warnings(d, facts)
+    if warnings:
+        lines += ["", t("review.card.warnings"), *warnings]
+    return "\n".join(lines)
+
+
+def _warnings(d: Draft, facts: EntryFacts) -> list[str]:
+    said = [
+        t(
+            "review.warn.duplicate",
+            reg_no=x.reg_no or t("review.no_reg_no"),
+            where=x.where,
+            status=status_name(x.status),
+        )
+        for x in facts.duplicates
+    ]
+    for n, (_, award) in enumerate(in_scope_awards(d), start=1):
+        if award.get("outcome") == "uncertain":
+            said.append(t("review.warn.uncertain", n=n, reason=award.get("reason", "")))
+    said += [t("review.warn.flag", text=flag_text(flag)) for flag in d.flags]
+    if not facts.photos:
+        said.append(t("review.warn.no_photos"))
+    return said
+
+
+def flag_text(flag: Mapping[str, object]) -> str:
+    """A note another part of the bot left for the reviewer (OCR disagreements and the like):
+    its own `text` when it has one, else its facts, labelled where the form knows the key."""
+    if flag.get("text"):
+        return str(flag["text"])
+    parts = []
+    for key, value in flag.items():
+        if key != "kind" and value not in (None, ""):
+            label = FIELDS[str(value)].label if key == "field" and value in FIELDS else value
+            parts.append(f"{key}={label}")
+    return f"{flag.get('kind', '')}: " + ", ".join(parts)
+
+
+def entry_buttons(facts: EntryFacts) -> tuple[tuple[Button, ...], ...]:
+    """Decisions only while the entry waits for review; reveal and back always."""
+    reg, ver = facts.reg_id, facts.version
+    buttons = []
+    if facts.status == "submitted":
+        buttons += [
+            Button(t("review.btn.confirm"), data("ok", reg, ver)),
+            Button(t("review.btn.return"), data("ret", reg, ver)),
+            Button(t("review.btn.reject"), data("rej", reg, ver)),
+            Button(t("review.btn.handover"), data("fwd", reg, ver)),
+        ]
+    buttons += [
+        Button(t("review.btn.reveal"), data("id", reg)),
+        Button(t("review.btn.back"), data("list")),
+    ]
+    return rows(buttons, 2)
+
+
+def reason_menu(kind: str, reg_id: int, version: int) -> Reply:
+    """Common reasons for 退回修改 ("ret") or 不予登记 ("rej"), and a way to type one."""
+    buttons = [
+        Button(t(key), data(kind + "r", reg_id, version, i)) for i, key in enumerate(REASONS[kind])
+    ]
+    buttons.append(Button(t("review.btn.typed"), data(kind + "t", reg_id, version)))
+    ask = "review.ask.return" if kind == "ret" else "review.ask.reject"
+    return Reply(t(ask), rows(buttons, 1))
+
+
+def handover_menu(reg_id: int, version: int, committees: Sequence[tuple[int, str]]) -> Reply:
+    if not committees:
+        return Reply(t("review.handover.none"))
+    buttons = [Button(name, data("fwdc", reg_id, version, cid)) for cid, name in committees]
+    return Reply(t("review.ask.handover"), rows(buttons, 2))
+
+
+def menu() -> Reply:
+    buttons = [
+        Button(t("review.btn.queue"), data("list")),
+        Button(t("review.btn.assist"), data("assist")),
+    ]
+    return Reply(t("review.menu"), rows(buttons, 2))
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    reg_id: int
+    name: str
+    id_number: str | None  # masked here, never shown in full in a list
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a committee's waiting entries ("queue"), or of a township's unassigned
+    entries ("free", for its desk), oldest first."""
+
+    verb: str
+    committee_id: int
+    committee: str
+    waiting: Sequence[QueueItem]  # every waiting entry, oldest first
+    page: int = 0
+    counts: Mapping[str, int] | None = None  # the committee's other statuses
+    free: int | None = None  # a desk: how many wait without a village committee
+
+
+def queue_reply(q: QueuePage) -> Reply:
+    pages = max(1, -(-len(q.waiting) // PAGE_SIZE))
+    page = min(max(q.page, 0), pages - 1)
+    title = "review.queue.title" if q.verb == "queue" else "review.queue.free_title"
+    lines = [t(title, committee=q.committee, n=len(q.waiting))]
+    if q.counts is not None:
+        others = ("returned", "confirmed", "rejected", "exported")
+        lines.append(t("review.queue.counts", **{s: q.counts.get(s, 0) for s in others}))
+    shown = q.waiting[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if shown:
+        lines.append(t("review.queue.hint", page=page + 1, pages=pages))
+    else:
+        lines.append(t("review.queue.empty"))
+    layout = [(Button(_item_label(item), data("open", item.reg_id)),) for item in shown]
+    paging = []
+    if page > 0:
+        paging.append(Button(t("btn.prev"), data(q.verb, q.committee_id, page - 1)))
+    if page + 1 < pages:
+        paging.append(Button(t("btn.next"), data(q.verb, q.committee_id, page + 1)))
+    if paging:
+        layout.append(tuple(paging))
+    if q.free:
+        layout.append((Button(t("review.btn.free", n=q.free), data("free", q.committee_id, 0)),))
+    return Reply("\n".join(lines), tuple(layout), edit=True)
+
+
+def _item_label(item: QueueItem) -> str:
+    return " · ".join(x for x in (item.name, mask_id(item.id_number)) if x)
+
+
+def committee_picker(committees: Sequence[tuple[int, str]]) -> Reply:
+    buttons = [Button(name, data("queue", cid, 0)) for cid, name in committees]
+    return Reply(t("review.queue.pick"), rows(buttons, 1))

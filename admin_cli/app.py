@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from admin_cli import divisions_cmd, init_cmd
+from admin_cli import (
+    audit_cmd,
+    committee_cmd,
+    demo_cmd,
+    divisions_cmd,
+    entries_cmd,
+    export_cmd,
+    init_cmd,
+    invite_cmd,
+    reviewer_cmd,
+    stats_cmd,
+)
 from admin_cli.common import CliOptions
 
 app = typer.Typer(
@@ -31,3 +42,11 @@ def root(
 
 app.command("init")(init_cmd.init)
 app.add_typer(divisions_cmd.app, name="divisions")
+app.add_typer(committee_cmd.app, name="committee")
+app.command("invite")(invite_cmd.invite)
+app.add_typer(reviewer_cmd.app, name="reviewer")
+app.command("entries")(entries_cmd.entries)
+app.command("export")(export_cmd.export)
+app.command("stats")(stats_cmd.stats)
+app.command("audit")(audit_cmd.audit)
+app.command("demo-data")(demo_cmd.demo_data_command)

@@ -1,0 +1,108 @@
+"""`honoree-admin audit`: the audit log, by entry (登记编号 or id), actor, action and time."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, fail, run_with_db
+from admin_cli.entries_cmd import Json
+from admin_cli.export.labels import CHINA, china_time
+from storage.models import Registration
+from storage.uow import Database, UnitOfWork
+
+
+def parse_time(text: str, *, end: bool = False) -> datetime:
+    """A time as staff type it: 2026-11-26 or 2026-11-26 08:30 (China time unless an offset).
+
+    A bare date as an end means the end of that day, so --until 2026-11-26 includes the 26th.
+    """
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"看不懂的时间 {text!r}，请写成 2026-11-26 或 2026-11-26 08:30"
+        ) from exc
+    if end and len(text.strip()) == 10:
+        at += timedelta(days=1)
+    return at if at.tzinfo else at.replace(tzinfo=CHINA)
+
+
+def audit(
+    ctx: typer.Context,
+    entry: Annotated[
+        str | None, typer.Option("--entry", help="登记编号（如 222401100-0001）或登记 id。")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="操作人，如 cli:wang 或 tg:123。")
+    ] = None,
+    action: Annotated[str | None, typer.Option("--action", help="操作，如 export。")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="从这个时间起（含）。")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="到这个时间为止（含当天）。")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="最多显示多少条。")] = 100,
+    as_json: Json = False,
+) -> None:
+    """查看审计日志（最新的在前）。"""
+    start = parse_time(since) if since else None
+    stop = parse_time(until, end=True) if until else None
+
+    async def work(db: Database) -> list[dict[str, Any]] | None:
+        async with db.uow(read_only=True) as uow:
+            reg_id = await _entry_id(uow, entry) if entry else None
+            if entry and reg_id is None:
+                return None
+            events = await uow.audit.list(reg_id, actor, start, stop, action, limit)
+            reg_nos = await _reg_nos(uow, {e.registration_id for e in events})
+        return [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "registration_id": e.registration_id,
+                "reg_no": reg_nos.get(e.registration_id),
+                "detail": e.detail,
+            }
+            for e in events
+        ]
+
+    events = run_with_db(ctx, work)
+    if events is None:
+        fail(f"没有登记 {entry}")
+    if as_json:
+        typer.echo(json.dumps(events, ensure_ascii=False))
+        return
+    table = Table("时间", "操作人", "操作", "登记", "详情", title=f"审计日志（{len(events)} 条）")
+    for e in events:
+        detail = json.dumps(e["detail"], ensure_ascii=False)
+        table.add_row(
+            china_time(datetime.fromisoformat(e["at"])),
+            escape(e["actor"]),
+            e["action"],
+            e["reg_no"] or str(e["registration_id"] or ""),
+            escape(detail),
+        )
+    console.print(table)
+
+
+async def _entry_id(uow: UnitOfWork, entry: str) -> int | None:
+    """An entry by id or by 登记编号 (the repositories have no reg_no look-up: a direct query)."""
+    if entry.isdigit():
+        return int(entry)
+    return await uow.session.scalar(sa.select(Registration.id).where(Registration.reg_no == entry))
+
+
+async def _reg_nos(uow: UnitOfWork, ids: set[int | None]) -> dict[int | None, str | None]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await uow.session.execute(
+        sa.select(Registration.id, Registration.reg_no).where(Registration.id.in_(wanted))
+    )
+    return {reg_id: reg_no for reg_id, reg_no in rows}

@@ -1,0 +1,125 @@
+"""`honoree-admin entries`: list entries by place and status; ID numbers masked unless
+`--json --reveal`, and every reveal is in the audit log."""
+
+from __future__ import annotations
+
+import json
+from contextlib import aclosing
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Column, Table
+
+from admin_cli.common import console, fail, run_with_db
+from admin_cli.export import source
+from admin_cli.export.labels import china_time, mask_id, mask_phone, status_label
+from admin_cli.export.package import default_actor
+from dialogs.divisions import DivisionDirectory
+from dialogs.export_view import category_text, printed_awards
+from storage.records import Status
+from storage.uow import Database
+
+Township = Annotated[str | None, typer.Option("--township", help="乡镇（街道）区划代码。")]
+County = Annotated[str | None, typer.Option("--county", help="县（市、区）区划代码。")]
+Village = Annotated[str | None, typer.Option("--village", help="村（社区）区划代码。")]
+Statuses = Annotated[list[Status] | None, typer.Option("--status", help="状态（可重复）。")]
+Demo = Annotated[bool, typer.Option("--demo/--no-demo", help="是否包括演示数据。")]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+
+
+def entries(
+    ctx: typer.Context,
+    township: Township = None,
+    county: County = None,
+    village: Village = None,
+    status: Statuses = None,
+    demo: Demo = True,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="最多显示多少条。")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="跳过前面多少条。")] = 0,
+    as_json: Json = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="JSON 中显示完整身份证号和电话（记入审计日志）。")
+    ] = False,
+    actor: Annotated[str | None, typer.Option("--actor", help="记入审计日志的操作人。")] = None,
+) -> None:
+    """列出登记（按乡镇、县、村或状态筛选）。"""
+    if reveal and not as_json:
+        fail("--reveal 只能和 --json 一起用（表格里的号码总是遮挡的）")
+    scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
+    who = f"cli:{actor or default_actor()}"
+
+    async def work(db: Database) -> tuple[int, list[dict[str, Any]]]:
+        async with db.uow(read_only=True) as uow:
+            total = await source.count(uow, scope)
+            names = await source.directory(uow, village or township or county)
+            async with aclosing(source.pages(uow, scope, page_size=limit, offset=offset)) as pages:
+                page = await anext(pages, [])
+            rows = [_row(e, names, reveal) for e in page]
+        if reveal and rows:
+            async with db.uow() as uow:
+                for row in rows:
+                    await uow.audit.record(
+                        who, "revealed", row["id"], fields=["id_number", "phone"], via="entries"
+                    )
+                await uow.commit()
+        return total, rows
+
+    total, rows = run_with_db(ctx, work)
+    if as_json:
+        for row in rows:
+            row["submitted_at"] = row["submitted_at"] and row["submitted_at"].isoformat()
+        typer.echo(
+            json.dumps({"total": total, "offset": offset, "entries": rows}, ensure_ascii=False)
+        )
+        return
+    _print(total, offset, rows)
+
+
+def _row(entry: source.Entry, names: DivisionDirectory, reveal: bool) -> dict[str, Any]:
+    r, person = entry.record, entry.draft.person
+    id_number, phone = r.secrets.get("id_number"), r.secrets.get("phone")
+    return {
+        "id": r.id,
+        "reg_no": r.reg_no,
+        "name": r.name,
+        "gender": person.get("gender"),
+        "id_number": id_number if reveal else mask_id(id_number),
+        "phone": phone if reveal else mask_phone(phone),
+        "hukou_code": r.hukou_code,
+        "hukou": names.full_name(r.hukou_code, from_level="county") if r.hukou_code else "",
+        "categories": [category_text(a) for _, a in printed_awards(entry.draft)],
+        "status": r.status.value,
+        "status_label": status_label(r.status),
+        "submitted_at": r.submitted_at,
+        "is_demo": r.is_demo,
+    }
+
+
+def _print(total: int, offset: int, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print(f"没有符合条件的登记（共 {total} 条）。")
+        return
+    whole = {"no_wrap": True}  # read as a whole, never broken over lines
+    table = Table(
+        Column("登记编号", **whole),
+        Column("姓名", **whole),
+        Column("公民身份号码", **whole),
+        "户籍所在地",
+        "统计类别",
+        "提交时间",
+        Column("状态", **whole),
+    )
+    for row in rows:
+        name = escape(row["name"] or "") + (" [dim](演示)[/]" if row["is_demo"] else "")
+        table.add_row(
+            row["reg_no"] or "",
+            name,
+            row["id_number"],
+            escape(row["hukou"]),
+            " ".join(row["categories"]),
+            china_time(row["submitted_at"]),
+            row["status_label"],
+        )
+    console.print(table)
+    console.print(f"共 {total} 条，显示第 {offset + 1}–{offset + len(rows)} 条。")

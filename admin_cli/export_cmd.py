@@ -1,0 +1,108 @@
+"""`honoree-admin export`: the package a township sends up to the county (spec §4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, fail, run_with_db, settings_from
+from admin_cli.export.package import ExportError, ExportRequest, ExportResult, export_township
+from admin_cli.export.progress import Bar
+from storage.records import Status
+
+
+def export(
+    ctx: typer.Context,
+    township: Annotated[str, typer.Option("--township", help="乡镇（街道）的 12 位区划代码。")],
+    out: Annotated[Path, typer.Option("--out", help="导出到这个文件夹（新建或空文件夹）。")],
+    status: Annotated[
+        list[Status] | None,
+        typer.Option("--status", help="导出哪些状态的登记（可重复），默认 confirmed。"),
+    ] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="已报送（exported）的也再导出一次。")
+    ] = False,
+    make_zip: Annotated[bool, typer.Option("--zip", help="另外打成一个 zip 压缩包。")] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="登记表另存 PDF（需要安装 LibreOffice）。")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="文件夹不空时，替换上次导出的材料。")
+    ] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="包括演示数据（用于演练）。")] = False,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="记入审计日志的导出人，默认系统用户名。")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """导出乡镇（街道）已确认的登记：汇总表、登记表、佐证材料、统计情况和清单，并标记为已报送。"""
+    request = ExportRequest(
+        township_code=township,
+        out=out,
+        statuses=tuple(status or (Status.CONFIRMED,)),
+        again=again,
+        include_demo=demo,
+        make_zip=make_zip,
+        pdf=pdf,
+        force=force,
+        actor=actor or "",
+    )
+    settings = settings_from(ctx)
+    try:
+        with Bar(enabled=not as_json) as bar:
+            result = run_with_db(ctx, lambda db: export_township(db, settings, request, bar))
+    except ExportError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(as_dict(result), ensure_ascii=False))
+    else:
+        _print(result)
+
+
+def as_dict(r: ExportResult) -> dict[str, Any]:
+    return {
+        "township": {"code": r.township_code, "name": r.township},
+        "out": str(r.out),
+        "exported_at": r.exported_at.isoformat(timespec="seconds"),
+        "actor": r.actor,
+        "entries": r.entries,
+        "forms": r.forms,
+        "evidence_files": r.evidence,
+        "pdfs": r.pdfs,
+        "marked_exported": r.marked,
+        "skipped_demo": r.skipped_demo,
+        "zip": str(r.zip_path) if r.zip_path else None,
+        "zip_sha256": r.zip_sha256,
+        "counts": r.counts,
+        "problems": [vars(p) for p in r.problems],
+        "notes": r.notes,
+    }
+
+
+def _print(r: ExportResult) -> None:
+    if r.entries == 0:
+        console.print(f"{escape(r.township)}：没有需要报送的登记（已报送的要再导出请加 --again）。")
+    else:
+        console.print(
+            f"[bold green]已导出[/] {escape(r.township)} {r.entries} 人：登记表 {r.forms} 份，"
+            f"佐证材料 {r.evidence} 个，标记为已报送 {r.marked} 人。"
+        )
+        console.print(f"文件夹：{escape(str(r.out))}")
+        if r.zip_path:
+            console.print(f"压缩包：{escape(str(r.zip_path))}")
+    if r.skipped_demo:
+        console.print(f"另有 {r.skipped_demo} 条演示数据未导出（演练时加 --demo）。")
+    for note in r.notes:
+        console.print(f"[yellow]注意：[/]{escape(note)}")
+    if r.problems:
+        table = Table(
+            "登记编号", "姓名", "问题", "文件", title=f"需要处理的问题（{len(r.problems)}）"
+        )
+        for p in r.problems:
+            table.add_row(p.reg_no, escape(p.name), escape(p.problem), escape(p.file))
+        console.print(table)

@@ -1,0 +1,76 @@
+"""`honoree-admin stats`: how many entries per township, village, status and category."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, run_with_db
+from admin_cli.entries_cmd import County, Demo, Json, Statuses, Township, Village
+from admin_cli.export import source
+from admin_cli.export.labels import STATUS_LABELS
+from admin_cli.export.report import Tally
+from storage.records import Status
+from storage.uow import Database
+
+
+def stats(
+    ctx: typer.Context,
+    township: Township = None,
+    county: County = None,
+    village: Village = None,
+    status: Statuses = None,
+    demo: Demo = True,
+    as_json: Json = False,
+) -> None:
+    """统计登记人数：按乡镇（街道）、村（社区）、状态、统计类别和待遇级别。"""
+    scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
+
+    async def work(db: Database) -> dict[str, Any]:
+        tally = Tally()
+        async with db.uow(read_only=True) as uow:
+            names = await source.directory(uow, village or township or county)
+            async for page in source.pages(uow, scope, page_size=1000):
+                for entry in page:
+                    tally.add(entry.record)
+
+        def place(code: str) -> str:
+            return names.full_name(code, from_level="county") if names.get(code) else code
+
+        return tally.as_dict(place)
+
+    counts = run_with_db(ctx, work)
+    if as_json:
+        typer.echo(json.dumps(counts, ensure_ascii=False))
+        return
+    _print(counts)
+
+
+def _print(counts: dict[str, Any]) -> None:
+    console.print(f"[bold]登记人数合计：{counts['persons']}[/]")
+    statuses = [s for s in Status if counts["by_status"].get(s.value)]
+    for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
+        table = Table("地方", "合计", *(STATUS_LABELS[s] for s in statuses), title=title)
+        for place in counts[key]:
+            table.add_row(
+                escape(place["name"]),
+                str(place["total"]),
+                *(str(place["by_status"].get(s.value, 0)) for s in statuses),
+            )
+        console.print(table)
+    table = Table("统计类别", "人数", "表彰项数", title="按统计类别")
+    for category, n in counts["by_category"].items():
+        table.add_row(category, str(n["persons"]), str(n["awards"]))
+    console.print(table)
+    table = Table("待遇级别", "人数", title="按待遇级别（每人按最高级别）")
+    for level, n in counts["by_level"].items():
+        table.add_row(level, str(n))
+    console.print(table)
+    table = Table("状态", "人数", title="按状态")
+    for s in Status:
+        table.add_row(STATUS_LABELS[s], str(counts["by_status"][s.value]))
+    console.print(table)

@@ -20,11 +20,13 @@ from admin_cli import (
     stats_cmd,
 )
 from admin_cli.common import CliOptions
+from ocr.cli import ocr_command
 
 app = typer.Typer(
     name="honoree-admin",
     help="Township tools for the honoree registration: set-up, divisions, review data, export.",
     no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold personal data or the key
 )
 
@@ -50,3 +52,4 @@ app.command("export")(export_cmd.export)
 app.command("stats")(stats_cmd.stats)
 app.command("audit")(audit_cmd.audit)
 app.command("demo-data")(demo_cmd.demo_data_command)
+app.command("ocr")(ocr_command)

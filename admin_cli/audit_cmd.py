@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -14,7 +13,6 @@ from rich.table import Table
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.entries_cmd import Json
 from admin_cli.export.labels import CHINA, china_time
-from storage.models import Registration
 from storage.uow import Database, UnitOfWork
 
 
@@ -58,7 +56,9 @@ def audit(
             if entry and reg_id is None:
                 return None
             events = await uow.audit.list(reg_id, actor, start, stop, action, limit)
-            reg_nos = await _reg_nos(uow, {e.registration_id for e in events})
+            reg_nos = await uow.registrations.reg_nos(
+                e.registration_id for e in events if e.registration_id is not None
+            )
         return [
             {
                 "id": e.id,
@@ -66,7 +66,9 @@ def audit(
                 "actor": e.actor,
                 "action": e.action,
                 "registration_id": e.registration_id,
-                "reg_no": reg_nos.get(e.registration_id),
+                "reg_no": (
+                    reg_nos.get(e.registration_id) if e.registration_id is not None else None
+                ),
                 "detail": e.detail,
             }
             for e in events
@@ -92,17 +94,8 @@ def audit(
 
 
 async def _entry_id(uow: UnitOfWork, entry: str) -> int | None:
-    """An entry by id or by 登记编号 (the repositories have no reg_no look-up: a direct query)."""
+    """An entry by id or by 登记编号; None if no entry has that 登记编号."""
     if entry.isdigit():
         return int(entry)
-    return await uow.session.scalar(sa.select(Registration.id).where(Registration.reg_no == entry))
-
-
-async def _reg_nos(uow: UnitOfWork, ids: set[int | None]) -> dict[int | None, str | None]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = await uow.session.execute(
-        sa.select(Registration.id, Registration.reg_no).where(Registration.id.in_(wanted))
-    )
-    return {reg_id: reg_no for reg_id, reg_no in rows}
+    found = await uow.registrations.get_by_reg_no(entry)
+    return found.id if found else None

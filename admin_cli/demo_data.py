@@ -436,7 +436,7 @@ async def remove_entries(db: Database, township_code: str | None) -> int:
         ):
             targets += [(r.id, r.version) for r in records if r.is_demo]
             offset += len(records)
-            uow.session.expunge_all()
+            uow.release_loaded()
     removed = 0
     for start in range(0, len(targets), 500):
         async with db.uow() as uow:

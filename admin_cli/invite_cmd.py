@@ -22,8 +22,8 @@ from rich.markup import escape
 from admin_cli.common import console, err_console, fail, run_with_db, settings_from
 from admin_cli.export.labels import china_time
 from admin_cli.export.package import default_actor
+from storage.clock import utcnow
 from storage.crypto import hash_token
-from storage.models import utcnow
 from storage.records import CommitteeKind, ReviewerRole
 from storage.settings import Settings
 from storage.uow import Database

@@ -30,7 +30,7 @@ from bot.review.intake import BATCH_WINDOW, NEW_ENTRY
 from dialogs.model import Button, Reply
 from dialogs.review import data
 from dialogs.texts import t
-from storage.models import utcnow
+from storage.clock import utcnow
 from storage.records import NotificationRecord
 from storage.uow import Database
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.review.intake import recipients
 from dialogs.texts import t
-from storage.models import utcnow
+from storage.clock import utcnow
 from storage.records import RegistrationRecord, Status
 from storage.settings import Settings
 from storage.uow import Database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -11,6 +12,10 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
+# Stored files are read-only: exports hard-link them (admin_cli/export/evidence.py), so an
+# exported copy is the same inode, and editing it in place must fail rather than change the
+# evidence. Owner and group may read (the bot and the admin CLI may run as two users).
+READ_ONLY = 0o440
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +26,7 @@ class StoredFile:
 
 
 class EvidenceStore:
-    """Files under `root/<2 hex>/<2 hex>/<sha256><suffix>`, written atomically."""
+    """Files under `root/<2 hex>/<2 hex>/<sha256><suffix>`, written atomically, read-only."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -33,8 +38,14 @@ class EvidenceStore:
         digest = hashlib.sha256(data).hexdigest()
         rel = f"{digest[:2]}/{digest[2:4]}/{digest}{suffix}"
         target = self.absolute(rel)
-        if not (target.exists() and target.stat().st_size == len(data)):
+        try:
+            existing = target.stat()
+        except FileNotFoundError:
+            existing = None
+        if existing is None or existing.st_size != len(data):
             self._write_atomically(target, data)
+        elif existing.st_mode & 0o222:
+            _seal(target)  # stored before files were made read-only
         return StoredFile(path=rel, sha256=digest, size=len(data))
 
     def open(self, path: str) -> BinaryIO:
@@ -55,7 +66,15 @@ class EvidenceStore:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
+                # Read-only before the rename: the file never appears writable at its name.
+                os.fchmod(f.fileno(), READ_ONLY)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _seal(path: Path) -> None:
+    """Best effort: a file of another user cannot be chmod-ed, and it is still the evidence."""
+    with contextlib.suppress(OSError):
+        path.chmod(READ_ONLY)

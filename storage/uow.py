@@ -111,6 +111,13 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
 
+    def release_loaded(self) -> None:
+        """Forget every ORM object the session has loaded so far (the repositories' records are
+        plain copies and stay valid). Long read loops call it after each page so memory stays
+        flat over thousands of entries; changes not yet flushed are forgotten too, so it is
+        for read-only work, or right after a flush or commit."""
+        self.session.expunge_all()
+
 
 class Database:
     """Engine, session factories and the field cipher, created once per process."""

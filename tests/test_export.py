@@ -311,7 +311,9 @@ def test_broken_and_missing_evidence_is_reported_and_the_export_completes(
                 store.absolute(gone.path).unlink()  # the file vanished from disk
                 second = await uow.evidence.list_for(regs["乙二"].id)
                 changed = next(e for e in second if e.kind is EvidenceKind.AWARD_DOCUMENT)
-                store.absolute(changed.path).write_bytes(b"not the photo that was received")
+                tampered = store.absolute(changed.path)
+                tampered.chmod(0o640)  # evidence is stored read-only; this test tampers on purpose
+                tampered.write_bytes(b"not the photo that was received")
         finally:
             await db.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import stat
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,8 @@ import sqlalchemy as sa
 from storage.crypto import hash_token
 from storage.divisions import SHIPPED_CSV, load_divisions
 from storage.errors import InvalidStateError, NotFoundError
-from storage.files import EvidenceStore
-from storage.models import Base, Division
+from storage.files import READ_ONLY, EvidenceStore
+from storage.models import Base, Division, Registration
 from storage.records import (
     AwardOutcome,
     AwardRow,
@@ -420,6 +421,115 @@ async def test_evidence_rows_follow_their_registration(store: Database, tmp_path
         assert await uow.evidence.list_for(reg_id) == []  # ON DELETE CASCADE
 
 
+async def test_evidence_of_many_entries_and_remembered_file_ids(
+    store: Database, tmp_path: Path
+) -> None:
+    files = EvidenceStore(tmp_path / "evidence")
+    first, second, bare = [await new_entry(store, user) for user in (1, 2, 3)]
+    async with store.uow() as uow:
+
+        async def add(reg_id: int, kind: EvidenceKind, page: int, position: int | None = 0):
+            data = f"{reg_id}-{kind}-{page}".encode()
+            return await uow.evidence.add(
+                reg_id,
+                award_position=position,
+                kind=kind,
+                page=page,
+                stored=files.save(data, ".jpg"),
+                mime="image/jpeg",
+                width=3,
+                height=4,
+            )
+
+        portrait = await add(first, EvidenceKind.PORTRAIT, 1, None)
+        page2 = await add(first, EvidenceKind.CERTIFICATE, 2)
+        page1 = await add(first, EvidenceKind.CERTIFICATE, 1)
+        document = await add(second, EvidenceKind.AWARD_DOCUMENT, 1)
+        await uow.commit()
+
+    async with store.uow() as uow:
+        many = await uow.evidence.list_for_many([second, first, bare, 10**9, first])
+        assert list(many) == [second, first, bare, 10**9]  # every id, in the order asked
+        assert [e.id for e in many[first]] == [page1.id, page2.id, portrait.id]
+        assert many[first] == await uow.evidence.list_for(first)  # same records, same order
+        assert [e.id for e in many[second]] == [document.id]
+        assert many[bare] == many[10**9] == []
+        assert await uow.evidence.list_for_many([]) == {}
+
+        assert await uow.evidence.set_telegram_file_id(page1.id, "AgAC-uploaded")
+        assert not await uow.evidence.set_telegram_file_id(10**9, "AgAC-nobody")
+        assert not await uow.evidence.set_telegram_file_id(page2.id, "x" * 201)  # too long
+        await uow.commit()
+    async with store.uow() as uow:
+        ids = {e.id: e.telegram_file_id for e in await uow.evidence.list_for(first)}
+        assert ids == {page1.id: "AgAC-uploaded", page2.id: None, portrait.id: None}
+        assert await uow.evidence.set_telegram_file_id(page1.id, None)
+        assert (await uow.evidence.list_for_many([first]))[first][0].telegram_file_id is None
+
+
+async def test_latest_audit_event_of_many_entries(store: Database) -> None:
+    first, second, quiet = [await new_entry(store, user) for user in (1, 2, 3)]
+    async with store.uow() as uow:
+        await uow.audit.record("tg:1", "review.confirmed", first, by="甲")
+        await uow.audit.record("tg:2", "review.confirmed", first, by="乙")
+        await uow.audit.record("tg:2", "review.returned", second, by="乙")
+        await uow.audit.record("tg:3", "review.confirmed", second, by="丙")
+        await uow.audit.record("tg:3", "review.returned", second, by="丙")
+        await uow.audit.record("tg:4", "review.confirmed", None, by="丁")
+        await uow.audit.record("tg:5", "review.confirmed", quiet + 100, by="戊")
+        await uow.commit()
+    async with store.uow(read_only=True) as uow:
+        confirmed = await uow.audit.latest_for([first, second, quiet], "review.confirmed")
+        assert set(confirmed) == {first, second}  # none for quiet, nor for other entries
+        assert (confirmed[first].actor, confirmed[first].detail) == ("tg:2", {"by": "乙"})
+        assert confirmed[first].action == "review.confirmed"
+        assert confirmed[first].registration_id == first
+        assert confirmed[second].detail == {"by": "丙"}
+        newest = (await uow.audit.list(registration_id=first, action="review.confirmed"))[0]
+        assert confirmed[first] == newest
+        returned = await uow.audit.latest_for([second], "review.returned")
+        assert returned[second].actor == "tg:3"
+        assert await uow.audit.latest_for([], "review.confirmed") == {}
+        assert await uow.audit.latest_for([first], "no.such.action") == {}
+
+
+async def test_registration_by_number_and_numbers_by_id(store: Database) -> None:
+    submitted, draft = await new_entry(store, 1), await new_entry(store, 2)
+    record = await submit(store, submitted)
+    async with store.uow(read_only=True) as uow:
+        found = await uow.registrations.get_by_reg_no(record.reg_no)
+        assert found is not None and found.id == submitted and found.secrets == record.secrets
+        assert await uow.registrations.get_by_reg_no("222401100-9999") is None
+        numbers = await uow.registrations.reg_nos([submitted, draft, 10**9, submitted])
+        assert numbers == {submitted: record.reg_no, draft: None}  # unknown ids left out
+        assert await uow.registrations.reg_nos([]) == {}
+
+
+async def test_release_loaded_forgets_orm_objects_but_records_stay(store: Database) -> None:
+    ids = [await new_entry(store, user) for user in (1, 2)]
+    async with store.uow(read_only=True) as uow:
+        records = await uow.registrations.list()
+        loaded = await uow.session.get(Registration, ids[0])  # an ORM object still referenced
+        assert loaded in uow.session
+        uow.release_loaded()
+        assert loaded not in uow.session and len(uow.session.identity_map) == 0
+        assert [r.id for r in records] == ids and records[0].name == "王桂兰"
+        again = await uow.registrations.get(ids[0])  # the session still works
+        assert again == records[0]
+
+
+def test_stored_evidence_files_are_read_only(tmp_path: Path) -> None:
+    files = EvidenceStore(tmp_path / "evidence")
+    stored = files.save(b"certificate scan", ".jpg")
+    path = files.absolute(stored.path)
+    assert stat.S_IMODE(path.stat().st_mode) == READ_ONLY
+    assert not stat.S_IMODE(path.stat().st_mode) & 0o222  # nobody may write, hard links too
+    path.chmod(0o644)  # stored before files were made read-only
+    assert files.save(b"certificate scan", ".jpg") == stored
+    assert stat.S_IMODE(path.stat().st_mode) == READ_ONLY
+    assert path.read_bytes() == b"certificate scan"
+
+
 async def test_notification_outbox(store: Database) -> None:
     now = datetime.now(UTC)
     async with store.uow() as uow:
@@ -479,3 +589,23 @@ async def test_lists_page_and_hide_demo_entries(store: Database) -> None:
 def test_settings_fixture_isolated(settings: Settings, tmp_path: Path) -> None:
     assert settings.resolved_database_url.endswith(f"{tmp_path}/data/honoree.db")
     assert settings.secret_key is not None
+
+
+async def test_sweep_removes_orphans_and_temporary_files_but_keeps_evidence(db, settings):
+    from storage.files import EvidenceStore
+    from storage.sweep import sweep_evidence
+
+    store = EvidenceStore(settings.evidence_dir)
+    async with db.uow() as uow:
+        reg = await uow.registrations.create_draft(42, 42)
+        kept = store.save(b"photo that has a row", ".jpg")
+        await uow.evidence.add(reg.id, award_position=0, kind="certificate", page=1, stored=kept,
+                               mime="image/jpeg", width=10, height=10)
+        await uow.commit()
+    orphan = store.save(b"photo whose row never committed", ".jpg")
+    leftover = store.absolute(kept.path).parent / ".tmp-crashed"
+    leftover.write_bytes(b"half")
+    result = await sweep_evidence(db, store)
+    assert (result.removed_orphans, result.removed_temporary) == (1, 1)
+    assert store.absolute(kept.path).exists()
+    assert not store.absolute(orphan.path).exists() and not leftover.exists()

@@ -3,21 +3,16 @@ who confirmed them, inside one read-only unit of work (a consistent snapshot for
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import sqlalchemy as sa
 
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import Draft
-from storage.models import AuditEvent, EvidenceFile
 from storage.records import (
+    AuditRecord,
     DivisionLevel,
     DivisionRow,
-    EvidenceKind,
     EvidenceRecord,
     RegistrationRecord,
     Status,
@@ -81,8 +76,8 @@ async def pages(
         **scope.filters(), offset=offset, limit=page_size
     ):
         ids = [r.id for r in records]
-        files = await _evidence(uow, ids) if evidence else {}
-        confirmed = await _confirmations(uow, ids) if confirmation else {}
+        files = await uow.evidence.list_for_many(ids) if evidence else {}
+        confirmed = await uow.audit.latest_for(ids, CONFIRMED_ACTION) if confirmation else {}
         entries = []
         for record in records:
             draft = Draft.from_storage(record.state, record.secrets)
@@ -90,56 +85,13 @@ async def pages(
             if confirmation:
                 entry.confirmed_by, entry.confirmed_at = _who_confirmed(record, confirmed)
             entries.append(entry)
-        uow.session.expunge_all()  # keep memory flat over thousands of entries
+        uow.release_loaded()  # keep memory flat over thousands of entries
         yield entries
         offset += len(records)
 
 
-# The repositories read evidence and audit events one entry at a time; the two queries below
-# read a whole page (same columns and order as EvidenceRepository.list_for / AuditRepository).
-_EVIDENCE_COLUMNS = [EvidenceFile.__table__.c[f.name] for f in fields(EvidenceRecord)]
-
-
-async def _evidence(uow: UnitOfWork, ids: list[int]) -> dict[int, list[EvidenceRecord]]:
-    e = EvidenceFile
-    stmt = (
-        sa.select(*_EVIDENCE_COLUMNS)
-        .where(e.registration_id.in_(ids))
-        .order_by(
-            e.registration_id, e.award_position.is_(None), e.award_position, e.kind, e.page, e.id
-        )
-    )
-    found: dict[int, list[EvidenceRecord]] = defaultdict(list)
-    for row in await uow.session.execute(stmt):
-        values = dict(row._mapping)
-        values["kind"] = EvidenceKind(values["kind"])
-        found[values["registration_id"]].append(EvidenceRecord(**values))
-    return found
-
-
-async def _confirmations(uow: UnitOfWork, ids: list[int]) -> dict[int, _Confirmed]:
-    a = AuditEvent
-    stmt = (
-        sa.select(a.registration_id, a.actor, a.at, a.detail)
-        .where(a.registration_id.in_(ids), a.action == CONFIRMED_ACTION)
-        .order_by(a.id)
-    )
-    # Later events overwrite earlier ones: the newest confirmation wins.
-    return {
-        row.registration_id: _Confirmed(row.actor, row.at, row.detail)
-        for row in await uow.session.execute(stmt)
-    }
-
-
-@dataclass(frozen=True)
-class _Confirmed:
-    actor: str
-    at: datetime
-    detail: dict[str, Any]
-
-
 def _who_confirmed(
-    record: RegistrationRecord, confirmed: dict[int, _Confirmed]
+    record: RegistrationRecord, confirmed: dict[int, AuditRecord]
 ) -> tuple[str, datetime | None]:
     """The reviewer's name and time, or only the decision time when no event names anyone."""
     event = confirmed.get(record.id)

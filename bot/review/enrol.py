@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.review.access import members
+from storage.clock import utcnow
 from storage.crypto import hash_token
-from storage.models import utcnow
 from storage.records import CommitteeRecord
 from storage.uow import Database
 

@@ -15,8 +15,8 @@ from dialogs.form import FILLED_BY_STAFF
 from dialogs.model import Button, Reply
 from dialogs.review import data
 from dialogs.texts import t
+from storage.clock import utcnow
 from storage.errors import InvalidStateError
-from storage.models import utcnow
 from storage.records import RegistrationRecord, ReviewerRole
 from storage.uow import UnitOfWork
 

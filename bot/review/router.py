@@ -198,7 +198,7 @@ async def _open(p: Press) -> None:
     await p.query.answer()
     if view.photos:
         caption = t("review.album", reg_no=view.reg_no, n=len(view.photos))
-        await send_album(p.bot, p.chat_id, p.conversation.store, view.photos, caption)
+        await send_album(p.bot, p.chat_id, p.conversation.store, view.photos, caption, db=p.db)
     await p.send(view.card)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.review.access import Member, member_for, members, refuse
+from bot.review.album import AlbumFile
 from dialogs.model import Context, Draft, Reply
 from dialogs.review import (
     Duplicate,
@@ -26,7 +27,7 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 @dataclass(frozen=True)
 class EntryView:
     card: Reply
-    photos: list[tuple[str, bool]]  # evidence path in the EvidenceStore, sendable as a photo
+    photos: list[AlbumFile]  # the evidence files, in print order
     reg_no: str
 
 
@@ -107,7 +108,8 @@ async def open_entry(
     )
     draft = Draft.from_storage(entry.state, entry.secrets)
     card = Reply(entry_card(draft, facts, ctx), entry_buttons(facts))
-    return EntryView(card, [(e.path, _as_photo(e)) for e in evidence], entry.reg_no or "")
+    photos = [AlbumFile(e.id, e.path, _as_photo(e), e.telegram_file_id) for e in evidence]
+    return EntryView(card, photos, entry.reg_no or "")
 
 
 def _as_photo(e: EvidenceRecord) -> bool:

@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.clock import utcnow
 from storage.crypto import FieldCipher
 from storage.errors import InvalidStateError, NotFoundError
-from storage.models import Award, Committee, Registration, RegistrationCounter, utcnow
+from storage.models import Award, Committee, Registration, RegistrationCounter
 from storage.records import (
     EDITABLE_STATUSES,
     AwardOutcome,
@@ -31,6 +32,7 @@ from storage.repositories.divisions import DivisionRepository
 
 _DECIDED = {Status.CONFIRMED, Status.REJECTED, Status.RETURNED}
 _NO_SYNC = {"synchronize_session": False}
+_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 
 
 def _award_row(a: Award) -> AwardRow:
@@ -69,6 +71,25 @@ class RegistrationRepository(Repository):
     async def get(self, reg_id: int) -> RegistrationRecord | None:
         found = await self._fetch(self._select().where(Registration.id == reg_id))
         return found[0] if found else None
+
+    async def get_by_reg_no(self, reg_no: str) -> RegistrationRecord | None:
+        """The entry with this 登记编号 (e.g. 222401100-0001), or None."""
+        found = await self._fetch(self._select().where(Registration.reg_no == reg_no))
+        return found[0] if found else None
+
+    async def reg_nos(self, ids: Iterable[int]) -> dict[int, str | None]:
+        """登记编号 by registration id, without reading whole entries (None: never submitted).
+
+        Ids that do not exist are left out.
+        """
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, str | None] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            stmt = sa.select(Registration.id, Registration.reg_no).where(
+                Registration.id.in_(wanted[start : start + _IN_CHUNK])
+            )
+            found.update({reg_id: reg_no for reg_id, reg_no in await self.session.execute(stmt)})
+        return found
 
     async def get_active(self, owner_user_id: int) -> RegistrationRecord | None:
         """The user's most recently touched draft or returned entry (what /start resumes)."""

@@ -17,9 +17,15 @@ from bot.conversation import Conversation
 from bot.handlers import router
 from bot.logging_setup import setup_logging
 from bot.middlewares import UpdateIdMiddleware
+from bot.notifier import Notifier
+from bot.reminders import run as run_reminders
+from bot.retry import RetryMiddleware
+from bot.review.router import router as review_router
 from dialogs.texts import t
+from ocr.service import OcrService
 from storage.files import EvidenceStore
 from storage.settings import Settings
+from storage.sweep import sweep_evidence
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -30,13 +36,16 @@ def make_bot(settings: Settings) -> Bot:
     if settings.bot_token is None:
         raise SystemExit("HONOREE_BOT_TOKEN is not set: put the token from @BotFather in .env")
     api = TelegramAPIServer.from_base(settings.telegram_api.rstrip("/"))
-    return Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
+    bot = Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
+    bot.session.middleware(RetryMiddleware())
+    return bot
 
 
 def make_dispatcher(conversation: Conversation) -> Dispatcher:
     dp = Dispatcher()
     dp["conversation"] = conversation
     dp.update.outer_middleware(UpdateIdMiddleware())
+    dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
     dp.include_router(router)
     dp.errors.register(_on_error)
     return dp
@@ -45,8 +54,8 @@ def make_dispatcher(conversation: Conversation) -> Dispatcher:
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
     """Log the failure (no personal data) and tell the person plainly; never show a trace."""
     update = event.update
-    log.error("update=%s failed: %s", update.update_id, type(event.exception).__name__,
-              exc_info=event.exception)
+    log.error("update failed: %s", type(event.exception).__name__,
+              exc_info=event.exception, extra={"update": update.update_id})
     chat = None
     if update.message:
         chat = update.message.chat.id
@@ -56,21 +65,30 @@ async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
         try:
             await bot.send_message(chat, t("error.generic"))
         except Exception:  # the error message itself failed: nothing more to do
-            log.warning("update=%s could not send the error message", update.update_id)
+            log.warning("could not send the error message", extra={"update": update.update_id})
     return True
 
 
 async def run(settings: Settings, *, webhook: bool = False) -> None:
-    setup_logging(settings)
+    setup_logging()
     db = Database.from_settings(settings)
     await db.migrate()
     store = EvidenceStore(settings.evidence_dir)
-    conversation = await Conversation.create(db, store)
+    swept = await sweep_evidence(db, store)
+    if swept.removed_orphans or swept.removed_temporary:
+        log.info("evidence sweep: %d orphaned, %d temporary files removed",
+                 swept.removed_orphans, swept.removed_temporary)
+    ocr = None if settings.ocr == "off" else OcrService(settings.ocr, workers=settings.ocr_workers)
+    conversation = await Conversation.create(db, store, ocr)
     bot = make_bot(settings)
     dp = make_dispatcher(conversation)
     await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
+    workers = [
+        asyncio.create_task(Notifier(bot, db).run(), name="notifier"),
+        asyncio.create_task(run_reminders(db, settings), name="reminders"),
+    ]
     try:
         if webhook:
             await _serve_webhook(settings, bot, dp)
@@ -78,6 +96,10 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
             await bot.delete_webhook()
             await dp.start_polling(bot, polling_timeout=10, handle_signals=True)
     finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        await conversation.close()
         await bot.session.close()
         await db.dispose()
 

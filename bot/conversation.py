@@ -14,26 +14,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.review.intake import on_submitted
 from dialogs import engine
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import (
+    Button,
     Context,
     Draft,
     Event,
+    OcrRead,
     Outcome,
     PhotoRejected,
     PhotoSaved,
+    Press,
     Reply,
+    Start,
     Unsupported,
 )
 from dialogs.summary import in_scope_awards
 from dialogs.texts import t
+from ocr.extract import Extraction
 from ocr.image import ImageRejected, inspect_image
+from ocr.service import OcrService, to_json
 from storage.files import EvidenceStore
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
+NEW_REGISTRATION = "x|new"  # button data: start a registration for another person
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # bots cannot download larger files
+MIN_CONFIDENCE = 0.5  # below this a reading is not worth showing
 
 
 @dataclass
@@ -45,39 +55,79 @@ class Result:
 class Conversation:
     """Application service used by the handlers; owns no Telegram types."""
 
-    def __init__(self, db: Database, divisions: DivisionDirectory, store: EvidenceStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        divisions: DivisionDirectory,
+        store: EvidenceStore,
+        ocr: OcrService | None = None,
+    ) -> None:
         self.db = db
         self.divisions = divisions
         self.store = store
+        self.ocr = ocr
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reading: set[asyncio.Task] = set()
 
     @classmethod
-    async def create(cls, db: Database, store: EvidenceStore) -> Conversation:
+    async def create(
+        cls, db: Database, store: EvidenceStore, ocr: OcrService | None = None
+    ) -> Conversation:
         async with db.uow() as uow:
             rows = await uow.divisions.all_rows()
-        return cls(db, DivisionDirectory(Division(*row) for row in rows), store)
+        return cls(db, DivisionDirectory(Division(*row) for row in rows), store, ocr)
 
     def context(self) -> Context:
         now = datetime.now(UTC)
-        return Context(today=now.astimezone(CHINA).date(), now=now, divisions=self.divisions)
+        return Context(
+            today=now.astimezone(CHINA).date(),
+            now=now,
+            divisions=self.divisions,
+            ocr=self.ocr is not None,
+        )
 
-    async def handle(self, user_id: int, chat_id: int, event: Event, update_id: int) -> Result:
+    async def close(self) -> None:
+        """Let photos being read finish their answer (bounded), then stop the workers."""
+        if self._reading:
+            await asyncio.wait(self._reading, timeout=5)
+        if self.ocr is not None:
+            await self.ocr.close()
+
+    async def handle(
+        self, user_id: int, chat_id: int, event: Event, update_id: int | None
+    ) -> Result:
         """Apply one event; returns what to say. Serialised per person (albums, double taps)."""
         async with self._locks[user_id]:
             return await self._handle(user_id, chat_id, event, update_id)
 
-    async def _handle(self, user_id: int, chat_id: int, event: Event, update_id: int) -> Result:
+    async def _handle(
+        self, user_id: int, chat_id: int, event: Event, update_id: int | None
+    ) -> Result:
         async with self.db.uow() as uow:
-            if not await uow.updates.mark(update_id):
-                return Result([])  # delivered again after a crash: already applied
+            fresh = update_id is None or await uow.updates.mark(update_id)
             record = await uow.registrations.get_active(user_id)
             if record is None:
+                wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
+                history = await uow.registrations.list_for_owner(user_id, limit=5)
+                if not fresh or (history and not wants_new):
+                    await uow.commit()
+                    return Result([self._finished(history)] if fresh else [])
                 record = await uow.registrations.create_draft(user_id, chat_id)
+                event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
+            if isinstance(event, Press) and not engine.well_formed(event.data):
+                await uow.audit.record(
+                    f"tg:{user_id}", "callback.refused", registration_id=record.id,
+                    data=event.data[:80],
+                )
+            if not fresh:
+                # Delivered again after a crash: it was applied once; show the open question.
+                return Result(engine.ask(draft, self.context()))
             outcome = engine.handle(draft, event, self.context())
             replies = await self._apply(uow, record.id, outcome)
             await uow.commit()
-        log.info("update=%s entry=%s event=%s", update_id, record.id, type(event).__name__)
+        log.info("handled", extra={"update": update_id, "entry": record.id,
+                                   "event": type(event).__name__})
         return Result(replies, outcome.alert)
 
     async def _apply(self, uow, reg_id: int, outcome: Outcome) -> list[Reply]:
@@ -93,6 +143,7 @@ class Conversation:
             return outcome.replies
         awards = [_award_row(i, a) for i, a in in_scope_awards(d)]
         submitted = await uow.registrations.submit(reg_id, awards)
+        submitted = await on_submitted(uow, submitted)  # review queue + reviewer notices
         committee = None
         if submitted.committee_id is not None:
             committee = await uow.committees.get(submitted.committee_id)
@@ -116,8 +167,13 @@ class Conversation:
         download: Callable[[], Awaitable[bytes]],
         file_id: str | None,
         what: str = "photo",
+        later: Callable[[list[Reply]], Awaitable[None]] | None = None,
     ) -> Result:
-        """A photo or image file: store it as evidence if the open question wants one."""
+        """A photo or image file: store it as evidence if the open question wants one.
+
+        With OCR on, award evidence is read in the background; what it finds reaches the
+        person through `later`, so nobody waits for a reading.
+        """
         async with self._locks[user_id]:
             async with self.db.uow() as uow:
                 record = await uow.registrations.get_active(user_id)
@@ -125,22 +181,50 @@ class Conversation:
             slot = engine.photo_slot(draft)
             if record is None or slot is None:
                 return await self._handle(user_id, chat_id, Unsupported(what), update_id)
-            event = await self._store_photo(record.id, slot, size, download, file_id)
-            return await self._handle(user_id, chat_id, event, update_id)
+            event, data = await self._store_photo(record.id, slot, size, download, file_id)
+            result = await self._handle(user_id, chat_id, event, update_id)
+        award = slot[1]
+        if isinstance(event, PhotoSaved) and self.ocr and award is not None and later:
+            name = draft.person.get("name")
+            task = asyncio.create_task(
+                self._read(user_id, chat_id, event.evidence_id, award, data, name, later)
+            )
+            self._reading.add(task)
+            task.add_done_callback(self._reading.discard)
+        return result
 
-    async def _store_photo(self, reg_id, slot, size, download, file_id) -> Event:
+    async def _read(self, user_id, chat_id, evidence_id, award, data, name, later) -> None:
+        """Read one photo in the OCR pool, keep the reading, and let the dialog use it."""
+        result = await self.ocr.read(data, registrant_name=name)
+        async with self.db.uow() as uow:
+            await uow.evidence.set_ocr(evidence_id, to_json(result))
+            await uow.commit()
+        fields = {}
+        if result.ok and result.extraction is not None:
+            for key in Extraction.FIELDS:
+                guess = getattr(result.extraction, key)
+                if guess is not None and guess.confidence >= MIN_CONFIDENCE:
+                    fields[key] = guess.value
+        event = OcrRead(evidence_id, award, fields, None if result.ok else result.error)
+        log.info("ocr read ok=%s in %.2fs", result.ok, result.seconds,
+                 extra={"event": "OcrRead", "chat": chat_id})
+        reply = await self.handle(user_id, chat_id, event, None)
+        if reply.replies:
+            await later(reply.replies)
+
+    async def _store_photo(self, reg_id, slot, size, download, file_id) -> tuple[Event, bytes]:
         kind, award = slot
-        if size is not None and size > 20 * 1024 * 1024:
-            return PhotoRejected("too_large")
+        if size is not None and size > MAX_PHOTO_BYTES:
+            return PhotoRejected("too_large"), b""
         try:
             data = await download()
-        except Exception:  # network trouble while downloading: ask again, keep going
-            log.warning("entry=%s photo download failed", reg_id, exc_info=True)
-            return PhotoRejected("download_failed")
+        except Exception:  # network trouble or Telegram's "file is too big": ask again
+            log.warning("photo download failed", exc_info=True, extra={"entry": reg_id})
+            return PhotoRejected("download_failed"), b""
         try:
-            info = inspect_image(data)
+            info = await asyncio.to_thread(inspect_image, data)
         except ImageRejected as err:
-            return PhotoRejected(err.code)
+            return PhotoRejected(err.code), b""
         stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
         async with self.db.uow() as uow:
             existing = await uow.evidence.list_for(reg_id)
@@ -157,22 +241,29 @@ class Conversation:
                 telegram_file_id=file_id,
             )
             await uow.commit()
-        return PhotoSaved(evidence.id)
+        return PhotoSaved(evidence.id), data
 
     async def status(self, user_id: int) -> str:
         async with self.db.uow() as uow:
             records = await uow.registrations.list_for_owner(user_id)
-        if not records:
-            return t("status.none")
-        lines = []
-        for r in records[:5]:
-            who = r.name or t("status.unnamed")
-            lines.append(t(f"status.{r.status}", reg_no=r.reg_no or "", name=who))
-        return "\n".join(lines)
+        return _status_lines(records) if records else t("status.none")
+
+    @staticmethod
+    def _finished(history) -> Reply:
+        """Someone whose entries are all submitted wrote again: where they stand, and a way on."""
+        text = _status_lines(history) + "\n\n" + t("finished.hint")
+        return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
 
     async def has_draft(self, user_id: int) -> bool:
         async with self.db.uow() as uow:
             return await uow.registrations.get_active(user_id) is not None
+
+
+def _status_lines(records) -> str:
+    return "\n".join(
+        t(f"status.{r.status}", reg_no=r.reg_no or "", name=r.name or t("status.unnamed"))
+        for r in records[:5]
+    )
 
 
 def _award_row(position: int, award: dict) -> dict:

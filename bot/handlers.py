@@ -12,7 +12,6 @@ from dialogs.model import Contact, Press, Start, Text, Unsupported
 from dialogs.texts import t
 
 router = Router(name="registration")
-MAX_CALLBACK = 64
 
 
 @router.message(CommandStart())
@@ -60,8 +59,11 @@ async def _photo(message, conversation, update_id, bot, file_id, size, what) -> 
         buffer = await bot.download(file_id)
         return buffer.read()
 
+    async def later(replies) -> None:
+        await send_replies(bot, message.chat.id, replies)
+
     result = await conversation.photo(
-        message.from_user.id, message.chat.id, update_id, size, download, file_id, what
+        message.from_user.id, message.chat.id, update_id, size, download, file_id, what, later
     )
     await send_replies(bot, message.chat.id, result.replies)
 
@@ -95,9 +97,6 @@ async def on_press(query: CallbackQuery, conversation: Conversation, update_id: 
     data = query.data or ""
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
-    if len(data.encode()) > MAX_CALLBACK:
-        await query.answer(t("stale"))
-        return
     result = await conversation.handle(query.from_user.id, chat_id, Press(data), update_id)
     await query.answer(result.alert)
     editing_in_place = any(r.edit for r in result.replies)

@@ -40,6 +40,8 @@ from dialogs.texts import t
 from dialogs.validators import Invalid
 
 MORE_AWARDS_KEY = "more_awards"
+MAX_BUTTON_DATA = 64  # Telegram's limit for callback data
+GLOBAL_ACTIONS = {"cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new"}
 SUMMARY = "summary"
 
 # Screening answers that end the registration here, with the text that explains why.
@@ -84,6 +86,18 @@ def next_step(d: Draft) -> Step:
         if f.key not in d.person and f.applies(d.person):
             return Step(f.key)
     return Step(SUMMARY)
+
+
+def well_formed(data: str) -> bool:
+    """Could this button data have come from us? (Anything else is forged or corrupted.)"""
+    if len(data.encode()) > MAX_BUTTON_DATA:
+        return False
+    if data.startswith("x|"):
+        return data[2:].split(":", 1)[0] in GLOBAL_ACTIONS
+    token, sep, _ = data.partition("|")
+    key, hash_, award = token.partition("#")
+    known = key in FIELDS or key == MORE_AWARDS_KEY
+    return bool(sep and hash_ and known and (award == "" or award.isdecimal()))
 
 
 def photo_slot(d: Draft) -> tuple[str, int | None] | None:
@@ -376,5 +390,5 @@ def _editable(d: Draft, key: str, award: str) -> bool:
     if f is None or f.key in ("consent", "alive", "serving", "person_category"):
         return False
     if award:
-        return award.isdigit() and int(award) < len(d.awards) and f in AWARD_FIELDS
+        return award.isdecimal() and int(award) < len(d.awards) and f in AWARD_FIELDS
     return f in PERSON_FIELDS or f.key == "filled_by"

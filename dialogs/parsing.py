@@ -24,14 +24,14 @@ def choice(event: Event, step: Step, options: tuple[str, ...]) -> str:
     """A pressed button, or the same words typed (or the option's number)."""
     if isinstance(event, Press):
         index = payload(event, step)
-        if index.isdigit() and int(index) < len(options):
+        if index.isdecimal() and int(index) < len(options):
             return options[int(index)]
         raise Invalid("err.choice")
     if isinstance(event, Text):
         typed = event.text.strip()
         if typed in options:
             return typed
-        if typed.isdigit() and 1 <= int(typed) <= len(options):
+        if typed.isdecimal() and 1 <= int(typed) <= len(options):
             return options[int(typed) - 1]
     raise Invalid("err.choice")
 
@@ -58,7 +58,7 @@ def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
             return None
         if f.kind in (Kind.CHOICE, Kind.CONFIRM):
             return choice(event, step, options_of(f, d, step))
-        if data.startswith("q") and data[1:].isdigit() and int(data[1:]) < len(f.options):
+        if data.startswith("q") and data[1:].isdecimal() and int(data[1:]) < len(f.options):
             return _typed(f, f.options[int(data[1:])], d, ctx)
         raise Invalid("err.choice")
     if f.kind in (Kind.CHOICE, Kind.CONFIRM):
@@ -123,7 +123,7 @@ def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
     directory = ctx.divisions
     if isinstance(event, Press):
         data = payload(event, step)
-        if data.startswith("h") and data[1:].isdigit():
+        if data.startswith("h") and data[1:].isdecimal():
             chosen = directory.get(data[1:])
             if chosen is None:
                 raise Invalid("err.choice")
@@ -131,7 +131,7 @@ def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
                 return chosen.code
             d.nav = {"code": chosen.code, "page": 0}
             return None
-        if data.startswith("p") and data[1:].isdigit():
+        if data.startswith("p") and data[1:].isdecimal():
             d.nav = {**d.nav, "page": int(data[1:])}
             return None
         if data == "up" and d.nav.get("matches"):

@@ -238,3 +238,15 @@ def test_photo_at_a_text_question_is_explained():
     assert engine.photo_slot(chat.draft) is None
     chat.send(Unsupported("photo"))
     assert "不需要照片" in chat.text and chat.step == "treatment"
+
+
+@pytest.mark.parametrize(
+    ("data", "ok"),
+    [("title#0|q1", True), ("consent#|0", True), ("x|edit:name#", True),
+     ("x|ocr:0:yes", True), ("more_awards#|1", True), ("r|open|5", False),
+     ("title#²|0", False), ("x|drop_tables", False),
+     ("nosuchfield#|0", False), ("title#zero|1", False), ("x|submit" + "0" * 60, False),
+     ("", False)],
+)
+def test_button_data_is_recognised_or_refused(data, ok):
+    assert engine.well_formed(data) is ok

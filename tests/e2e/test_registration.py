@@ -41,6 +41,10 @@ async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(
         evidence = await uow.evidence.list_for(entry.id)
         assert sorted(e.kind for e in evidence) == ["award_document", "award_document",
                                                      "certificate", "certificate"]
+    # writing again does not start an empty registration by accident
+    said = await h.say("谢谢")
+    assert "已提交" in said and entry.reg_no in said
+    assert "同意吗" in await h.press("为另一位获奖人登记")
     await db.dispose()
 
 

@@ -132,6 +132,7 @@ class _Answers:
             "birth_date": f"{self.birth:%Y-%m}",
             "ethnicity": lambda: rng.choices(f.options, (20, 3, 2, 1, 1))[0],
             "hukou_address": lambda: f"{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+            "residence": lambda: f"同村{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
             "work_unit": "兴农种植专业合作社 理事长",
             "personnel_file": lambda: rng.choices(f.options, (8, 1, 1))[0],
             "hardship": lambda: "是" if rng.random() < self.plan.hardship else "否",

@@ -16,6 +16,7 @@ from dialogs.form import (
     FIELDS,
     MORE_AWARDS,
     PERSON_FIELDS,
+    RESIDENCE_SAME,
     SCREEN_FIELDS,
     Field,
     Kind,
@@ -203,6 +204,8 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         return [Reply(t("birth.retry"))]
     if f.kind is Kind.CONFIRM:
         value = parsing.birth_month(d.person["id_number"], ctx)
+    if f.key == "residence" and value == RESIDENCE_SAME:
+        value = parsing.hukou_address(d.person, ctx)
     said: list[Reply] = []
     target[f.key] = value
     if f.key == "id_number":

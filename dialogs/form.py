@@ -53,6 +53,7 @@ class Field:
     evidence_kind: str | None = None  # PHOTOS: the kind stored for each photo
     options_for: Callable[[Answers, Answers], tuple[str, ...]] | None = None  # dynamic buttons
     photo_first: str | None = None  # a photo here counts for this PHOTOS field and is read by OCR
+    printed_options: tuple[str, ...] = ()  # how each option reads on paper, when not as the button
 
     def applies(self, person: Answers, award: Answers | None = None) -> bool:
         return self.when is None or self.when(person, award or {})
@@ -143,7 +144,8 @@ def _both(*conds: Callable[[Answers, Answers], bool]) -> Callable[[Answers, Answ
 # Screening: asked before anything personal (privacy consent first, then who may register here).
 SCREEN_FIELDS: tuple[Field, ...] = (
     Field("consent", "个人信息使用同意", Section.SCREEN, Kind.CHOICE, (CONSENT_YES, "不同意")),
-    Field("filled_by", "填报人", Section.OTHER, Kind.CHOICE, FILLED_BY),
+    Field("filled_by", "填报人", Section.OTHER, Kind.CHOICE, FILLED_BY,
+          printed_options=("本人", "委托他人", "村（社区）工作人员代填")),
     Field("alive", "是否健在", Section.SCREEN, Kind.CHOICE, ALIVE, printed=False),
     Field("serving", "是否现役军人", Section.SCREEN, Kind.CHOICE, SERVING, printed=False),
     Field("person_category", "人员类别", Section.BASIC, Kind.CHOICE, PERSON_CATEGORIES),
@@ -175,7 +177,8 @@ AWARD_FIELDS: tuple[Field, ...] = (
         "treatment", "文件明确的待遇", Section.AWARD, Kind.CHOICE,
         when=_fact_needed("treatment"), options_for=_treatment_options,
     ),
-    Field("honour_kept", "是否保持荣誉", Section.AWARD, Kind.CHOICE, HONOUR_KEPT),
+    Field("honour_kept", "是否保持荣誉", Section.AWARD, Kind.CHOICE, HONOUR_KEPT,
+          printed_options=("是", "否")),
     Field(
         "document_number", "表彰文件文号", Section.AWARD, Kind.DOCUMENT_NUMBER,
         optional=True, when=_award_in_scope,

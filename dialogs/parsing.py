@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dialogs import validators as v
-from dialogs.form import ETHNIC_GROUPS, RESIDENCE_SAME, Field, Kind
+from dialogs.form import ETHNIC_GROUPS, Field, Kind
 from dialogs.model import Contact, Context, Draft, Event, Press, Text
 from dialogs.validators import Invalid
 
@@ -93,8 +93,6 @@ def _free_text(f: Field, text: str) -> str:
     value = v.parse_free_text(text, limit=TEXT_LIMITS.get(f.key, 60))
     if f.key == "ethnicity":
         return ethnicity(value)
-    if f.key == "residence" and value == RESIDENCE_SAME:
-        return RESIDENCE_SAME
     return value
 
 
@@ -103,6 +101,12 @@ def ethnicity(text: str) -> str:
     if name not in ETHNIC_GROUPS:
         raise Invalid("err.ethnicity")
     return name
+
+
+def hukou_address(person: dict, ctx: Context) -> str:
+    """The household-registration address in full, for 现居住地址 when it is the same."""
+    place = ctx.divisions.full_name(person.get("hukou_code") or "", from_level="county")
+    return " ".join(x for x in (place, person.get("hukou_address")) if x)
 
 
 def birth_month(id_number: str, ctx: Context) -> str:

@@ -31,6 +31,8 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
         return str(value)[3:]
     if isinstance(value, bool):
         return "是" if value else "否"
+    if f and f.printed_options and value in f.options:
+        return f.printed_options[f.options.index(value)]
     return str(value)
 
 

@@ -88,7 +88,9 @@ def test_full_registration_two_awards_edit_and_submit():
     assert chat.step == "summary"
     card = chat.question
     for expected in ("金明浩", "朝鲜族", "N1（国家级）", "P1（省部级）", "中发〔2015〕10号",
-                     "吉发〔2020〕12号", "光进村", "13912345678", FAKE_ID):
+                     "吉发〔2020〕12号", "光进村", "13912345678", FAKE_ID,
+                     "现居住地址：延吉市 小营镇 光进村 3组15号", "是否保持荣誉：是",
+                     "填报人：本人"):
         assert expected in card
     # change one answer from the summary card, then come back to it
     chat.press("✏️ 修改")

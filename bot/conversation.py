@@ -111,7 +111,8 @@ class Conversation:
                 history = await uow.registrations.list_for_owner(user_id, limit=5)
                 if not fresh or (history and not wants_new):
                     await uow.commit()
-                    return Result([self._finished(history)] if fresh else [])
+                    old_button = t("stale") if fresh and isinstance(event, Press) else None
+                    return Result([self._finished(history)] if fresh else [], old_button)
                 record = await uow.registrations.create_draft(user_id, chat_id)
                 event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
@@ -120,6 +121,9 @@ class Conversation:
                     f"tg:{user_id}", "callback.refused", registration_id=record.id,
                     data=event.data[:80],
                 )
+                if fresh:  # refused: nothing is applied, the open question is shown again
+                    await uow.commit()
+                    return Result(engine.ask(draft, self.context()), t("stale"))
             if not fresh:
                 # Delivered again after a crash: it was applied once; show the open question.
                 return Result(engine.ask(draft, self.context()))
@@ -177,9 +181,10 @@ class Conversation:
         async with self._locks[user_id]:
             async with self.db.uow() as uow:
                 record = await uow.registrations.get_active(user_id)
+                again = await uow.updates.seen(update_id)  # redelivered: stored already
             draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
             slot = engine.photo_slot(draft)
-            if record is None or slot is None:
+            if record is None or slot is None or again:
                 return await self._handle(user_id, chat_id, Unsupported(what), update_id)
             event, data = await self._store_photo(record.id, slot, size, download, file_id)
             result = await self._handle(user_id, chat_id, event, update_id)
@@ -218,9 +223,10 @@ class Conversation:
             return PhotoRejected("too_large"), b""
         try:
             data = await download()
-        except Exception:  # network trouble or Telegram's "file is too big": ask again
+        except Exception as err:  # network trouble or Telegram's "file is too big": ask again
             log.warning("photo download failed", exc_info=True, extra={"entry": reg_id})
-            return PhotoRejected("download_failed"), b""
+            too_big = "file is too big" in str(err)  # no size in the update, over getFile's limit
+            return PhotoRejected("too_large" if too_big else "download_failed"), b""
         try:
             info = await asyncio.to_thread(inspect_image, data)
         except ImageRejected as err:

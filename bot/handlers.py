@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
@@ -98,7 +101,8 @@ async def on_press(query: CallbackQuery, conversation: Conversation, update_id: 
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
     result = await conversation.handle(query.from_user.id, chat_id, Press(data), update_id)
-    await query.answer(result.alert)
+    with contextlib.suppress(TelegramBadRequest):  # redelivered after a crash: answered already
+        await query.answer(result.alert)
     editing_in_place = any(r.edit for r in result.replies)
     if message and not editing_in_place:
         await clear_buttons(bot, chat_id, message.message_id)

@@ -156,6 +156,8 @@ def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
             if not ctx.ocr:
                 out.replies += ask(d, ctx)
             return out
+        if isinstance(event, PhotoRejected) and f is not None and f.photo_first:
+            raise Invalid(f"photo.{event.code}")  # a photo is welcome here, but not this file
         if isinstance(event, Unsupported) and (f is None or f.kind is not Kind.PHOTOS):
             known = ("photo", "sticker", "voice", "document")
             raise Invalid(f"unsupported.{event.what if event.what in known else 'other'}")

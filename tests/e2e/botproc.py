@@ -55,7 +55,7 @@ class BotProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        for _ in range(300):  # the bot is ready once it polls
+        for _ in range(1200):  # the bot is ready once it polls (slow when the machine is busy)
             if self._polls() > polls_before:
                 return
             if self.proc.poll() is not None:

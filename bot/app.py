@@ -18,6 +18,7 @@ from bot.handlers import router
 from bot.logging_setup import setup_logging
 from bot.middlewares import UpdateIdMiddleware
 from bot.notifier import Notifier
+from bot.polling import poll
 from bot.reminders import run as run_reminders
 from bot.retry import RetryMiddleware
 from bot.review.router import router as review_router
@@ -94,7 +95,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
             await _serve_webhook(settings, bot, dp)
         else:
             await bot.delete_webhook()
-            await dp.start_polling(bot, polling_timeout=10, handle_signals=True)
+            await poll(dp, bot)
     finally:
         for task in workers:
             task.cancel()
@@ -110,9 +111,10 @@ async def _serve_webhook(settings: Settings, bot: Bot, dp: Dispatcher) -> None:
         raise SystemExit("HONOREE_WEBHOOK_URL is not set: the public URL Telegram should call")
     secret = hashlib.sha256(bot.token.encode()).hexdigest()[:32]
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path=settings.webhook_path
-    )
+    # Answer Telegram only after handling, so a crash means Telegram sends the update again.
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    ).register(app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
     await bot.set_webhook(settings.webhook_url.rstrip("/") + settings.webhook_path,
                           secret_token=secret, drop_pending_updates=False)

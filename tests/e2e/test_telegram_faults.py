@@ -23,3 +23,16 @@ async def test_replies_survive_429_5xx_and_dropped_connections(emulator, bot):
     emulator.drop_next("sendMessage")
     assert "健在" in await h.press("本人填写")
     assert bot.log().count("retry 1") >= 3  # each fault was retried, not swallowed
+
+
+async def test_an_update_is_confirmed_to_telegram_only_after_it_was_handled(emulator, bot):
+    """So a crash while handling means Telegram delivers it again (and it is applied once)."""
+    h = Honoree(emulator.user(user_id=6002, first_name="钱"))
+    update = await h.user.send_text("/start")
+    assert "同意吗" in await h.answer()
+    update_id = update["update_id"]
+    replied = min(c.time for c in emulator.calls
+                  if c.method == "sendMessage" and int(c.params.get("chat_id", 0)) == 6002)
+    confirmed = min(c.time for c in emulator.calls
+                    if c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id)
+    assert confirmed >= replied

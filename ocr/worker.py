@@ -1,0 +1,43 @@
+"""What runs inside an OCR worker process: the engine, loaded once, kept in a module global.
+
+RapidOCR takes about a second to load (findings 7), so the pool initializer loads it and every
+job reuses it. The initializer never raises: a missing engine is remembered and each job then
+answers "unavailable" instead of breaking the pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+from ocr.engines import EngineUnavailable, OcrEngine, make_engine
+from ocr.pipeline import read_photo
+from ocr.result import OcrResult, failure
+
+log = logging.getLogger(__name__)
+
+_engine: OcrEngine | None = None
+_requested = ""
+
+
+def init_worker(engine_name: str) -> None:
+    """Pool initializer: load the engine (or its fallback) once for this process."""
+    global _engine, _requested
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _requested = engine_name
+    try:
+        _engine = make_engine(engine_name)
+    except EngineUnavailable as exc:
+        log.error("no OCR engine available: %s", exc)
+
+
+def ready() -> str | None:
+    """The loaded engine's name (None if none); submitted once to warm a new pool up."""
+    return _engine.name if _engine else None
+
+
+def run(data: bytes, registrant_name: str | None) -> OcrResult:
+    """One job: check the bytes, then read them."""
+    if _engine is None:
+        return failure("unavailable", _requested)
+    return read_photo(_engine, data, registrant_name)

@@ -1,0 +1,99 @@
+"""OcrService with a real worker process: results, no_text, a killed worker, a time-out."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from ocr.service import OcrService, from_json, to_json
+from tests import imagegen
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _kill_worker_when_busy() -> None:
+    """SIGKILL the worker once it is clearly working on a photo (an idle worker uses no CPU)."""
+    (child,) = multiprocessing.active_children()
+    start = _cpu_seconds(child.pid)
+    while _cpu_seconds(child.pid) - start < 0.3:
+        await asyncio.sleep(0.02)
+    os.kill(child.pid, signal.SIGKILL)
+
+
+async def test_service_reads_recovers_and_never_blocks_the_loop():
+    service = OcrService("rapidocr", workers=1, timeout=60)  # tesseract if rapidocr is missing
+    try:
+        certificate, truth = imagegen.certificate_photo(2)
+
+        lag = 0.0
+        stop = asyncio.Event()
+
+        async def ticker():
+            nonlocal lag
+            while not stop.is_set():
+                before = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lag = max(lag, time.perf_counter() - before - 0.01)
+
+        tick = asyncio.create_task(ticker())
+        good = await service.read(certificate, registrant_name=truth["name"])
+        stop.set()
+        await tick
+        if good.error == "unavailable":
+            pytest.skip("no OCR engine installed")
+        assert good.ok and good.error is None
+        assert good.extraction.name.value == truth["name"]
+        assert good.extraction.name_found is True
+        assert lag < 0.25  # the loop kept ticking while the worker read
+        assert from_json(to_json(good)) == good
+
+        blank = await service.read(imagegen.blank_photo())
+        assert (blank.ok, blank.error) == (False, "no_text")
+
+        document, _ = imagegen.award_document_photo(1, "large")
+        reading = asyncio.create_task(service.read(document))
+        await _kill_worker_when_busy()
+        crashed = await reading
+        assert (crashed.ok, crashed.error) == (False, "engine_failed")
+
+        again = await service.read(certificate)
+        assert again.ok and again.extraction.title.value == truth["title"]
+
+        service.timeout = 0.05
+        slow = await service.read(document)
+        assert (slow.ok, slow.error) == (False, "timeout")
+        service.timeout = 60
+        assert (await service.read(certificate)).ok
+    finally:
+        await service.close()
+
+
+async def test_bad_input_gets_its_code_and_close_is_final():
+    service = OcrService("rapidocr", workers=1)
+    try:
+        assert (await service.read(imagegen.pdf_bytes())).error == "not_image"
+        assert (await service.read(imagegen.truncated_jpeg())).error == "truncated"
+        assert (await service.read(b"")).error == "empty"
+    finally:
+        await service.close()
+    closed = await service.read(imagegen.certificate_photo()[0])
+    assert (closed.ok, closed.error) == (False, "unavailable")
+
+
+async def test_off_means_unavailable():
+    result = await OcrService("off").read(imagegen.certificate_photo()[0])
+    assert (result.ok, result.error, result.engine) == (False, "unavailable", "off")
+
+
+def test_unknown_engine_name_is_refused():
+    with pytest.raises(ValueError):
+        OcrService("easyocr")

@@ -34,16 +34,20 @@ from dialogs.model import (
 from dialogs.summary import in_scope_awards
 from dialogs.texts import t
 from ocr.extract import Extraction
-from ocr.image import ImageRejected, inspect_image
+from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
 from storage.files import EvidenceStore
-from storage.uow import Database
+from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
 NEW_REGISTRATION = "x|new"  # button data: start a registration for another person
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # bots cannot download larger files
 MIN_CONFIDENCE = 0.5  # below this a reading is not worth showing
+
+
+# An event that needs the unit of work to exist (a photo's evidence row): made inside it.
+PendingEvent = Callable[[UnitOfWork], Awaitable[Event]]
 
 
 @dataclass
@@ -94,14 +98,14 @@ class Conversation:
             await self.ocr.close()
 
     async def handle(
-        self, user_id: int, chat_id: int, event: Event, update_id: int | None
+        self, user_id: int, chat_id: int, event: Event | PendingEvent, update_id: int | None
     ) -> Result:
         """Apply one event; returns what to say. Serialised per person (albums, double taps)."""
         async with self._locks[user_id]:
             return await self._handle(user_id, chat_id, event, update_id)
 
     async def _handle(
-        self, user_id: int, chat_id: int, event: Event, update_id: int | None
+        self, user_id: int, chat_id: int, event: Event | PendingEvent, update_id: int | None
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
@@ -127,6 +131,8 @@ class Conversation:
             if not fresh:
                 # Delivered again after a crash: it was applied once; show the open question.
                 return Result(engine.ask(draft, self.context()))
+            if callable(event):
+                event = await event(uow)
             outcome = engine.handle(draft, event, self.context())
             replies = await self._apply(uow, record.id, outcome)
             await uow.commit()
@@ -179,20 +185,39 @@ class Conversation:
         person through `later`, so nobody waits for a reading.
         """
         async with self._locks[user_id]:
-            async with self.db.uow() as uow:
+            async with self.db.uow(read_only=True) as uow:
                 record = await uow.registrations.get_active(user_id)
                 again = await uow.updates.seen(update_id)  # redelivered: stored already
             draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
             slot = engine.photo_slot(draft)
             if record is None or slot is None or again:
                 return await self._handle(user_id, chat_id, Unsupported(what), update_id)
-            event, data = await self._store_photo(record.id, slot, size, download, file_id)
-            result = await self._handle(user_id, chat_id, event, update_id)
+            fetched = await self._fetch_photo(record.id, size, download)
+            if isinstance(fetched, PhotoRejected):
+                return await self._handle(user_id, chat_id, fetched, update_id)
+            data, info = fetched
+            stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
+            saved: list[PhotoSaved] = []
+
+            async def add_evidence(uow) -> Event:
+                """The evidence row commits with the answer it belongs to, or not at all."""
+                kind, award = slot
+                existing = await uow.evidence.list_for(record.id)
+                page = 1 + sum(1 for e in existing if e.kind == kind and e.award_position == award)
+                evidence = await uow.evidence.add(
+                    record.id, award_position=award, kind=kind, page=page, stored=stored,
+                    mime=info.mime, width=info.width, height=info.height,
+                    telegram_file_id=file_id,
+                )
+                saved.append(PhotoSaved(evidence.id))
+                return saved[0]
+
+            result = await self._handle(user_id, chat_id, add_evidence, update_id)
         award = slot[1]
-        if isinstance(event, PhotoSaved) and self.ocr and award is not None and later:
+        if saved and self.ocr and award is not None and later:
             name = draft.person.get("name")
             task = asyncio.create_task(
-                self._read(user_id, chat_id, event.evidence_id, award, data, name, later)
+                self._read(user_id, chat_id, saved[0].evidence_id, award, data, name, later)
             )
             self._reading.add(task)
             task.add_done_callback(self._reading.discard)
@@ -217,37 +242,20 @@ class Conversation:
         if reply.replies:
             await later(reply.replies)
 
-    async def _store_photo(self, reg_id, slot, size, download, file_id) -> tuple[Event, bytes]:
-        kind, award = slot
+    async def _fetch_photo(self, reg_id, size, download) -> tuple[bytes, ImageInfo] | PhotoRejected:
+        """Download and check the image; any problem becomes a PhotoRejected with a reason."""
         if size is not None and size > MAX_PHOTO_BYTES:
-            return PhotoRejected("too_large"), b""
+            return PhotoRejected("too_large")
         try:
             data = await download()
         except Exception as err:  # network trouble or Telegram's "file is too big": ask again
             log.warning("photo download failed", exc_info=True, extra={"entry": reg_id})
             too_big = "file is too big" in str(err)  # no size in the update, over getFile's limit
-            return PhotoRejected("too_large" if too_big else "download_failed"), b""
+            return PhotoRejected("too_large" if too_big else "download_failed")
         try:
-            info = await asyncio.to_thread(inspect_image, data)
+            return data, await asyncio.to_thread(inspect_image, data)
         except ImageRejected as err:
-            return PhotoRejected(err.code), b""
-        stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
-        async with self.db.uow() as uow:
-            existing = await uow.evidence.list_for(reg_id)
-            page = 1 + sum(1 for e in existing if e.kind == kind and e.award_position == award)
-            evidence = await uow.evidence.add(
-                reg_id,
-                award_position=award,
-                kind=kind,
-                page=page,
-                stored=stored,
-                mime=info.mime,
-                width=info.width,
-                height=info.height,
-                telegram_file_id=file_id,
-            )
-            await uow.commit()
-        return PhotoSaved(evidence.id), data
+            return PhotoRejected(err.code)
 
     async def status(self, user_id: int) -> str:
         async with self.db.uow() as uow:

@@ -133,6 +133,7 @@ def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
         return out
     if isinstance(event, Press) and event.data.startswith("x|"):
         return _global_action(d, event.data[2:], ctx, out)
+    d.cancel_asked = False  # answering anything means the person goes on
     if isinstance(event, OcrRead):
         out.replies = _ocr_read(d, event, ctx)
         return out
@@ -343,11 +344,13 @@ def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome
     """Buttons that work from any question: the summary card, edits and /cancel."""
     step = next_step(d)
     if action == "cancel?":
+        d.cancel_asked = True
         out.replies = [questions.cancel_question()]
-    elif action == "cancel!":
+    elif action == "cancel!" and d.cancel_asked:
         out.delete = True
         out.replies = [Reply(t("cancel.done"), remove_keyboard=True)]
-    elif action == "cancel-":
+    elif action == "cancel-" and d.cancel_asked:
+        d.cancel_asked = False
         out.replies = [Reply(t("cancel.kept")), *ask(d, ctx)]
     elif d.stopped:
         out.alert = t("stale")

@@ -22,6 +22,7 @@ class Draft(BaseModel):
     stopped: str | None = None  # why this person cannot register here (out of scope, employer…)
     return_reason: str | None = None  # set when a reviewer returned the entry
     flags: list[dict[str, Any]] = Field(default_factory=list)  # notes for the reviewer
+    cancel_asked: bool = False  # /cancel asked to confirm and nothing was answered since
 
     def to_storage(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Split into the JSON state and the personal numbers that are stored encrypted."""

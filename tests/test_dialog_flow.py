@@ -204,9 +204,12 @@ def test_a_press_on_an_old_question_is_stale():
 def test_cancel_asks_before_deleting():
     chat = DialogChat()
     screen(chat)
-    chat.send(Press("x|cancel?"))
+    old_question = chat.send(Press("x|cancel?"))
     chat.press("继续填写")
     assert not chat.deleted and chat.step == "title"
+    chat.replies = old_question  # a 确定删除 from that /cancel no longer deletes
+    chat.press("确定删除")
+    assert not chat.deleted and chat.alert == t("stale")
     chat.send(Press("x|cancel?"))
     chat.press("确定删除")
     assert chat.deleted

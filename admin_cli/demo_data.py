@@ -220,14 +220,7 @@ def build_entry(rng: random.Random, village: str, category: str, plan: Plan) -> 
 
 
 def _classify(award: dict[str, Any]) -> None:
-    verdict = award_rules.decide(award)
-    award.update(
-        outcome=verdict.outcome.value,
-        category=verdict.category.value if verdict.category else None,
-        level=verdict.category.level if verdict.category else None,
-        rule=verdict.rule,
-        reason=verdict.reason,
-    )
+    award_rules.apply_verdict(award)
 
 
 def award_rows(d: Draft) -> list[AwardRow]:

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections import defaultdict
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
+from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
 log = logging.getLogger(__name__)
@@ -60,12 +62,27 @@ async def _loop(dp: Dispatcher, bot: Bot, timeout: int, batch_deadline: float) -
         backoff.reset()
         if not updates:
             continue
-        batch = [asyncio.create_task(dp.feed_update(bot, u)) for u in updates]
+        batch = [asyncio.create_task(_in_order(dp, bot, group)) for group in _by_sender(updates)]
         for task in batch:
             running.add(task)
             task.add_done_callback(_finished(running))
         await asyncio.wait(batch, timeout=batch_deadline)
         offset = updates[-1].update_id + 1
+
+
+def _by_sender(updates: list[Update]) -> list[list[Update]]:
+    """One list per person, in arrival order: a person's updates are handled one after another
+    (a re-delivered answer before the /start that followed it), different people side by side."""
+    groups: dict[object, list[Update]] = defaultdict(list)
+    for update in updates:
+        sender = getattr(update.event, "from_user", None)
+        groups[sender.id if sender else ("update", update.update_id)].append(update)
+    return list(groups.values())
+
+
+async def _in_order(dp: Dispatcher, bot: Bot, updates: list[Update]) -> None:
+    for update in updates:
+        await dp.feed_update(bot, update)
 
 
 def _finished(running: set[asyncio.Task]):

@@ -18,6 +18,7 @@ from dialogs.eligibility import (
 )
 from dialogs.validators import YearMonth
 
+DERIVED = ("category", "level", "outcome", "rule", "reason")  # written by the rules, never asked
 HONOUR_KEPT = ("是，荣誉保持着", "已被撤销")
 VETERAN = ("已经退役", "还在服役")
 
@@ -45,6 +46,23 @@ def treatment_choices(award: Mapping[str, Any]) -> list[str]:
 def facts_complete(award: Mapping[str, Any]) -> bool:
     basics = ("title", "awarding_body", "award_date", "honour_kept")
     return all(k in award for k in basics) and all(k in award for k in facts_needed(award))
+
+
+def apply_verdict(award: dict[str, Any]) -> Verdict | None:
+    """Write the derived category fields into the award (cleared while facts are missing)."""
+    for key in DERIVED:
+        award.pop(key, None)
+    if not facts_complete(award):
+        return None
+    verdict = decide(award)
+    award.update(
+        outcome=verdict.outcome.value,
+        category=verdict.category.value if verdict.category else None,
+        level=verdict.category.level if verdict.category else None,
+        rule=verdict.rule,
+        reason=verdict.reason,
+    )
+    return verdict
 
 
 def decide(award: Mapping[str, Any]) -> Verdict:

@@ -245,19 +245,8 @@ def _reclassify(d: Draft, index: int) -> list[Reply]:
     """Decide the category once an award's facts are complete; say it when it is new or changed."""
     award = d.awards[index]
     before = award.get("outcome"), award.get("category")
-    for key in ("category", "level", "outcome", "rule", "reason"):
-        award.pop(key, None)
-    if not award_rules.facts_complete(award):
-        return []
-    verdict = award_rules.decide(award)
-    award.update(
-        outcome=verdict.outcome.value,
-        category=verdict.category.value if verdict.category else None,
-        level=verdict.category.level if verdict.category else None,
-        rule=verdict.rule,
-        reason=verdict.reason,
-    )
-    if (award["outcome"], award["category"]) == before:
+    verdict = award_rules.apply_verdict(award)
+    if verdict is None or (award["outcome"], award["category"]) == before:
         return []
     return [Reply(t(f"verdict.{verdict.outcome.value}", rule=verdict.rule, reason=verdict.reason))]
 

@@ -236,9 +236,6 @@ PERSON_FIELDS: tuple[Field, ...] = (
 FIELDS: dict[str, Field] = {f.key: f for f in (*SCREEN_FIELDS, *AWARD_FIELDS, *PERSON_FIELDS)}
 SENSITIVE_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS.values() if f.sensitive)
 
-# Derived per-award values (never asked): written by the eligibility rules.
-AWARD_DERIVED = ("category", "level", "outcome", "rule", "reason")
-
 # 汇总表 columns (spec §3), in order. A source is a field key, or one of the meta sources the
 # export fills from the registration record (prefixed with "@").
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (

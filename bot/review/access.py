@@ -66,3 +66,17 @@ async def refuse(
 ) -> None:
     """Audit a refused press (forged, replayed, revoked or foreign); the caller commits."""
     await uow.audit.record(f"tg:{user_id}", "review.denied", reg_id, data=raw, why=why)
+
+
+async def entry_for(
+    uow: UnitOfWork, user_id: int, raw: str, reg_id: int
+) -> tuple[RegistrationRecord, Member] | None:
+    """The entry and the membership allowing this press on it; refused and audited otherwise
+    (the refusal is committed here, since the caller will stop)."""
+    entry = await uow.registrations.get(reg_id)
+    member = await member_for(uow, user_id, entry) if entry else None
+    if entry is None or member is None:
+        await refuse(uow, user_id, raw, reg_id, "not_member")
+        await uow.commit()
+        return None
+    return entry, member

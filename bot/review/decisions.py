@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.review.access import Member, member_for, refuse
+from bot.review.access import Member, entry_for, refuse
 from bot.review.intake import announce
 from bot.review.routing import township_of
 from dialogs.model import Draft
@@ -37,12 +37,7 @@ class Result:
 async def authorised(db: Database, user_id: int, raw: str, reg_id: int) -> bool:
     """A check before showing a menu of reasons or committees (the decision checks again)."""
     async with db.uow() as uow:
-        entry = await uow.registrations.get(reg_id)
-        if entry is not None and await member_for(uow, user_id, entry):
-            return True
-        await refuse(uow, user_id, raw, reg_id, "not_member")
-        await uow.commit()
-        return False
+        return await entry_for(uow, user_id, raw, reg_id) is not None
 
 
 async def decide(
@@ -58,12 +53,10 @@ async def decide(
 ) -> Result:
     """Apply decision `kind` ("ok", "ret", "rej", or "fwd" to committee `target`)."""
     async with db.uow() as uow:
-        entry = await uow.registrations.get(reg_id)
-        member = await member_for(uow, user_id, entry) if entry else None
-        if entry is None or member is None:
-            await refuse(uow, user_id, raw, reg_id, "not_member")
-            await uow.commit()
+        allowed = await entry_for(uow, user_id, raw, reg_id)
+        if allowed is None:
             return Result(t("review.denied"), denied=True)
+        entry, member = allowed
         result = None
         if entry.status is Status.SUBMITTED and entry.version == version:
             if kind == "fwd":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.review.access import Member, member_for, members, refuse
+from bot.review.access import Member, entry_for, members, refuse
 from bot.review.album import AlbumFile
 from dialogs.model import Context, Draft, Reply
 from dialogs.review import (
@@ -85,12 +85,10 @@ async def open_entry(
 ) -> EntryView | None:
     """The whole entry for a reviewer who may act on it (audited); None when refused."""
     async with db.uow() as uow:
-        entry = await uow.registrations.get(reg_id)
-        member = await member_for(uow, user_id, entry) if entry else None
-        if entry is None or member is None:
-            await refuse(uow, user_id, raw, reg_id, "not_member")
-            await uow.commit()
+        allowed = await entry_for(uow, user_id, raw, reg_id)
+        if allowed is None:
             return None
+        entry, member = allowed
         evidence = await uow.evidence.list_for(entry.id)
         committee = await uow.committees.get(entry.committee_id) if entry.committee_id else None
         duplicates = await _duplicates(uow, db, entry)
@@ -136,12 +134,10 @@ async def _duplicates(
 async def reveal_id(db: Database, user_id: int, raw: str, reg_id: int) -> str | None:
     """The full ID number on an explicit press, audited; None when refused."""
     async with db.uow() as uow:
-        entry = await uow.registrations.get(reg_id)
-        member = await member_for(uow, user_id, entry) if entry else None
-        if entry is None or member is None:
-            await refuse(uow, user_id, raw, reg_id, "not_member")
-            await uow.commit()
+        allowed = await entry_for(uow, user_id, raw, reg_id)
+        if allowed is None:
             return None
+        entry, member = allowed
         await uow.audit.record(member.actor, "review.id_revealed", entry.id, by=member.name)
         await uow.commit()
         return entry.secrets.get("id_number", "")
@@ -153,11 +149,9 @@ async def handover_targets(
     """Committees of the entry's township other than its own (the desk included); None when
     the user may not act on the entry."""
     async with db.uow() as uow:
-        entry = await uow.registrations.get(reg_id)
-        member = await member_for(uow, user_id, entry) if entry else None
-        if entry is None or member is None:
-            await refuse(uow, user_id, raw, reg_id, "not_member")
-            await uow.commit()
+        allowed = await entry_for(uow, user_id, raw, reg_id)
+        if allowed is None:
             return None
+        entry, _ = allowed
         committees = await uow.committees.list(township_code=entry.township_code)
         return [(c.id, c.name) for c in committees if c.id != entry.committee_id]

@@ -31,6 +31,7 @@ from dialogs.model import (
     Start,
     Unsupported,
 )
+from dialogs.ocr_answers import NAME_SEP
 from dialogs.summary import in_scope_awards
 from dialogs.texts import t
 from ocr.extract import Extraction
@@ -235,6 +236,8 @@ class Conversation:
                 guess = getattr(result.extraction, key)
                 if guess is not None and guess.confidence >= MIN_CONFIDENCE:
                     fields[key] = guess.value
+            if result.extraction.names_listed:
+                fields["names_listed"] = NAME_SEP.join(result.extraction.names_listed)
         event = OcrRead(evidence_id, award, fields, None if result.ok else result.error)
         log.info("ocr read ok=%s in %.2fs", result.ok, result.seconds,
                  extra={"event": "OcrRead", "chat": chat_id})

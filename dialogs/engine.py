@@ -224,7 +224,7 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         d.person["consent_at"] = ctx.now.isoformat(timespec="seconds")
         said.append(Reply(t("consent.thanks")))
     if f.key == "name":
-        said += _compare(d, None, {"name": value}, from_photo=False)
+        said += _compare(d, None, {"name": value}, from_photo=False) + _check_name_lists(d)
     if f.key == "phone":
         said.append(Reply(t("phone.saved"), remove_keyboard=True))
     if f.key == "person_category" and not d.awards:
@@ -264,12 +264,30 @@ def _ocr_read(d: Draft, event: OcrRead, ctx: Context) -> list[Reply]:
     seen = award.setdefault("_ocr", {})
     for key, value in read.items():
         seen.setdefault(key, value)
+    ocr_answers.merge_names(seen, read)
     offer = ocr_answers.offer(read, award)
     if waiting and offer:
         award["_offer"] = offer
         return [questions.ocr_offer(event.award, ocr_answers.offer_text(offer))]
-    said = _compare(d, event.award, read, from_photo=True)
+    said = _compare(d, event.award, read, from_photo=True) + _check_name_lists(d)
     return [*said, *ask(d, ctx)] if waiting else said
+
+
+def _check_name_lists(d: Draft) -> list[Reply]:
+    """Is the person's name in each award document's name list? Said once, kept as a flag;
+    the flag goes away when a later page shows the name."""
+    name = d.person.get("name")
+    said = []
+    for i, award in enumerate(d.awards):
+        listed = ocr_answers.listed_names(award.get("_ocr", {}))
+        flag = {"kind": "name_not_listed", "award": i, "typed": name}
+        missing = bool(name and listed and name not in listed)
+        d.flags = [f for f in d.flags if f.get("kind") != "name_not_listed" or f["award"] != i
+                   or (missing and f == flag)]
+        if missing and flag not in d.flags:
+            d.flags.append(flag)
+            said.append(Reply(t("ocr.name_not_listed", name=name)))
+    return said
 
 
 def _compare(d: Draft, index: int | None, read: dict, *, from_photo: bool) -> list[Reply]:

@@ -25,6 +25,7 @@ AWARD_KEYS = {
     "document_title": "document_title",
 }
 OFFERED = ("title", "awarding_body", "award_date", "document_number")
+NAME_SEP = "、"  # how a read name list travels as one string
 
 
 def usable(fields: Mapping[str, str | None], today: date) -> dict[str, str]:
@@ -46,7 +47,20 @@ def usable(fields: Mapping[str, str | None], today: date) -> dict[str, str]:
     if fields.get("name"):
         with contextlib.suppress(v.Invalid):
             out["name"] = v.parse_name(fields["name"])
+    if fields.get("names_listed"):
+        out["names_listed"] = fields["names_listed"]
     return out
+
+
+def listed_names(seen: Mapping[str, str]) -> set[str]:
+    return set(filter(None, seen.get("names_listed", "").split(NAME_SEP)))
+
+
+def merge_names(seen: dict[str, str], read: Mapping[str, str]) -> None:
+    """Name lists span pages (首页, then the page with the person): keep every page's names."""
+    names = listed_names(seen) | listed_names(read)
+    if names:
+        seen["names_listed"] = NAME_SEP.join(sorted(names))
 
 
 def offer(read: Mapping[str, str], award: Mapping[str, Any]) -> dict[str, str]:

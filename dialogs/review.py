@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from dialogs.form import FIELDS
 from dialogs.model import Button, Context, Draft, Reply
 from dialogs.questions import rows
-from dialogs.summary import in_scope_awards, summary_text
+from dialogs.summary import display, in_scope_awards, summary_text
 from dialogs.texts import t
 
 PREFIX = "r"
@@ -210,6 +210,15 @@ def flag_text(flag: Mapping[str, object]) -> str:
     its own `text` when it has one, else its facts, labelled where the form knows the key."""
     if flag.get("text"):
         return str(flag["text"])
+    index = flag.get("award")
+    where = "review.flag.award" if isinstance(index, int) else "review.flag.person"
+    award = t(where, n=index + 1) if isinstance(index, int) else t(where)
+    if flag.get("kind") == "ocr_mismatch" and flag.get("field") in FIELDS:
+        key = str(flag["field"])
+        return t("review.flag.ocr_mismatch", where=award, label=FIELDS[key].label,
+                 read=display(key, flag.get("read")), typed=display(key, flag.get("typed")))
+    if flag.get("kind") == "name_not_listed":
+        return t("review.flag.name_not_listed", where=award, name=flag.get("typed", ""))
     parts = []
     for key, value in flag.items():
         if key != "kind" and value not in (None, ""):

@@ -237,6 +237,10 @@ ZH_CN: dict[str, str] = {
     "review.warn.duplicate": "⚠️ 同一身份证号码还有一条登记：{reg_no}（{where}，{status}）",
     "review.warn.uncertain": "🔎 第{n}项表彰需要核实：{reason}",
     "review.warn.flag": "⚠️ {text}",
+    "review.flag.award": "第{n}项表彰",
+    "review.flag.person": "基本信息",
+    "review.flag.ocr_mismatch": "{where}：照片上的{label}是“{read}”，填写的是“{typed}”",
+    "review.flag.name_not_listed": "{where}：表彰文件的名单里没有找到“{name}”",
     "review.warn.no_photos": "⚠️ 没有上传任何证明材料照片。",
     "review.no_reg_no": "未提交",
     "review.reveal": "公民身份号码：{id_number}\n（本次查看已记录）",
@@ -295,6 +299,7 @@ ZH_CN: dict[str, str] = {
     "ocr.failed": "照片已经保存，但没能读出上面的字。没关系，请您打字回答。",
     "ocr.mismatch": "提醒一下：照片上的{label}是“{read}”，您填的是“{typed}”。如果填错了，可以在最后核对时修改；没错就不用管，工作人员会核实。",
     "photo.kept": "照片已经保存。",
+    "ocr.name_not_listed": "提醒一下：表彰文件的名单里没有找到“{name}”。如果名字在别的页上，请把那一页也拍给我；工作人员会核实。",
     "btn.ocr_yes": "对",
     "btn.ocr_no": "改一下",
     # --- end OCR ---

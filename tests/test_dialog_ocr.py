@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.model import OcrRead, PhotoSaved
+from dialogs.model import OcrRead, PhotoSaved, Press
 from tests.dialog_driver import DialogChat
 from tests.test_dialog_flow import screen
 
@@ -89,3 +89,36 @@ def test_a_typed_name_is_compared_with_the_name_on_the_certificate():
     assert chat.draft.person["name"] == "金明洁"
     assert {"kind": "ocr_mismatch", "award": None, "field": "name", "typed": "金明洁",
             "read": "金明浩"} in chat.draft.flags
+
+
+def test_the_name_is_checked_against_the_award_documents_name_list():
+    chat = ocr_chat()
+    chat.press("全国劳动模范")
+    chat.press("中共中央 国务院")
+    chat.say("2015年4月")
+    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("是，荣誉保持着")
+    chat.press("跳过")
+    chat.press("跳过")
+    chat.press("暂时没有，以后再补")
+    chat.send(PhotoSaved(9))  # the first page of the award document
+    chat.send(OcrRead(9, 0, {"names_listed": "张三、李四"}))
+    assert chat.replies == []  # the name is not known yet: nothing to say
+    chat.send(Press("document_photos#0|~done"))
+    chat.press("没有了")
+    chat.say("金明浩")
+    assert "名单里没有找到“金明浩”" in chat.text
+    assert {"kind": "name_not_listed", "award": 0, "typed": "金明浩"} in chat.draft.flags
+    # the page with the person's name arrives later (e.g. sent while fixing a returned entry)
+    chat.send(OcrRead(10, 0, {"names_listed": "金明浩、王五"}))
+    assert not [f for f in chat.draft.flags if f["kind"] == "name_not_listed"]
+
+
+def test_flags_read_as_plain_chinese_for_the_reviewer():
+    from dialogs.review import flag_text
+
+    mismatch = {"kind": "ocr_mismatch", "award": 0, "field": "award_date",
+                "typed": "2016-04", "read": "2015-04"}
+    assert flag_text(mismatch) == "第1项表彰：照片上的表彰时间是“2015年4月”，填写的是“2016年4月”"
+    missing = {"kind": "name_not_listed", "award": 1, "typed": "金明浩"}
+    assert flag_text(missing) == "第2项表彰：表彰文件的名单里没有找到“金明浩”"

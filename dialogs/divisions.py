@@ -8,12 +8,15 @@ or in pinyin; `DivisionDirectory.search` ranks the places they most likely mean.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+# Only single characters are looked up; the phrase dictionary would cost ~50 MB per process.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein

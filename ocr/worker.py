@@ -8,6 +8,7 @@ answers "unavailable" instead of breaking the pool.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 
 from ocr.engines import EngineUnavailable, OcrEngine, make_engine
@@ -24,6 +25,7 @@ def init_worker(engine_name: str) -> None:
     """Pool initializer: load the engine (or its fallback) once for this process."""
     global _engine, _requested
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    os.nice(10)  # reading a photo may wait; the bot's replies to others may not
     _requested = engine_name
     try:
         _engine = make_engine(engine_name)

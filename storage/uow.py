@@ -11,11 +11,14 @@ work (exports) should use `db.uow(read_only=True)`, which takes no write lock.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
@@ -46,6 +49,7 @@ from storage.settings import Settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "honoree_read_only"
+_writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 
 
 def _json_dumps(value: Any) -> str:
@@ -130,6 +134,9 @@ class Database:
         self._read_sessions = async_sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
+        self._write_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            WeakKeyDictionary()
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **engine_options: Any) -> Database:
@@ -145,10 +152,28 @@ class Database:
 
     @asynccontextmanager
     async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
-        """A unit of work; closing it without `commit()` rolls back."""
+        """A unit of work; closing it without `commit()` rolls back.
+
+        On SQLite, write units of work of this process queue on an asyncio lock before BEGIN
+        IMMEDIATE: waiting in SQLite's busy handler sleeps in steps of up to 100 ms while the
+        lock is already free (measured: p99 733 ms waits for 3.5 ms transactions). The busy
+        timeout still orders this process against others (the admin CLI)."""
         factory = self._read_sessions if read_only else self._sessions
-        async with factory() as session:
-            yield UnitOfWork(session, self.cipher)
+        if read_only or self.dialect != "sqlite":
+            async with factory() as session:
+                yield UnitOfWork(session, self.cipher)
+            return
+        if _writing.get():
+            raise RuntimeError("a write unit of work inside another one would wait for itself")
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            token = _writing.set(True)
+            try:
+                async with factory() as session:
+                    yield UnitOfWork(session, self.cipher)
+            finally:
+                _writing.reset(token)
 
     async def migrate(self) -> None:
         """Upgrade the schema to the newest Alembic revision (idempotent)."""

@@ -209,9 +209,8 @@ async def test_submit_routes_to_the_village_committee_or_the_township_queue(
     async with store.uow() as uow:
         registrations = uow.registrations
         assert [r.id for r in await registrations.list(committee_id=committee.id)] == [routed.id]
-        assert [r.id for r in await registrations.list(TOWNSHIP, unassigned_only=True)] == [
-            queued.id
-        ]
+        unassigned = await registrations.list(township_code=TOWNSHIP, unassigned_only=True)
+        assert [r.id for r in unassigned] == [queued.id]
         assert len(await registrations.list(county_code=COUNTY)) == 2
         assert len(await registrations.list(village_code=OTHER_VILLAGE)) == 1
         assert await registrations.count_by_status(township_code=TOWNSHIP) == {Status.SUBMITTED: 2}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +51,46 @@ def _award_row(a: Award) -> AwardRow:
         outcome=AwardOutcome(a.outcome),
         honour_kept=a.honour_kept,
     )
+
+
+class EntryFilters(TypedDict, total=False):
+    """Which entries: by place, committee and status. `unassigned_only` is the township's
+    queue of entries whose village has no committee; demo entries are included by default."""
+
+    township_code: str | None
+    county_code: str | None
+    village_code: str | None
+    committee_id: int | None
+    statuses: Iterable[Status] | None
+    include_demo: bool
+    unassigned_only: bool
+
+
+def _clauses(
+    township_code: str | None = None,
+    county_code: str | None = None,
+    village_code: str | None = None,
+    committee_id: int | None = None,
+    statuses: Iterable[Status] | None = None,
+    include_demo: bool = True,
+    unassigned_only: bool = False,
+) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if township_code is not None:
+        where.append(Registration.township_code == township_code)
+    if county_code is not None:
+        where.append(Registration.township_code.startswith(county_code[:6]))
+    if village_code is not None:
+        where.append(Registration.hukou_code == village_code)
+    if committee_id is not None:
+        where.append(Registration.committee_id == committee_id)
+    if unassigned_only:
+        where.append(Registration.committee_id.is_(None))
+    if statuses is not None:
+        where.append(Registration.status.in_([Status(s) for s in statuses]))
+    if not include_demo:
+        where.append(Registration.is_demo.is_(False))
+    return where
 
 
 class RegistrationRepository(Repository):
@@ -124,55 +164,16 @@ class RegistrationRepository(Repository):
         return await self._fetch(stmt)
 
     async def list(
-        self,
-        township_code: str | None = None,
-        county_code: str | None = None,
-        village_code: str | None = None,
-        committee_id: int | None = None,
-        statuses: Iterable[Status] | None = None,
-        offset: int = 0,
-        limit: int = 50,
-        include_demo: bool = True,
-        unassigned_only: bool = False,
+        self, *, offset: int = 0, limit: int = 50, **filters: Unpack[EntryFilters]
     ) -> list[RegistrationRecord]:
-        """Entries by place/committee/status, in id order (stable pages).
+        """Entries by place/committee/status, in id order (stable pages)."""
+        stmt = self._select().where(*_clauses(**filters))
+        return await self._fetch(stmt.order_by(Registration.id).offset(offset).limit(limit))
 
-        `unassigned_only` selects the township's queue of entries with no village committee.
-        """
-        where = self._filters(
-            township_code,
-            county_code,
-            village_code,
-            committee_id,
-            statuses,
-            include_demo,
-            unassigned_only,
-        )
-        stmt = self._select().where(*where).order_by(Registration.id).offset(offset).limit(limit)
-        return await self._fetch(stmt)
-
-    async def count_by_status(
-        self,
-        township_code: str | None = None,
-        county_code: str | None = None,
-        village_code: str | None = None,
-        committee_id: int | None = None,
-        statuses: Iterable[Status] | None = None,
-        include_demo: bool = True,
-        unassigned_only: bool = False,
-    ) -> dict[Status, int]:
-        where = self._filters(
-            township_code,
-            county_code,
-            village_code,
-            committee_id,
-            statuses,
-            include_demo,
-            unassigned_only,
-        )
+    async def count_by_status(self, **filters: Unpack[EntryFilters]) -> dict[Status, int]:
         stmt = (
             sa.select(Registration.status, sa.func.count())
-            .where(*where)
+            .where(*_clauses(**filters))
             .group_by(Registration.status)
         )
         return {Status(status): n for status, n in await self.session.execute(stmt)}
@@ -376,33 +377,6 @@ class RegistrationRepository(Repository):
         if status is None:
             raise NotFoundError(f"registration {reg_id} does not exist")
         raise InvalidStateError(f"registration {reg_id} is {status}, its answers are locked")
-
-    @staticmethod
-    def _filters(
-        township_code: str | None,
-        county_code: str | None,
-        village_code: str | None,
-        committee_id: int | None,
-        statuses: Iterable[Status] | None,
-        include_demo: bool,
-        unassigned_only: bool,
-    ) -> list[sa.ColumnElement[bool]]:
-        where: list[sa.ColumnElement[bool]] = []
-        if township_code is not None:
-            where.append(Registration.township_code == township_code)
-        if county_code is not None:
-            where.append(Registration.township_code.startswith(county_code[:6]))
-        if village_code is not None:
-            where.append(Registration.hukou_code == village_code)
-        if committee_id is not None:
-            where.append(Registration.committee_id == committee_id)
-        if unassigned_only:
-            where.append(Registration.committee_id.is_(None))
-        if statuses is not None:
-            where.append(Registration.status.in_([Status(s) for s in statuses]))
-        if not include_demo:
-            where.append(Registration.is_demo.is_(False))
-        return where
 
     @staticmethod
     def _select() -> sa.Select[tuple[Registration]]:

@@ -44,14 +44,19 @@ async def n1_award(h: Honoree) -> None:
     await h.press("完成")
 
 
-async def p1_award(h: Honoree) -> None:
+async def p1_award_until_photo(h: Honoree) -> None:
+    """A 吉林省劳动模范 award answered up to the certificate photo question."""
     await h.press("吉林省劳动模范")
     await h.press("中共吉林省委 吉林省人民政府")
     await h.say("2020.4")
     await h.press("省级劳动模范（先进工作者）待遇")
     assert "P1" in await h.press("是，荣誉保持着")
     await h.say("吉发（2020）12号")
-    await h.press("跳过")
+    assert "请把荣誉证书拍照" in await h.press("跳过")
+
+
+async def p1_award(h: Honoree) -> None:
+    await p1_award_until_photo(h)
     await h.photo()
     await h.press("完成")
     await h.press("暂时没有，以后再补")

@@ -24,7 +24,7 @@ from tests.e2e.crowd import (
     photo_ids,
     redeliver,
 )
-from tests.e2e.flows import FAKE_ID, n1_award, open_db, screen
+from tests.e2e.flows import FAKE_ID, n1_award, open_db, p1_award_until_photo, screen
 from tests.e2e.honoree import Honoree, photo_bytes
 
 pytestmark = pytest.mark.e2e
@@ -237,16 +237,6 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
     assert "已提交" in said and entries[0].reg_no in said
     assert t("error.generic") not in str([e.data.get("text") for e in h.user.chat.events])
     await db.dispose()
-
-
-async def p1_award_until_photo(h: Honoree) -> None:
-    await h.press("吉林省劳动模范")
-    await h.press("中共吉林省委 吉林省人民政府")
-    await h.say("2020.4")
-    await h.press("省级劳动模范（先进工作者）待遇")
-    assert "P1" in await h.press("是，荣誉保持着")
-    await h.say("吉发（2020）12号")
-    assert "请把荣誉证书拍照" in await h.press("跳过")
 
 
 async def basics_after_gender(h: Honoree) -> None:

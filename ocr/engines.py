@@ -10,10 +10,10 @@ import itertools
 import logging
 import os
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ class RapidOcrEngine:
         )
 
     def read(self, image: Image.Image) -> list[TextBox]:
+        import numpy as np  # only here: the bot imports this module, and numpy costs it ~11 MB
+
         result, _ = self._ocr(np.asarray(image.convert("L")))
         boxes = []
         for quad, text, score in result or []:

@@ -12,7 +12,6 @@ import os
 import signal
 
 from ocr.engines import EngineUnavailable, OcrEngine, make_engine
-from ocr.pipeline import read_photo
 from ocr.result import OcrResult, failure
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,8 @@ def init_worker(engine_name: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.nice(10)  # reading a photo may wait; the bot's replies to others may not
     _requested = engine_name
+    import ocr.pipeline  # noqa: F401  (load it and numpy now, not on the first photo)
+
     try:
         _engine = make_engine(engine_name)
     except EngineUnavailable as exc:
@@ -40,6 +41,10 @@ def ready() -> str | None:
 
 def run(data: bytes, registrant_name: str | None) -> OcrResult:
     """One job: check the bytes, then read them."""
+    # Imported here: the bot imports this module for the pool's function names, and the
+    # pipeline would load numpy (~11 MB) into the bot's process too.
+    from ocr.pipeline import read_photo
+
     if _engine is None:
         return failure("unavailable", _requested)
     return read_photo(_engine, data, registrant_name)

@@ -113,11 +113,16 @@ class FieldCipher:
         return "FieldCipher(<key hidden>)"
 
     def encrypt_json(self, data: dict[str, Any]) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
-        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return _FORMAT_V1 + nonce + self._aead.encrypt(nonce, plain, _FORMAT_V1)
+        return self.seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
     def decrypt_json(self, blob: bytes) -> dict[str, Any]:
+        return json.loads(self.unseal(blob))
+
+    def seal(self, plain: bytes) -> bytes:
+        nonce = os.urandom(_NONCE_BYTES)
+        return _FORMAT_V1 + nonce + self._aead.encrypt(nonce, plain, _FORMAT_V1)
+
+    def unseal(self, blob: bytes) -> bytes:
         if blob[:1] != _FORMAT_V1 or len(blob) < 1 + _NONCE_BYTES + 16:
             raise DecryptionError("Stored personal data has an unknown format")
         nonce, body = blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
@@ -128,7 +133,7 @@ class FieldCipher:
                 "Stored personal data cannot be decrypted: the encryption key differs from "
                 "the one it was saved with"
             ) from None
-        return json.loads(plain)
+        return plain
 
     def id_hash(self, id_number: str) -> str:
         digest = hmac.new(self._hash_key, normalise_id_number(id_number).encode(), hashlib.sha256)

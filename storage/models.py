@@ -205,6 +205,18 @@ class ProcessedUpdate(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class InboxUpdate(Base):
+    """An update received from Telegram and not yet handled, sealed with the field cipher (it
+    may hold a typed ID number). Written before the update is confirmed to Telegram, deleted
+    once handled; what is left after a crash is handled at the next start."""
+
+    __tablename__ = "inbox_updates"
+
+    update_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (sa.Index("ix_notifications_due", "status", "not_before"), AUTOINCREMENT)

@@ -87,6 +87,16 @@ class AwardRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ActiveDraft:
+    """Just what one step of the dialog needs of the entry being filled in: read on every
+    update, so it skips the awards and the columns the dialog never looks at."""
+
+    id: int
+    state: dict[str, Any]
+    secrets: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class RegistrationRecord:
     id: int
     reg_no: str | None

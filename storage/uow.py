@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,12 +32,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_inline
 from storage.crypto import FieldCipher
 from storage.repositories import (
     AuditRepository,
     CommitteeRepository,
     DivisionRepository,
     EvidenceRepository,
+    InboxRepository,
     InviteRepository,
     NotificationRepository,
     RegistrationRepository,
@@ -46,7 +49,11 @@ from storage.repositories import (
 from storage.repositories._base import SUPPORTED_DIALECTS
 from storage.settings import Settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_REVISION = "0002"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "honoree_read_only"
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
@@ -58,9 +65,12 @@ def _json_dumps(value: Any) -> str:
 
 def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
     """An async engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
-    backend = make_url(url).get_backend_name()
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
     if backend not in SUPPORTED_DIALECTS:
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
+    if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        engine_options.setdefault("async_creator", partial(sqlite_inline.connect, parsed.database))
     engine = create_async_engine(url, json_serializer=_json_dumps, **engine_options)
     if backend == "sqlite":
         _configure_sqlite(engine)
@@ -89,6 +99,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def alembic_config() -> Config:
     """Alembic configuration that works from any current directory."""
+    from alembic.config import Config  # here: alembic costs ~9 MB, only migrations need it
+
     config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -107,6 +119,7 @@ class UnitOfWork:
         self.reviewers = ReviewerRepository(session)
         self.invites = InviteRepository(session)
         self.updates = UpdateRepository(session)
+        self.inbox = InboxRepository(session, cipher)
         self.notifications = NotificationRepository(session)
 
     async def commit(self) -> None:
@@ -123,6 +136,38 @@ class UnitOfWork:
         self.session.expunge_all()
 
 
+class WriteTurns:
+    """One writer at a time, in arrival order, except that urgent callers go first."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._ordinary: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        if not self._busy:
+            self._busy = True
+            return
+        turn = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._ordinary).append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # the turn came just as the caller was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        """Hand the turn to the next waiter still waiting, or free it."""
+        for waiting in (self._urgent, self._ordinary):
+            while waiting:
+                turn = waiting.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._busy = False
+
+
 class Database:
     """Engine, session factories and the field cipher, created once per process."""
 
@@ -134,7 +179,7 @@ class Database:
         self._read_sessions = async_sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
-        self._write_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+        self._write_turns: WeakKeyDictionary[asyncio.AbstractEventLoop, WriteTurns] = (
             WeakKeyDictionary()
         )
 
@@ -151,13 +196,17 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def uow(self, *, read_only: bool = False) -> AsyncIterator[UnitOfWork]:
+    async def uow(
+        self, *, read_only: bool = False, urgent: bool = False
+    ) -> AsyncIterator[UnitOfWork]:
         """A unit of work; closing it without `commit()` rolls back.
 
-        On SQLite, write units of work of this process queue on an asyncio lock before BEGIN
+        On SQLite, write units of work of this process take turns (`WriteTurns`) before BEGIN
         IMMEDIATE: waiting in SQLite's busy handler sleeps in steps of up to 100 ms while the
-        lock is already free (measured: p99 733 ms waits for 3.5 ms transactions). The busy
-        timeout still orders this process against others (the admin CLI)."""
+        database is already free (measured: p99 733 ms waits for 3.5 ms transactions). The busy
+        timeout still orders this process against others (the admin CLI). `urgent` work goes
+        before the queued ordinary work: the poller keeping received updates waits for one
+        transaction at most, not for everything already queued."""
         factory = self._read_sessions if read_only else self._sessions
         if read_only or self.dialect != "sqlite":
             async with factory() as session:
@@ -165,18 +214,26 @@ class Database:
             return
         if _writing.get():
             raise RuntimeError("a write unit of work inside another one would wait for itself")
-        loop = asyncio.get_running_loop()
-        lock = self._write_locks.setdefault(loop, asyncio.Lock())
-        async with lock:
-            token = _writing.set(True)
-            try:
-                async with factory() as session:
-                    yield UnitOfWork(session, self.cipher)
-            finally:
-                _writing.reset(token)
+        turns = self._write_turns.setdefault(asyncio.get_running_loop(), WriteTurns())
+        await turns.acquire(urgent=urgent)
+        token = _writing.set(True)
+        try:
+            async with factory() as session:
+                yield UnitOfWork(session, self.cipher)
+        finally:
+            _writing.reset(token)
+            turns.release()
 
     async def migrate(self) -> None:
-        """Upgrade the schema to the newest Alembic revision (idempotent)."""
+        """Upgrade the schema to the newest Alembic revision (idempotent). A database that is
+        there already is left alone without loading Alembic (~9 MB for the bot's lifetime)."""
+        async with self.engine.connect() as connection:
+            try:
+                current = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:
+                current = None  # a new database
+        if current == SCHEMA_REVISION:
+            return
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade_head)
 
@@ -185,6 +242,8 @@ class Database:
 
 
 def _upgrade_head(connection: Connection) -> None:
+    from alembic import command  # here: alembic costs ~9 MB, only migrations need it
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

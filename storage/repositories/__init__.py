@@ -7,13 +7,14 @@ from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reviewers import InviteRepository, ReviewerRepository
-from storage.repositories.updates import UpdateRepository
+from storage.repositories.updates import InboxRepository, UpdateRepository
 
 __all__ = [
     "AuditRepository",
     "CommitteeRepository",
     "DivisionRepository",
     "EvidenceRepository",
+    "InboxRepository",
     "InviteRepository",
     "NotificationRepository",
     "RegistrationRepository",

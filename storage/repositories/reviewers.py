@@ -78,6 +78,11 @@ class ReviewerRepository(Repository):
             stmt = stmt.where(Reviewer.revoked_at.is_(None))
         return [_reviewer(r) for r in await self.session.scalars(stmt.order_by(Reviewer.id))]
 
+    async def active_user_ids(self) -> set[int]:
+        """Telegram users with at least one membership that is not revoked."""
+        stmt = sa.select(Reviewer.telegram_user_id).where(Reviewer.revoked_at.is_(None)).distinct()
+        return set(await self.session.scalars(stmt))
+
     async def list(
         self, committee_id: int | None = None, include_revoked: bool = False
     ) -> list[ReviewerRecord]:

@@ -1,13 +1,19 @@
-"""Telegram update ids already handled, so a redelivered update is not processed twice."""
+"""Telegram updates: the ids already handled (a redelivered update is not processed twice) and
+the inbox of received updates not handled yet."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ProcessedUpdate, utcnow
+from storage.crypto import FieldCipher
+from storage.models import InboxUpdate, ProcessedUpdate, utcnow
 from storage.repositories._base import Repository
+
+_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 
 
 class UpdateRepository(Repository):
@@ -17,13 +23,14 @@ class UpdateRepository(Repository):
 
     async def mark(self, update_id: int) -> bool:
         """Record the update; False if it was already recorded (never raises on duplicates)."""
+        table = ProcessedUpdate.__table__  # Core insert: this runs once per update
         stmt = (
-            self._insert(ProcessedUpdate)
+            self._insert(table)
             .values(update_id=update_id, at=utcnow())
-            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-            .returning(ProcessedUpdate.update_id)
+            .on_conflict_do_nothing(index_elements=[table.c.update_id])
+            .returning(table.c.update_id)
         )
-        return (await self.session.scalar(stmt)) is not None
+        return (await (await self.session.connection()).execute(stmt)).scalar() is not None
 
     async def prune(self, before: datetime) -> int:
         """Forget updates older than `before` (Telegram stops redelivering after a day)."""
@@ -32,3 +39,40 @@ class UpdateRepository(Repository):
             execution_options={"synchronize_session": False},
         )
         return result.rowcount
+
+
+class InboxRepository(Repository):
+    """Received updates not yet handled (see `InboxUpdate`); bodies are sealed at rest."""
+
+    def __init__(self, session: AsyncSession, cipher: FieldCipher) -> None:
+        super().__init__(session)
+        self._cipher = cipher
+
+    async def add(self, updates: Iterable[tuple[int, bytes]]) -> None:
+        """Keep (update id, raw JSON) pairs; an id kept already is left as it is."""
+        table = InboxUpdate.__table__
+        rows = [
+            {"update_id": update_id, "body": self._cipher.seal(raw), "received_at": utcnow()}
+            for update_id, raw in updates
+        ]
+        if rows:
+            stmt = self._insert(table).on_conflict_do_nothing(index_elements=[table.c.update_id])
+            await self.session.execute(stmt, rows)
+
+    async def remove(self, update_ids: Iterable[int]) -> None:
+        table = InboxUpdate.__table__
+        ids = list(update_ids)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            await self.session.execute(sa.delete(table).where(table.c.update_id.in_(chunk)))
+
+    async def pending(self) -> list[tuple[bytes, bool]]:
+        """Every update kept, oldest first: its raw JSON and whether it was handled already
+        (its id is among the processed ones)."""
+        table, done = InboxUpdate.__table__, ProcessedUpdate.__table__
+        rows = await self.session.execute(
+            sa.select(table.c.body, done.c.update_id.is_not(None))
+            .outerjoin(done, done.c.update_id == table.c.update_id)
+            .order_by(table.c.update_id)
+        )
+        return [(self._cipher.unseal(body), bool(handled)) for body, handled in rows]

@@ -45,7 +45,7 @@ def make_bot(settings: Settings) -> Bot:
 
 
 def make_dispatcher(conversation: Conversation) -> Dispatcher:
-    dp = Dispatcher()
+    dp = Dispatcher(disable_fsm=True)  # the dialog keeps its state in the database
     dp["conversation"] = conversation
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
@@ -114,7 +114,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
             await _serve_webhook(settings, bot, dp)
         else:
             await bot.delete_webhook()
-            await poll(dp, bot)
+            await poll(dp, bot, db)
     finally:
         for task in workers:
             task.cancel()

@@ -38,6 +38,7 @@ from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
 from storage.files import EvidenceStore
+from storage.records import ActiveDraft
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class Conversation:
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
-            record = await uow.registrations.get_active(user_id)
+            record = await uow.registrations.active_draft(user_id)
             if record is None:
                 wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
                 history = await uow.registrations.list_for_owner(user_id, limit=5)
@@ -118,7 +119,8 @@ class Conversation:
                     await uow.commit()
                     old_button = t("stale") if fresh and isinstance(event, Press) else None
                     return Result([self._finished(history)] if fresh else [], old_button)
-                record = await uow.registrations.create_draft(user_id, chat_id)
+                created = await uow.registrations.create_draft(user_id, chat_id)
+                record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
             if isinstance(event, Press) and not engine.well_formed(event.data):
@@ -187,7 +189,7 @@ class Conversation:
         """
         async with self._locks[user_id]:
             async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.get_active(user_id)
+                record = await uow.registrations.active_draft(user_id)
                 again = await uow.updates.seen(update_id)  # redelivered: stored already
             draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
             slot = engine.photo_slot(draft)
@@ -261,7 +263,7 @@ class Conversation:
             return PhotoRejected(err.code)
 
     async def status(self, user_id: int) -> str:
-        async with self.db.uow() as uow:
+        async with self.db.uow(read_only=True) as uow:
             records = await uow.registrations.list_for_owner(user_id)
         return _status_lines(records) if records else t("status.none")
 
@@ -272,8 +274,8 @@ class Conversation:
         return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
 
     async def has_draft(self, user_id: int) -> bool:
-        async with self.db.uow() as uow:
-            return await uow.registrations.get_active(user_id) is not None
+        async with self.db.uow(read_only=True) as uow:
+            return await uow.registrations.active_draft(user_id) is not None
 
 
 def _status_lines(records) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from dialogs.review import may_review
@@ -12,7 +14,7 @@ from storage.records import (
     ReviewerRecord,
     ReviewerRole,
 )
-from storage.uow import UnitOfWork
+from storage.uow import Database, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,28 @@ async def entry_for(
         await uow.commit()
         return None
     return entry, member
+
+
+class ReviewerIds:
+    """Who is a reviewer, re-read from the database at most every `ttl` seconds.
+
+    It only routes a reviewer's idle messages to their menu, and it is asked on every message
+    of every honoree, so a query each time would be waste. Enrolment in this process calls
+    `forget`; a revocation by `honoree-admin` shows here within `ttl` (every press on a review
+    button is still checked against the database, see `entry_for`)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._ids: set[int] = set()
+        self._read_at = -math.inf
+
+    async def contains(self, db: Database, user_id: int) -> bool:
+        now = time.monotonic()
+        if now - self._read_at > self.ttl:
+            async with db.uow(read_only=True) as uow:
+                self._ids = await uow.reviewers.active_user_ids()
+            self._read_at = now
+        return user_id in self._ids
+
+    def forget(self) -> None:
+        self._read_at = -math.inf

@@ -18,7 +18,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Messag
 
 from bot.conversation import Conversation
 from bot.replies import clear_buttons, send_replies
-from bot.review.access import refuse
+from bot.review.access import ReviewerIds, refuse
 from bot.review.album import send_album
 from bot.review.assist import start_assisted
 from bot.review.decisions import Result, authorised, decide
@@ -44,6 +44,7 @@ REVIEWER_COMMANDS = ("start", "queue", "status", "help")
 # A reason the reviewer is about to type: user id -> (kind, reg id, version, button data).
 # In memory on purpose: after a restart the reviewer simply presses the button again.
 _typing: dict[int, tuple[str, int, int, str]] = {}
+REVIEWERS = ReviewerIds()
 
 
 class ReviewerAtRest(Filter):
@@ -55,10 +56,9 @@ class ReviewerAtRest(Filter):
         text = message.text or ""
         if user is None or (text.startswith("/") and not text.startswith("/start")):
             return False
-        async with conversation.db.uow(read_only=True) as uow:
-            if not await uow.reviewers.for_user(user.id):
-                return False
-            return await uow.registrations.get_active(user.id) is None
+        if not await REVIEWERS.contains(conversation.db, user.id):
+            return False
+        return not await conversation.has_draft(user.id)
 
 
 @router.message(CommandStart(deep_link=True))
@@ -70,6 +70,7 @@ async def on_invite(
     if committee is None:
         await message.answer(t("review.enrol.refused"))
         return
+    REVIEWERS.forget()
     commands = [
         BotCommand(command=c, description=t(f"review.cmd.{c}" if c == "queue" else f"cmd.{c}"))
         for c in REVIEWER_COMMANDS

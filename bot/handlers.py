@@ -10,7 +10,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.conversation import Conversation
-from bot.replies import clear_buttons, send_replies
+from bot.replies import clear_buttons, send_replies, takes_over
 from dialogs.model import Contact, Press, Start, Text, Unsupported
 from dialogs.texts import t
 
@@ -103,7 +103,10 @@ async def on_press(query: CallbackQuery, conversation: Conversation, update_id: 
     result = await conversation.handle(query.from_user.id, chat_id, Press(data), update_id)
     with contextlib.suppress(TelegramBadRequest):  # redelivered after a crash: answered already
         await query.answer(result.alert)
-    editing_in_place = any(r.edit for r in result.replies)
-    if message and not editing_in_place:
+    # An accepted press: the next question takes the pressed message's place. A refused one
+    # (an old button) leaves that message be and asks the open question below.
+    in_place = result.alert is None
+    if message and not takes_over(result.replies, in_place=in_place):
         await clear_buttons(bot, chat_id, message.message_id)
-    await send_replies(bot, chat_id, result.replies, message.message_id if message else None)
+    pressed = message.message_id if message else None
+    await send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)

@@ -16,12 +16,18 @@ log = logging.getLogger(__name__)
 
 
 async def send_replies(
-    bot: Bot, chat_id: int, replies: list[Reply], pressed_message_id: int | None = None
+    bot: Bot,
+    chat_id: int,
+    replies: list[Reply],
+    pressed_message_id: int | None = None,
+    *,
+    in_place: bool = False,
 ) -> None:
-    for reply in replies:
+    """Send the replies in order. A reply marked `edit` replaces the pressed message; with
+    `in_place` the first reply does too (see `takes_over`)."""
+    for index, reply in enumerate(replies):
         kb = markup(reply)
-        inline = kb is None or isinstance(kb, InlineKeyboardMarkup)
-        if reply.edit and pressed_message_id is not None and inline:
+        if pressed_message_id is not None and _replaces(reply, kb, in_place and index == 0):
             try:
                 await bot.edit_message_text(
                     text=reply.text, chat_id=chat_id, message_id=pressed_message_id, reply_markup=kb
@@ -32,6 +38,22 @@ async def send_replies(
                     continue
                 log.info("edit failed, sending instead: %s", err.message)
         await bot.send_message(chat_id, reply.text, reply_markup=kb)
+
+
+def takes_over(replies: list[Reply], *, in_place: bool) -> bool:
+    """Whether the pressed question's message becomes a reply. A button answered its question,
+    so the next question can take that message's place: the person sees it where they tapped,
+    old buttons cannot be pressed again, and it costs one call instead of two (take the buttons
+    away, send anew). Only inline keyboards can be edited in."""
+    return any(
+        _replaces(reply, markup(reply), in_place and index == 0)
+        for index, reply in enumerate(replies)
+    )
+
+
+def _replaces(reply: Reply, kb, first_in_place: bool) -> bool:
+    editable = kb is None or isinstance(kb, InlineKeyboardMarkup)
+    return editable and (reply.edit or first_in_place)
 
 
 async def clear_buttons(bot: Bot, chat_id: int, message_id: int) -> None:

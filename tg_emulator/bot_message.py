@@ -24,6 +24,8 @@ class BotMessage:
     is_edit: bool
     raw: dict
     """The Message object exactly as the bot received it."""
+    buttons_taken_away: bool = False
+    """An edit that only took the buttons off (an answered question), not a new text."""
 
     @classmethod
     def from_event(cls, event: BotEvent) -> BotMessage:
@@ -38,6 +40,7 @@ class BotMessage:
             media_group_id=data.get("media_group_id"),
             is_edit=event.is_edit,
             raw=data,
+            buttons_taken_away=event.is_edit and event.same_text and not event.markup,
         )
 
     @property

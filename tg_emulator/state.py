@@ -71,6 +71,8 @@ class BotEvent:
     data: dict
     markup: dict | None
     is_edit: bool
+    same_text: bool = False
+    """An edit that left the text as it was (only the buttons changed)."""
 
 
 @dataclass
@@ -115,7 +117,12 @@ class Chat:
         }
 
     def record_bot_event(self, stored: StoredMessage, is_edit: bool) -> None:
-        self.events.append(BotEvent(stored.data, stored.markup, is_edit))
+        same_text = is_edit and _shown_text(stored.data) == next(
+            (_shown_text(e.data) for e in reversed(self.events)
+             if e.data["message_id"] == stored.data["message_id"]),
+            None,
+        )
+        self.events.append(BotEvent(stored.data, stored.markup, is_edit, same_text))
         self.touch()
 
     def touch(self) -> None:
@@ -212,3 +219,7 @@ class World:
         if chat.blocked:
             raise ApiError(403, BLOCKED)
         return chat
+
+
+def _shown_text(data: dict) -> str:
+    return data.get("text") or data.get("caption") or ""

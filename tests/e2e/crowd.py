@@ -115,7 +115,7 @@ NO_PHOTO = Question("可以发几张", "certificate_photos", "press", "暂时没
 
 def recognise(messages: list[BotMessage]) -> Question | None:
     """The question the newest shown message asks (taking buttons off old ones does not count)."""
-    shown = [m for m in messages if not (m.is_edit and not m.buttons)]
+    shown = [m for m in messages if not m.buttons_taken_away]
     if not shown:
         return None
     text = shown[-1].text
@@ -195,7 +195,7 @@ class Filler:
                 got += await self.user.replies(timeout=left, quiet=self.quiet)
             except TimeoutError:
                 break
-            if recognise(got) is not None or any(not m.is_edit for m in got):
+            if recognise(got) is not None or any(not m.buttons_taken_away for m in got):
                 return got
         return got or None
 

@@ -27,7 +27,7 @@ class Honoree:
 
     async def answer(self) -> str:
         messages = await self.user.replies(timeout=self.timeout, quiet=self.quiet)
-        while all(m.is_edit and not m.buttons for m in messages):
+        while all(m.buttons_taken_away for m in messages):
             # only the answered question's buttons were taken away: the answer is still coming
             messages = await self.user.replies(timeout=self.timeout, quiet=self.quiet)
         self.last = "\n".join(m.text or "" for m in messages)

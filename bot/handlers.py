@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from aiogram import Bot, F, Router
@@ -101,12 +102,18 @@ async def on_press(query: CallbackQuery, conversation: Conversation, update_id: 
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
     result = await conversation.handle(query.from_user.id, chat_id, Press(data), update_id)
-    with contextlib.suppress(TelegramBadRequest):  # redelivered after a crash: answered already
-        await query.answer(result.alert)
-    # An accepted press: the next question takes the pressed message's place. A refused one
-    # (an old button) leaves that message be and asks the open question below.
-    in_place = result.alert is None
-    if message and not takes_over(result.replies, in_place=in_place):
-        await clear_buttons(bot, chat_id, message.message_id)
-    pressed = message.message_id if message else None
-    await send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)
+
+    async def answer_press() -> None:
+        with contextlib.suppress(TelegramBadRequest):  # redelivered after a crash: answered
+            await query.answer(result.alert)
+
+    async def reply() -> None:
+        # An accepted press: the next question takes the pressed message's place. A refused
+        # one (an old button) leaves that message be and asks the open question below.
+        in_place = result.alert is None
+        if message and not takes_over(result.replies, in_place=in_place):
+            await clear_buttons(bot, chat_id, message.message_id)
+        pressed = message.message_id if message else None
+        await send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)
+
+    await asyncio.gather(answer_press(), reply())  # independent calls: one round trip, not two

@@ -16,12 +16,14 @@ import contextlib
 import logging
 import signal
 from collections import deque
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from storage.clock import utcnow
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ BACKOFF = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
 MAX_IN_FLIGHT = 1000  # updates being handled at once; beyond it the poller waits (memory)
 REMEMBERED = 10_000  # recent update ids, so one delivered twice is started once
 FORGET_EVERY = 0.2  # seconds between removals of handled updates from the inbox
+PRUNE_EVERY = 3600.0  # seconds between clearing old processed-update ids
+KEEP_PROCESSED = timedelta(days=2)  # Telegram gives up redelivering an update after 24 h
 STOP_GRACE = 5.0  # seconds updates being handled get to finish at shutdown
 HOLD_BACK_ABOVE = 32  # updates in hand; above it the poller waits up to HOLD_BACK_FOR seconds
 HOLD_BACK_FOR = 0.05
@@ -204,11 +208,19 @@ class Poller:
         return handled
 
     async def _forget_handled(self) -> None:
+        """Clear handled updates from the inbox; now and then, forget old processed ids."""
+        loop = asyncio.get_running_loop()
+        pruned_at = loop.time()
         while True:
             await asyncio.sleep(FORGET_EVERY)
             handled = self._take_handled()
             try:
                 await self._forget(handled)
+                if loop.time() - pruned_at > PRUNE_EVERY:
+                    async with self.db.uow() as uow:
+                        await uow.updates.prune(utcnow() - KEEP_PROCESSED)
+                        await uow.commit()
+                    pruned_at = loop.time()
             except Exception:  # the database is busy or gone: try again next time
                 log.warning("could not clear handled updates from the inbox", exc_info=True)
                 self._handled.extend(handled)

@@ -34,7 +34,7 @@ FORGET_EVERY = 0.2  # seconds between removals of handled updates from the inbox
 PRUNE_EVERY = 3600.0  # seconds between clearing old processed-update ids
 KEEP_PROCESSED = timedelta(days=2)  # Telegram gives up redelivering an update after 24 h
 STOP_GRACE = 5.0  # seconds updates being handled get to finish at shutdown
-HOLD_BACK_ABOVE = 32  # updates in hand; above it the poller waits up to HOLD_BACK_FOR seconds
+HOLD_BACK_ABOVE = 32  # updates in hand; from here on the poller waits HOLD_BACK_FOR seconds
 HOLD_BACK_FOR = 0.05
 GATHER_BELOW = 20  # a batch smaller than this: wait GATHER_FOR seconds before the next poll
 GATHER_FOR = 0.005
@@ -74,6 +74,7 @@ class Poller:
         self._started: set[int] = set()
         self._started_order: deque[int] = deque()
         self._handled: list[int] = []
+        self._room = asyncio.Event()  # set whenever an update is done
 
     async def run(self) -> None:
         forgetting = asyncio.create_task(self._forget_handled())
@@ -155,13 +156,11 @@ class Poller:
         """Poll when there is room. With many updates in hand, more would only wait in line:
         holding back a moment lets them gather, so one getUpdates and one inbox write serve
         many (each costs about as much as handling an update); past MAX_IN_FLIGHT, wait."""
-        loop = asyncio.get_running_loop()
-        until = loop.time() + HOLD_BACK_FOR
-        while len(self._in_flight) >= MAX_IN_FLIGHT or (
-            len(self._in_flight) >= HOLD_BACK_ABOVE and loop.time() < until
-        ):
-            left = max(until - loop.time(), 0) if len(self._in_flight) < MAX_IN_FLIGHT else None
-            await asyncio.wait(self._in_flight, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+        if len(self._in_flight) >= HOLD_BACK_ABOVE:
+            await asyncio.sleep(HOLD_BACK_FOR)
+        while len(self._in_flight) >= MAX_IN_FLIGHT:
+            self._room.clear()
+            await self._room.wait()
 
     async def _keep(self, updates: list[Update]) -> None:
         raw = [
@@ -188,6 +187,7 @@ class Poller:
 
     def _done(self, task: asyncio.Task, sender: object, update_id: int) -> None:
         self._in_flight.discard(task)
+        self._room.set()
         if self._last_of.get(sender) is task:
             del self._last_of[sender]
         if task.cancelled():

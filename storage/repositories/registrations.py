@@ -46,6 +46,24 @@ _ACTIVE = (
     .order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
     .limit(1)
 )
+_SAVE = (
+    sa.update(_TABLE)
+    .where(
+        _TABLE.c.id == sa.bindparam("reg_id"),
+        _TABLE.c.status.in_([s.value for s in EDITABLE_STATUSES]),
+    )
+    .values(
+        {
+            **{
+                column: sa.bindparam(column)
+                for column in ("state", "secrets_cipher", "id_hash", "name", "hukou_code",
+                               "updated_at")
+            },
+            "version": _TABLE.c.version + 1,
+        }
+    )
+)
+_SAVE_FILLED_BY = _SAVE.values(filled_by=sa.bindparam("filled_by"))
 
 
 def _award_row(a: Award) -> AwardRow:
@@ -238,23 +256,19 @@ class RegistrationRepository(Repository):
         Only drafts and returned entries can be edited. `filled_by=None` keeps the stored value.
         """
         id_number = secrets.get("id_number")
-        values: dict[str, Any] = {
+        params: dict[str, Any] = {
+            "reg_id": reg_id,
             "state": state,
             "secrets_cipher": self._cipher.encrypt_json(secrets) if secrets else None,
             "id_hash": self._cipher.id_hash(id_number) if id_number else None,
             "name": name,
             "hukou_code": hukou_code,
             "updated_at": utcnow(),
-            "version": _TABLE.c.version + 1,
         }
         if filled_by is not None:
-            values["filled_by"] = filled_by
-        stmt = (
-            sa.update(_TABLE)
-            .where(_TABLE.c.id == reg_id, _TABLE.c.status.in_([s.value for s in EDITABLE_STATUSES]))
-            .values(**values)
-        )
-        result = await (await self.session.connection()).execute(stmt)
+            params["filled_by"] = filled_by
+        stmt = _SAVE_FILLED_BY if filled_by is not None else _SAVE
+        result = await (await self.session.connection()).execute(stmt, params)
         if result.rowcount != 1:
             await self._raise_not_editable(reg_id)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
@@ -14,6 +15,14 @@ from storage.models import InboxUpdate, ProcessedUpdate, utcnow
 from storage.repositories._base import Repository
 
 _IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
+_PROCESSED = ProcessedUpdate.__table__
+_MARK = {
+    name: insert(_PROCESSED)
+    .values(update_id=sa.bindparam("update_id"), at=sa.bindparam("at"))
+    .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
+    .returning(_PROCESSED.c.update_id)
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
 
 
 class UpdateRepository(Repository):
@@ -23,14 +32,10 @@ class UpdateRepository(Repository):
 
     async def mark(self, update_id: int) -> bool:
         """Record the update; False if it was already recorded (never raises on duplicates)."""
-        table = ProcessedUpdate.__table__  # Core insert: this runs once per update
-        stmt = (
-            self._insert(table)
-            .values(update_id=update_id, at=utcnow())
-            .on_conflict_do_nothing(index_elements=[table.c.update_id])
-            .returning(table.c.update_id)
-        )
-        return (await (await self.session.connection()).execute(stmt)).scalar() is not None
+        stmt = _MARK[self.session.bind.dialect.name]  # built once: this runs for every update
+        connection = await self.session.connection()
+        result = await connection.execute(stmt, {"update_id": update_id, "at": utcnow()})
+        return result.scalar() is not None
 
     async def prune(self, before: datetime) -> int:
         """Forget updates older than `before` (Telegram stops redelivering after a day)."""

@@ -10,6 +10,8 @@ Only BEGIN still goes through the worker thread: it is the one statement that ma
 write lock held by another process (the admin CLI), up to the busy timeout — the event loop must
 not stop for that. WAL mode means nothing else waits: readers never block, and commits do not
 wait for readers.
+
+It overrides aiosqlite's private `Connection._execute` (0.22): pyproject pins that series.
 """
 
 from __future__ import annotations

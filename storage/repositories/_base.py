@@ -8,6 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}  # INSERT … ON CONFLICT
+IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 
 
 class Repository:
@@ -16,6 +18,4 @@ class Repository:
 
     def _insert(self, model: Any) -> Any:
         """INSERT with ON CONFLICT support: both dialects spell it the same way in SQLAlchemy."""
-        if self.session.bind.dialect.name == "postgresql":
-            return postgresql.insert(model)
-        return sqlite.insert(model)
+        return INSERTS[self.session.bind.dialect.name](model)

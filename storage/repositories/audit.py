@@ -12,9 +12,7 @@ import sqlalchemy as sa
 from storage.clock import utcnow
 from storage.models import AuditEvent
 from storage.records import AuditRecord
-from storage.repositories._base import Repository
-
-_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
+from storage.repositories._base import IN_CHUNK, Repository
 
 
 def _record(e: AuditEvent) -> AuditRecord:
@@ -75,11 +73,11 @@ class AuditRepository(Repository):
         registrations without one are left out. One query per 1000 ids, not one per entry."""
         ids = list(dict.fromkeys(registration_ids))
         found: dict[int, AuditRecord] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
+        for start in range(0, len(ids), IN_CHUNK):
             newest = (
                 sa.select(sa.func.max(AuditEvent.id))
                 .where(
-                    AuditEvent.registration_id.in_(ids[start : start + _IN_CHUNK]),
+                    AuditEvent.registration_id.in_(ids[start : start + IN_CHUNK]),
                     AuditEvent.action == action,
                 )
                 .group_by(AuditEvent.registration_id)

@@ -11,7 +11,7 @@ from storage.clock import utcnow
 from storage.files import StoredFile
 from storage.models import EvidenceFile
 from storage.records import EvidenceKind, EvidenceRecord
-from storage.repositories._base import Repository
+from storage.repositories._base import IN_CHUNK, Repository
 
 # The order evidence is printed and exported in: by award (person-level last), kind, page.
 _ORDER = (
@@ -23,7 +23,6 @@ _ORDER = (
 )
 # Plain columns, not ORM objects: a page of many entries' evidence fills no identity map.
 _COLUMNS = tuple(EvidenceFile.__table__.c)
-_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 _FILE_ID_MAX = EvidenceFile.__table__.c.telegram_file_id.type.length
 
 
@@ -100,10 +99,10 @@ class EvidenceRepository(Repository):
         """
         ids = list(dict.fromkeys(registration_ids))
         found: dict[int, list[EvidenceRecord]] = {reg_id: [] for reg_id in ids}
-        for start in range(0, len(ids), _IN_CHUNK):
+        for start in range(0, len(ids), IN_CHUNK):
             stmt = (
                 sa.select(*_COLUMNS)
-                .where(EvidenceFile.registration_id.in_(ids[start : start + _IN_CHUNK]))
+                .where(EvidenceFile.registration_id.in_(ids[start : start + IN_CHUNK]))
                 .order_by(EvidenceFile.registration_id, *_ORDER)
             )
             for row in await self.session.execute(stmt):

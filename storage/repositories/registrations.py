@@ -27,13 +27,12 @@ from storage.records import (
     RegistrationRecord,
     Status,
 )
-from storage.repositories._base import Repository
+from storage.repositories._base import IN_CHUNK, Repository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.divisions import DivisionRepository
 
 _DECIDED = {Status.CONFIRMED, Status.REJECTED, Status.RETURNED}
 _NO_SYNC = {"synchronize_session": False}
-_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 # Core (table-level) statements for the per-update path: the ORM-enabled forms cost about
 # three times the CPU per statement, and the dialog needs no ORM objects.
 _TABLE = Registration.__table__
@@ -155,26 +154,17 @@ class RegistrationRepository(Repository):
         """
         wanted = list(dict.fromkeys(ids))
         found: dict[int, str | None] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
+        for start in range(0, len(wanted), IN_CHUNK):
             stmt = sa.select(Registration.id, Registration.reg_no).where(
-                Registration.id.in_(wanted[start : start + _IN_CHUNK])
+                Registration.id.in_(wanted[start : start + IN_CHUNK])
             )
             found.update({reg_id: reg_no for reg_id, reg_no in await self.session.execute(stmt)})
         return found
 
     async def get_active(self, owner_user_id: int) -> RegistrationRecord | None:
         """The user's most recently touched draft or returned entry (what /start resumes)."""
-        stmt = (
-            self._select()
-            .where(
-                Registration.owner_user_id == owner_user_id,
-                Registration.status.in_(EDITABLE_STATUSES),
-            )
-            .order_by(Registration.updated_at.desc(), Registration.id.desc())
-            .limit(1)
-        )
-        found = await self._fetch(stmt)
-        return found[0] if found else None
+        draft = await self.active_draft(owner_user_id)
+        return await self.get(draft.id) if draft else None
 
     async def active_draft(self, owner_user_id: int) -> ActiveDraft | None:
         """The same entry as `get_active`, reduced to its answers: the dialog's hot path."""

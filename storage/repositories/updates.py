@@ -7,21 +7,19 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
 from storage.models import InboxUpdate, ProcessedUpdate, utcnow
-from storage.repositories._base import Repository
+from storage.repositories._base import IN_CHUNK, INSERTS, Repository
 
-_IN_CHUNK = 1000  # ids per IN (...): far below every backend's limit on bound parameters
 _PROCESSED = ProcessedUpdate.__table__
 _MARK = {
     name: insert(_PROCESSED)
     .values(update_id=sa.bindparam("update_id"), at=sa.bindparam("at"))
     .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
     .returning(_PROCESSED.c.update_id)
-    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+    for name, insert in INSERTS.items()
 }
 
 
@@ -67,8 +65,8 @@ class InboxRepository(Repository):
     async def remove(self, update_ids: Iterable[int]) -> None:
         table = InboxUpdate.__table__
         ids = list(update_ids)
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
             await self.session.execute(sa.delete(table).where(table.c.update_id.in_(chunk)))
 
     async def pending(self) -> list[tuple[bytes, bool]]:

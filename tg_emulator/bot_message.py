@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .markup import inline_buttons
-from .state import BotEvent
+from .state import BotEvent, shown_text
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class BotMessage:
         data = event.data
         return cls(
             message_id=data["message_id"],
-            text=data.get("text") or data.get("caption") or "",
+            text=shown_text(data),
             reply_markup=event.markup,
             buttons=[[b["text"] for b in row] for row in inline_buttons(event.markup)],
             photos=data.get("photo", []),

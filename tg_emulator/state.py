@@ -117,8 +117,8 @@ class Chat:
         }
 
     def record_bot_event(self, stored: StoredMessage, is_edit: bool) -> None:
-        same_text = is_edit and _shown_text(stored.data) == next(
-            (_shown_text(e.data) for e in reversed(self.events)
+        same_text = is_edit and shown_text(stored.data) == next(
+            (shown_text(e.data) for e in reversed(self.events)
              if e.data["message_id"] == stored.data["message_id"]),
             None,
         )
@@ -221,5 +221,6 @@ class World:
         return chat
 
 
-def _shown_text(data: dict) -> str:
+def shown_text(data: dict) -> str:
+    """What a message shows as text: its text, or the caption of a media message."""
     return data.get("text") or data.get("caption") or ""

@@ -28,7 +28,8 @@ async def screen(h: Honoree, category: str = "农民") -> str:
     return await h.press(category)
 
 
-async def n1_award(h: Honoree) -> None:
+async def n1_award_until_photo(h: Honoree) -> str:
+    """A 全国劳动模范 award up to the certificate photo question; returns that question."""
     await h.press("全国劳动模范")
     await h.press("中共中央 国务院")
     await h.say("二〇一五年四月")
@@ -36,7 +37,11 @@ async def n1_award(h: Honoree) -> None:
     verdict = await h.press("是，荣誉保持着")
     assert "符合登记条件" in verdict and "N1" in verdict
     await h.say("中发[2015]10号")
-    await h.press("跳过")
+    return await h.press("跳过")
+
+
+async def n1_award(h: Honoree) -> None:
+    await n1_award_until_photo(h)
     assert "收到 1 张" in await h.photo()
     await h.press("完成")
     await h.photo()
@@ -63,8 +68,13 @@ async def p1_award(h: Honoree) -> None:
 
 
 async def basics(h: Honoree) -> str:
+    """The person's questions, from 姓名 to the summary card; returns the card."""
     await h.say("金明浩")
     await h.press("男")
+    return await basics_after_gender(h)
+
+
+async def basics_after_gender(h: Honoree) -> str:
     assert "1958年7月" in await h.say(FAKE_ID)
     await h.press("对")
     await h.press("朝鲜族")

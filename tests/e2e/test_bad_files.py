@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from dialogs.texts import t
-from tests.e2e.flows import open_db, screen
+from tests.e2e.flows import n1_award_until_photo, open_db, screen
 from tests.e2e.honoree import Honoree, photo_bytes
 
 pytestmark = pytest.mark.e2e
@@ -56,13 +56,7 @@ async def send_file(user, emulator, data: bytes, name: str, mime: str, *,
 
 async def reach_certificate_question(h: Honoree) -> str:
     await screen(h)
-    await h.press("全国劳动模范")
-    await h.press("中共中央 国务院")
-    await h.say("2015年4月")
-    await h.press("全国劳动模范（先进工作者）待遇")
-    await h.press("是，荣誉保持着")
-    await h.say("中发[2015]10号")
-    return await h.press("跳过")
+    return await n1_award_until_photo(h)
 
 
 async def stored_evidence(data_dir, user_id: int) -> tuple[list, list]:

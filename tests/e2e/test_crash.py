@@ -24,7 +24,13 @@ from tests.e2e.crowd import (
     photo_ids,
     redeliver,
 )
-from tests.e2e.flows import FAKE_ID, n1_award, open_db, p1_award_until_photo, screen
+from tests.e2e.flows import (
+    basics_after_gender,
+    n1_award,
+    open_db,
+    p1_award_until_photo,
+    screen,
+)
 from tests.e2e.honoree import Honoree, photo_bytes
 
 pytestmark = pytest.mark.e2e
@@ -213,7 +219,7 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
         monkeypatch, lambda u: u.get("callback_query", {}).get("data") == "x|submit"
     )
     await h.press("男")
-    await basics_after_gender(h)
+    assert "请核对" in await basics_after_gender(h)
     done = await h.press("✅ 确认提交")
     assert "提交成功" in done and hold.held is not None
     bot.kill()
@@ -237,22 +243,4 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
     assert "已提交" in said and entries[0].reg_no in said
     assert t("error.generic") not in str([e.data.get("text") for e in h.user.chat.events])
     await db.dispose()
-
-
-async def basics_after_gender(h: Honoree) -> None:
-    """The rest of `flows.basics` once 姓名 and 性别 are answered."""
-    assert "1958年7月" in await h.say(FAKE_ID)
-    await h.press("对")
-    await h.press("朝鲜族")
-    await h.press("群众")
-    await h.press("初中")
-    await h.say("光进")
-    await h.press("延吉市 小营镇 光进村")
-    await h.say("3组15号")
-    await h.press("和户籍地址相同")
-    await h.contact("+8613912345678")
-    await h.press("跳过")
-    await h.press("有")
-    await h.press("否")
-    assert "请核对" in await h.press("跳过")
 

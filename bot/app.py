@@ -8,7 +8,6 @@ import hashlib
 import logging
 
 from aiogram import Bot, Dispatcher, methods
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods.base import Response, TelegramMethod
 from aiogram.types import BotCommand, ErrorEvent
@@ -24,6 +23,7 @@ from bot.polling import poll
 from bot.reminders import run as run_reminders
 from bot.retry import RetryMiddleware
 from bot.review.router import router as review_router
+from bot.session import LeanSession
 from dialogs.texts import t
 from ocr.service import OcrService
 from storage.files import EvidenceStore
@@ -39,7 +39,7 @@ def make_bot(settings: Settings) -> Bot:
     if settings.bot_token is None:
         raise SystemExit("HONOREE_BOT_TOKEN is not set: put the token from @BotFather in .env")
     api = TelegramAPIServer.from_base(settings.telegram_api.rstrip("/"))
-    bot = Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
+    bot = Bot(settings.bot_token.get_secret_value(), session=LeanSession(api=api))
     bot.session.middleware(RetryMiddleware())
     return bot
 

@@ -33,6 +33,7 @@ from aiogram.types import (
 )
 from PIL import Image
 
+from bot.session import LeanSession
 from tg_emulator import TelegramEmulator
 
 TOKEN = "123456789:TEST-token_for_the_emulator"
@@ -92,9 +93,10 @@ async def emu() -> AsyncIterator[TelegramEmulator]:
         yield emulator
 
 
-@pytest.fixture
-async def bot(emu: TelegramEmulator) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url))
+@pytest.fixture(params=[AiohttpSession, LeanSession], ids=["aiogram-session", "lean-session"])
+async def bot(emu: TelegramEmulator, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    """Every contract holds for aiogram's own session and for the bot's JSON one."""
+    session = request.param(api=TelegramAPIServer.from_base(emu.base_url))
     bot = Bot(TOKEN, session=session)
     yield bot
     await bot.session.close()
@@ -131,7 +133,10 @@ async def test_text_round_trip(emu: TelegramEmulator, bot: Bot) -> None:
 
     me = next(c for c in emu.calls if c.method == "getMe")
     assert me.params == {}
-    assert any(c.method == "sendMessage" and c.params["chat_id"] == str(USER_ID) for c in emu.calls)
+    assert any(
+        c.method == "sendMessage" and str(c.params["chat_id"]) == str(USER_ID)
+        for c in emu.calls
+    )
 
 
 async def test_inline_button_press_is_answered(emu: TelegramEmulator, bot: Bot) -> None:

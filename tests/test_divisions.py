@@ -267,3 +267,51 @@ def test_search_is_quick(directory):
 def test_property_search_never_fails(directory, text, level):
     for match in directory.search(text, level=level):
         assert 0 < match.score <= 100
+
+
+def _literal_by_scanning(cores: list[str], query: str) -> dict[int, float]:
+    """The plain definition of the literal scores: compare the query with every name."""
+    best: dict[int, float] = {}
+    for i, core in enumerate(cores):
+        if core == query:
+            score = 100.0
+        elif len(query) < 2:
+            continue
+        elif core.startswith(query):
+            score = 90.0 - min(10, len(core) - len(query))
+        elif query in core:
+            score = 80.0 - min(10, len(core) - len(query))
+        elif len(core) >= 2 and core in query:
+            score = 70.0 * len(core) / len(query)
+        else:
+            continue
+        best[i] = max(best.get(i, 0.0), score)
+    return best
+
+
+@st.composite
+def typed_names(draw, cores: list[str]) -> str:
+    """What people type around real names: a piece of one, one with more around it, two run
+    together, or anything at all."""
+    core = draw(st.sampled_from(cores))
+    start = draw(st.integers(0, len(core)))
+    piece = core[start : draw(st.integers(start, len(core)))]
+    other = draw(st.sampled_from(cores))
+    return draw(st.sampled_from([
+        piece, core, draw(st.text(max_size=2)) + core + draw(st.text(max_size=2)),
+        core + other[: draw(st.integers(0, len(other)))], draw(st.text(max_size=6)),
+    ]))  # fmt: skip
+
+
+def test_property_literal_matches_equal_a_scan_of_every_name(directory):
+    pool = directory._pool("village")
+
+    @settings(max_examples=400, deadline=None)
+    @given(typed_names(pool.cores))
+    def check(query):
+        found: dict[int, float] = {}
+        for i, score in pool._literal(query):
+            found[i] = max(found.get(i, 0.0), score)
+        assert found == _literal_by_scanning(pool.cores, query)
+
+    check()

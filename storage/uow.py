@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0002"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "honoree_read_only"
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 
@@ -86,7 +85,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "journal_mode=WAL",
             "synchronous=NORMAL",
             "foreign_keys=ON",
-            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            f"busy_timeout={sqlite_inline.BUSY_TIMEOUT_MS}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

@@ -57,3 +57,10 @@ def connect(database: str, **kwargs: Any) -> InlineConnection:
     connection = InlineConnection(connector, iter_chunk_size=64)
     connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite: never block exit
     return connection
+
+
+def sqlite3_connection(pooled: Any) -> sqlite3.Connection | None:
+    """The sqlite3 connection under a pooled SQLAlchemy connection made by `connect`, else None
+    (PostgreSQL, in-memory SQLite)."""
+    driver = pooled.driver_connection
+    return driver._connection if isinstance(driver, InlineConnection) else None

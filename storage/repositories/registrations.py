@@ -18,6 +18,7 @@ from storage.clock import utcnow
 from storage.crypto import FieldCipher
 from storage.errors import InvalidStateError, NotFoundError
 from storage.models import Award, Committee, Registration, RegistrationCounter
+from storage.prepared import Prepared
 from storage.records import (
     EDITABLE_STATUSES,
     ActiveDraft,
@@ -36,33 +37,26 @@ _NO_SYNC = {"synchronize_session": False}
 # Core (table-level) statements for the per-update path: the ORM-enabled forms cost about
 # three times the CPU per statement, and the dialog needs no ORM objects.
 _TABLE = Registration.__table__
-_ACTIVE = (
+# Every update reads and writes the open entry: prepared statements (see storage.prepared).
+_EDITABLE = sa.or_(*(_TABLE.c.status == s.value for s in EDITABLE_STATUSES))  # no expanding IN
+_ACTIVE = Prepared(
     sa.select(_TABLE.c.id, _TABLE.c.state, _TABLE.c.secrets_cipher)
-    .where(
-        _TABLE.c.owner_user_id == sa.bindparam("owner"),
-        _TABLE.c.status.in_([s.value for s in EDITABLE_STATUSES]),
-    )
+    .where(_TABLE.c.owner_user_id == sa.bindparam("owner"), _EDITABLE)
     .order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
     .limit(1)
 )
-_SAVE = (
-    sa.update(_TABLE)
-    .where(
-        _TABLE.c.id == sa.bindparam("reg_id"),
-        _TABLE.c.status.in_([s.value for s in EDITABLE_STATUSES]),
-    )
-    .values(
-        {
-            **{
-                column: sa.bindparam(column)
-                for column in ("state", "secrets_cipher", "id_hash", "name", "hukou_code",
-                               "updated_at")
-            },
-            "version": _TABLE.c.version + 1,
-        }
-    )
+_SAVE_VALUES = {
+    **{
+        column: sa.bindparam(column)
+        for column in ("state", "secrets_cipher", "id_hash", "name", "hukou_code", "updated_at")
+    },
+    "version": _TABLE.c.version + 1,
+}
+_SAVE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("reg_id"), _EDITABLE)
+_SAVE_STATE = Prepared(_SAVE.values(_SAVE_VALUES))
+_SAVE_STATE_FILLED_BY = Prepared(
+    _SAVE.values({**_SAVE_VALUES, "filled_by": sa.bindparam("filled_by")})
 )
-_SAVE_FILLED_BY = _SAVE.values(filled_by=sa.bindparam("filled_by"))
 
 
 def _award_row(a: Award) -> AwardRow:
@@ -168,12 +162,11 @@ class RegistrationRepository(Repository):
 
     async def active_draft(self, owner_user_id: int) -> ActiveDraft | None:
         """The same entry as `get_active`, reduced to its answers: the dialog's hot path."""
-        connection = await self.session.connection()  # Core: no ORM round on this path
-        row = (await connection.execute(_ACTIVE, {"owner": owner_user_id})).first()
-        if row is None:
+        rows = (await _ACTIVE.run(self.session, {"owner": owner_user_id})).rows
+        if not rows:
             return None
-        secrets = self._cipher.decrypt_json(row.secrets_cipher) if row.secrets_cipher else {}
-        return ActiveDraft(row.id, row.state or {}, secrets)
+        reg_id, state, sealed = rows[0]
+        return ActiveDraft(reg_id, state or {}, self._cipher.decrypt_json(sealed) if sealed else {})
 
     async def list_for_owner(self, owner_user_id: int, limit: int = 20) -> list[RegistrationRecord]:
         """Everything the user has filled in, newest first (for /status)."""
@@ -257,9 +250,8 @@ class RegistrationRepository(Repository):
         }
         if filled_by is not None:
             params["filled_by"] = filled_by
-        stmt = _SAVE_FILLED_BY if filled_by is not None else _SAVE
-        result = await (await self.session.connection()).execute(stmt, params)
-        if result.rowcount != 1:
+        save = _SAVE_STATE_FILLED_BY if filled_by is not None else _SAVE_STATE
+        if (await save.run(self.session, params)).rowcount != 1:
             await self._raise_not_editable(reg_id)
 
     async def submit(

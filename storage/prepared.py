@@ -1,0 +1,77 @@
+"""Statements that run for every Telegram update, compiled once and run lean on SQLite.
+
+SQLAlchemy's async execution costs ~0.1 ms of CPU per statement (greenlet hops, session
+bookkeeping, result objects) — more than SQLite needs to run it. A `Prepared` statement is
+compiled once by SQLAlchemy for SQLite and then run straight on the sqlite3 connection of the
+unit of work's own transaction, with SQLAlchemy's own type conversions: the same SQL, the same
+values, the same transaction. On PostgreSQL it goes through SQLAlchemy as usual.
+
+Use it only for statements without expanding IN lists (they need per-call compiling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
+
+from storage import sqlite_inline
+
+
+@dataclass(frozen=True)
+class Ran:
+    rows: list[tuple[Any, ...]]
+    rowcount: int
+
+
+class Prepared:
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: _Compiled | None = None
+
+    async def run(self, session: AsyncSession, params: dict[str, Any]) -> Ran:
+        connection = await session.connection()
+        raw = sqlite_inline.sqlite3_connection(await connection.get_raw_connection())
+        if raw is None:
+            result = await connection.execute(self.statement, params)
+            rows = [tuple(row) for row in result] if result.returns_rows else []
+            return Ran(rows, result.rowcount)
+        if self._compiled is None:
+            self._compiled = _Compiled(self.statement, connection.dialect)
+        return self._compiled.run(raw, params)
+
+
+class _Compiled:
+    """SQL text, parameter order and the column types' converters, for one dialect."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.positiontup is None or any(b.expanding for b in compiled.binds.values()):
+            raise ValueError("Prepared needs a positional dialect and no expanding IN lists")
+        self._compiled = compiled
+        self.sql = compiled.string
+        self.names = list(compiled.positiontup)
+        self.converters = [
+            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
+            for n in self.names
+        ]
+        self.readers = [  # a SELECT's columns, or what RETURNING gives
+            c.type.dialect_impl(dialect).result_processor(dialect, None)
+            for c in statement.exported_columns
+        ]
+
+    def run(self, raw: Any, params: dict[str, Any]) -> Ran:
+        values = self._compiled.construct_params(params)
+        args = [
+            convert(values[name]) if convert else values[name]
+            for name, convert in zip(self.names, self.converters, strict=True)
+        ]
+        cursor = raw.execute(self.sql, args)
+        rows = [
+            tuple(read(v) if read else v for read, v in zip(self.readers, row, strict=True))
+            for row in (cursor.fetchall() if self.readers else ())
+        ]
+        return Ran(rows, cursor.rowcount)

@@ -27,21 +27,33 @@ class Ran:
     rowcount: int
 
 
+_SQLITE3 = "honoree_sqlite3"  # session.info: the sqlite3 connection of the open transaction
+
+
 class Prepared:
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._compiled: _Compiled | None = None
 
     async def run(self, session: AsyncSession, params: dict[str, Any]) -> Ran:
-        connection = await session.connection()
-        raw = sqlite_inline.sqlite3_connection(await connection.get_raw_connection())
+        raw = session.info.get(_SQLITE3, session)  # the session itself stands for "not looked up"
+        if raw is session:
+            connection = await session.connection()  # begins the transaction if need be
+            raw = sqlite_inline.sqlite3_connection(await connection.get_raw_connection())
+            session.info[_SQLITE3] = raw
         if raw is None:
-            result = await connection.execute(self.statement, params)
+            result = await (await session.connection()).execute(self.statement, params)
             rows = [tuple(row) for row in result] if result.returns_rows else []
             return Ran(rows, result.rowcount)
         if self._compiled is None:
-            self._compiled = _Compiled(self.statement, connection.dialect)
+            self._compiled = _Compiled(self.statement, session.bind.dialect)
         return self._compiled.run(raw, params)
+
+
+def transaction_ended(session: AsyncSession) -> None:
+    """Forget the transaction's connection: after a commit or rollback it goes back to the
+    pool, and the next statement begins anew (the unit of work calls this)."""
+    session.info.pop(_SQLITE3, None)
 
 
 class _Compiled:

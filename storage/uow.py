@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import sqlite_inline
 from storage.crypto import FieldCipher
+from storage.prepared import transaction_ended
 from storage.repositories import (
     AuditRepository,
     CommitteeRepository,
@@ -122,9 +123,11 @@ class UnitOfWork:
         self.notifications = NotificationRepository(session)
 
     async def commit(self) -> None:
+        transaction_ended(self.session)
         await self.session.commit()
 
     async def rollback(self) -> None:
+        transaction_ended(self.session)
         await self.session.rollback()
 
     def release_loaded(self) -> None:

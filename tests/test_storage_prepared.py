@@ -69,3 +69,13 @@ async def test_a_prepared_write_stores_values_as_sqlalchemy_does(db: Database) -
         await Prepared(touch).run(uow.session, {"reg_id": reg.id, "at": at})
         assert (await uow.session.execute(stored, {"id": reg.id})).one() == by_sqlalchemy
     assert by_sqlalchemy[0] == "2026-01-02 03:04:05.000000"
+
+
+async def test_after_a_commit_the_next_statement_is_in_a_new_transaction(db: Database) -> None:
+    async with db.uow() as uow:
+        assert await uow.updates.mark(6)
+        await uow.commit()
+        assert await uow.updates.mark(7)  # a new transaction, rolled back on leaving
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(6)
+        assert not await uow.updates.seen(7)

@@ -89,7 +89,7 @@ _RESPONSE_TYPES = _keep_response_types()
 
 async def run(settings: Settings, *, webhook: bool = False) -> None:
     setup_logging()
-    db = Database.from_settings(settings)
+    db = Database.from_settings(settings, background_checkpoints=True)  # no fsync on the loop
     await db.migrate()
     store = EvidenceStore(settings.evidence_dir)
     swept = await sweep_evidence(db, store)
@@ -108,6 +108,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     workers = [
         asyncio.create_task(Notifier(bot, db).run(), name="notifier"),
         asyncio.create_task(run_reminders(db, settings), name="reminders"),
+        asyncio.create_task(db.keep_checkpointing(), name="checkpoints"),
     ]
     try:
         if webhook:

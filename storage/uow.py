@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0002"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 _READ_ONLY = "honoree_read_only"
+log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 
 
@@ -63,8 +66,14 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
-    """An async engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+def create_engine(
+    url: str, *, background_checkpoints: bool = False, **engine_options: Any
+) -> AsyncEngine:
+    """An async engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+
+    With `background_checkpoints`, SQLite commits never copy the WAL into the database file
+    themselves (that copy ends in an fsync, which would stop the event loop); the owner calls
+    `Database.checkpoint` from time to time instead."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_DIALECTS:
@@ -73,21 +82,25 @@ def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
         engine_options.setdefault("async_creator", partial(sqlite_inline.connect, parsed.database))
     engine = create_async_engine(url, json_serializer=_json_dumps, **engine_options)
     if backend == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, background_checkpoints)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, background_checkpoints: bool) -> None:
+    pragmas = [
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        f"busy_timeout={sqlite_inline.BUSY_TIMEOUT_MS}",
+    ]
+    if background_checkpoints:
+        pragmas.append("wal_autocheckpoint=0")
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=NORMAL",
-            "foreign_keys=ON",
-            f"busy_timeout={sqlite_inline.BUSY_TIMEOUT_MS}",
-        ):
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -241,6 +254,30 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    async def checkpoint(self) -> int:
+        """Copy what the WAL holds into the SQLite file, in a worker thread so its fsync never
+        stops the event loop. PASSIVE: it waits for nobody, and what readers still need stays
+        for the next time. Returns how many WAL pages are left uncopied (0 on PostgreSQL)."""
+        path = self.engine.url.database
+        if self.dialect != "sqlite" or path in (None, "", ":memory:"):
+            return 0
+        return await asyncio.to_thread(_checkpoint, path)
+
+    async def keep_checkpointing(self, every: float = 2.0) -> None:
+        """Checkpoint every `every` seconds, for a process made with background_checkpoints."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.checkpoint()
+            except sqlite3.Error as err:  # a full disk, say: commits go on, the WAL grows
+                log.warning("WAL checkpoint failed: %s", err)
+
+
+def _checkpoint(path: str) -> int:
+    with closing(sqlite3.connect(path, timeout=sqlite_inline.BUSY_TIMEOUT_MS / 1000)) as con:
+        _busy, pages, copied = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return max(pages - copied, 0)
 
 
 def _upgrade_head(connection: Connection) -> None:

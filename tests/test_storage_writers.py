@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 from storage.uow import Database, WriteTurns
 
@@ -77,3 +78,28 @@ async def test_a_write_waiting_for_another_process_does_not_stop_the_event_loop(
     assert time.monotonic() - started >= 0.5
     async with db.uow(read_only=True) as uow:
         assert await uow.updates.seen(424242)
+
+
+async def test_background_checkpoints_keep_the_copy_into_the_file_off_the_commits(settings):
+    """Commits of the bot never checkpoint (that ends in an fsync, on the event loop); the
+    checkpoint, run in a thread, copies everything they wrote."""
+    settings.data_dir.mkdir(parents=True)
+    db = Database.from_settings(settings, background_checkpoints=True)
+    await db.migrate()
+    wal = Path(f"{db.engine.url.database}-wal")
+    try:
+        for update_id in range(1500):  # a few pages each: well over SQLite's 1000-page default
+            async with db.uow() as uow:
+                await uow.updates.mark(update_id)
+                await uow.commit()
+        pages = wal.stat().st_size // 4096
+        assert pages > 1500  # no commit copied the WAL back and started it over
+        assert await db.checkpoint() == 0  # all of it is in the database file now
+        async with db.uow() as uow:  # and the WAL starts over from the beginning
+            await uow.updates.mark(10**9)
+            await uow.commit()
+        assert await db.checkpoint() == 0
+        async with db.uow(read_only=True) as uow:
+            assert await uow.updates.seen(1499) and await uow.updates.seen(10**9)
+    finally:
+        await db.dispose()

@@ -34,10 +34,9 @@ from storage.repositories.divisions import DivisionRepository
 
 _DECIDED = {Status.CONFIRMED, Status.REJECTED, Status.RETURNED}
 _NO_SYNC = {"synchronize_session": False}
-# Core (table-level) statements for the per-update path: the ORM-enabled forms cost about
-# three times the CPU per statement, and the dialog needs no ORM objects.
+# Every update reads and writes the open entry: table-level statements, prepared once (see
+# storage.prepared); the dialog needs no ORM objects.
 _TABLE = Registration.__table__
-# Every update reads and writes the open entry: prepared statements (see storage.prepared).
 _EDITABLE = sa.or_(*(_TABLE.c.status == s.value for s in EDITABLE_STATUSES))  # no expanding IN
 _ACTIVE = Prepared(
     sa.select(_TABLE.c.id, _TABLE.c.state, _TABLE.c.secrets_cipher)

@@ -20,6 +20,7 @@ from bot.logging_setup import setup_logging
 from bot.middlewares import UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
+from bot.reachability import ReachableAgainMiddleware, Unreachable
 from bot.reminders import run as run_reminders
 from bot.retry import RetryMiddleware
 from bot.review.router import router as review_router
@@ -44,10 +45,11 @@ def make_bot(settings: Settings) -> Bot:
     return bot
 
 
-def make_dispatcher(conversation: Conversation) -> Dispatcher:
+def make_dispatcher(conversation: Conversation, unreachable: Unreachable) -> Dispatcher:
     dp = Dispatcher(disable_fsm=True)  # the dialog keeps its state in the database
     dp["conversation"] = conversation
     dp.update.outer_middleware(UpdateIdMiddleware())
+    dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
     dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
     dp.include_router(router)
     dp.errors.register(_on_error)
@@ -100,13 +102,14 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     conversation = await Conversation.create(db, store, ocr)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
+    unreachable = await Unreachable.load(db)
     bot = make_bot(settings)
-    dp = make_dispatcher(conversation)
+    dp = make_dispatcher(conversation, unreachable)
     await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
     workers = [
-        asyncio.create_task(Notifier(bot, db).run(), name="notifier"),
+        asyncio.create_task(Notifier(bot, db, unreachable).run(), name="notifier"),
         asyncio.create_task(run_reminders(db, settings), name="reminders"),
         asyncio.create_task(db.keep_checkpointing(), name="checkpoints"),
     ]

@@ -4,7 +4,8 @@ Messages are written to the database outbox in the same transaction as the chang
 announce, so a crash or restart loses none (delivery is at least once). Telegram's limits are
 kept here: about 30 messages a second per bot (we stay under), one a second per chat, 429's
 retry_after honoured, 5xx and network errors retried with backoff, 403 (blocked) marks the chat
-unreachable. New-entry notices to one reviewer that are due together go out as one message.
+unreachable until it writes again (bot.reachability). New-entry notices to one reviewer that
+are due together go out as one message.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards import markup
+from bot.reachability import Unreachable
 from bot.review.intake import BATCH_WINDOW, NEW_ENTRY
 from dialogs.model import Button, Reply
 from dialogs.review import data
@@ -86,9 +88,10 @@ def _queue_button() -> dict | None:
 
 
 class Notifier:
-    def __init__(self, bot: Bot, db: Database) -> None:
+    def __init__(self, bot: Bot, db: Database, unreachable: Unreachable | None = None) -> None:
         self.bot = bot
         self.db = db
+        self.unreachable = unreachable or Unreachable(db)
         self._last_to_chat: dict[int, float] = {}
         self._next_send = 0.0
 
@@ -140,9 +143,7 @@ class Notifier:
             raise  # the whole round waits, see run_once
         except TelegramForbiddenError:
             log.info("chat %s blocked the bot: marked unreachable", message.chat_id)
-            async with self.db.uow() as uow:
-                await uow.notifications.mark_unreachable(message.chat_id)
-                await uow.commit()
+            await self.unreachable.blocked(message.chat_id)
             return
         except TelegramBadRequest as err:
             if "message is not modified" not in err.message:

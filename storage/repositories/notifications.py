@@ -109,6 +109,12 @@ class NotificationRepository(Repository):
             execution_options={"synchronize_session": False},
         )
 
+    async def unreachable_chats(self) -> set[int]:
+        rows = await self.session.scalars(
+            sa.select(Chat.chat_id).where(Chat.unreachable_at.is_not(None))
+        )
+        return set(rows)
+
     async def mark_reachable(self, chat_id: int) -> None:
         """The chat wrote to the bot again; new messages to it are sent as usual."""
         await self.session.execute(

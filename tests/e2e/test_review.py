@@ -225,3 +225,44 @@ async def test_assisted_registration_lands_in_the_staff_queue(emulator, data_dir
     assert "待审核 1 条" in await staff.say("/queue") and "朴顺姬" in str(staff.buttons())
     actions = await audit_actions(data_dir)
     assert "review.assist_started" in actions and "review.routed" in actions
+
+
+async def unreachable_chats(data_dir) -> set[int]:
+    db = await open_db(data_dir)
+    async with db.uow(read_only=True) as uow:
+        chats = await uow.notifications.unreachable_chats()
+    await db.dispose()
+    return chats
+
+
+async def test_an_honoree_who_blocked_the_bot_hears_the_decision_after_coming_back(
+    emulator, data_dir, bot
+):
+    cli(data_dir, "committee", "add", "--division", VILLAGE)
+    staff = await enrol(emulator, 7301, "王主任", await invite(data_dir, VILLAGE))
+    farmer = Honoree(emulator.user(user_id=5301, first_name="朴"))
+    await register_farmer(farmer)
+    assert "提交成功" in await farmer.press("✅ 确认提交")
+    await notified(staff, "新增 1 条待审核")
+
+    emulator.block_user(5301)
+    await staff.user.press("查看")
+    await staff.user.wait_for(lambda m: "登记编号" in m.text)
+    await staff.press("↩️ 退回修改")
+    await staff.press("✏️ 输入其他原因")
+    assert "已退回修改" in await staff.say("请补拍表彰文件的首页")
+    for _ in range(150):  # the notice meets a 403: the chat is marked unreachable
+        if 5301 in await unreachable_chats(data_dir):
+            break
+        await asyncio.sleep(0.1)
+    assert 5301 in await unreachable_chats(data_dir)
+
+    emulator.unblock_user(5301)
+    assert "请补拍表彰文件的首页" in await farmer.say("/start")  # writing again unblocks
+    assert "提交成功" in await farmer.press("✅ 确认提交")
+    await notified(staff, "重新提交")
+    await staff.user.press("查看")
+    await staff.user.wait_for(lambda m: "登记编号" in m.text and "✅ 确认" in str(m.buttons))
+    assert "已确认" in await staff.press("✅ 确认")
+    assert "光进村委会" in await notified(farmer, "确认了")
+    assert 5301 not in await unreachable_chats(data_dir)

@@ -23,6 +23,7 @@ from bot.polling import poll
 from bot.reachability import ReachableAgainMiddleware, Unreachable
 from bot.reminders import run as run_reminders
 from bot.retry import RetryMiddleware
+from bot.review.router import REASONS
 from bot.review.router import router as review_router
 from bot.session import LeanSession
 from dialogs.texts import t
@@ -103,6 +104,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     unreachable = await Unreachable.load(db)
+    await REASONS.restore(db)
     bot = make_bot(settings)
     dp = make_dispatcher(conversation, unreachable)
     await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])

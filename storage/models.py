@@ -217,6 +217,22 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReasonPrompt(Base):
+    """A reviewer was asked to type the reason for returning or refusing an entry. Kept here,
+    not only in memory, so the reason typed after a restart of the bot still counts."""
+
+    __tablename__ = "reason_prompts"
+
+    telegram_user_id: Mapped[int] = mapped_column(
+        sa.BigInteger, primary_key=True, autoincrement=False
+    )
+    decision: Mapped[str] = mapped_column(sa.String(8))
+    registration_id: Mapped[int]
+    version: Mapped[int]
+    button: Mapped[str] = mapped_column(sa.String(64))  # the pressed button's data, for the audit
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (sa.Index("ix_notifications_due", "status", "not_before"), AUTOINCREMENT)

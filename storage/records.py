@@ -87,6 +87,16 @@ class AwardRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasonAsked:
+    """A reviewer's next typed text is the reason for this decision on this entry."""
+
+    decision: str
+    registration_id: int
+    version: int
+    button: str
+
+
+@dataclass(frozen=True, slots=True)
 class ActiveDraft:
     """Just what one step of the dialog needs of the entry being filled in: read on every
     update, so it skips the awards and the columns the dialog never looks at."""

@@ -23,6 +23,7 @@ from bot.review.album import send_album
 from bot.review.assist import start_assisted
 from bot.review.decisions import Result, authorised, decide
 from bot.review.enrol import enrol
+from bot.review.reasons import AskedReasons
 from bot.review.views import handover_targets, my_queue, open_entry, queue_page, reveal_id
 from dialogs.model import Reply, Start
 from dialogs.review import (
@@ -36,15 +37,14 @@ from dialogs.review import (
     reason_text,
 )
 from dialogs.texts import t
+from storage.records import ReasonAsked
 from storage.uow import Database
 
 router = Router(name="review")
 REVIEWER_COMMANDS = ("start", "queue", "status", "help")
 
-# A reason the reviewer is about to type: user id -> (kind, reg id, version, button data).
-# In memory on purpose: after a restart the reviewer simply presses the button again.
-_typing: dict[int, tuple[str, int, int, str]] = {}
 REVIEWERS = ReviewerIds()
+REASONS = AskedReasons()
 
 
 class ReviewerAtRest(Filter):
@@ -89,7 +89,8 @@ async def on_queue(message: Message, conversation: Conversation, bot: Bot) -> No
 
 def _typing_reason(message: Message) -> bool:
     user = message.from_user
-    return user is not None and user.id in _typing and not (message.text or "").startswith("/")
+    text = message.text or ""
+    return user is not None and REASONS.of(user.id) is not None and not text.startswith("/")
 
 
 @router.message(F.text, _typing_reason)
@@ -98,10 +99,13 @@ async def on_reason(message: Message, conversation: Conversation) -> None:
     if reason is None:
         await message.answer(t("review.reason.invalid"))
         return
-    kind, reg_id, version, raw = _typing.pop(message.from_user.id)
+    user_id, db = message.from_user.id, conversation.db
+    asked = REASONS.of(user_id)
     result = await decide(
-        conversation.db, message.from_user.id, raw, kind, reg_id, version, reason=reason
+        db, user_id, asked.button, asked.decision, asked.registration_id, asked.version,
+        reason=reason,
     )
+    await REASONS.close(db, user_id)
     await message.answer(result.text)
 
 
@@ -152,7 +156,7 @@ async def on_press(
     query: CallbackQuery, conversation: Conversation, bot: Bot, update_id: int
 ) -> None:
     raw = query.data or ""
-    _typing.pop(query.from_user.id, None)  # any press ends waiting for a typed reason
+    await REASONS.close(conversation.db, query.from_user.id)  # any press ends the waiting
     action = parse(raw)
     if action is None:
         async with conversation.db.uow() as uow:
@@ -249,7 +253,7 @@ async def _ask_reason(p: Press) -> None:
     if not await authorised(p.db, p.user_id, p.raw, reg_id):
         await p.refused()
         return
-    _typing[p.user_id] = (p.action.verb[:3], reg_id, version, p.raw)
+    await REASONS.ask(p.db, p.user_id, ReasonAsked(p.action.verb[:3], reg_id, version, p.raw))
     await p.query.answer()
     await p.send(Reply(t("review.ask.typed")))
 

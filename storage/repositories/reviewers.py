@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from storage.models import Invite, Reviewer, utcnow
-from storage.records import InviteRecord, ReviewerRecord, ReviewerRole
+from storage.models import Invite, ReasonPrompt, Reviewer, utcnow
+from storage.records import InviteRecord, ReasonAsked, ReviewerRecord, ReviewerRole
 from storage.repositories._base import Repository
 
 
@@ -101,6 +102,27 @@ class ReviewerRepository(Repository):
         )
         result = await self.session.execute(stmt, execution_options={"synchronize_session": False})
         return result.rowcount == 1
+
+    async def ask_reason(self, telegram_user_id: int, asked: ReasonAsked) -> None:
+        """Their next typed text is the reason for `asked` (replacing an earlier question)."""
+        values = {**asdict(asked), "asked_at": utcnow()}
+        await self.session.execute(
+            self._insert(ReasonPrompt)
+            .values(telegram_user_id=telegram_user_id, **values)
+            .on_conflict_do_update(index_elements=[ReasonPrompt.telegram_user_id], set_=values)
+        )
+
+    async def reasons_asked(self) -> dict[int, ReasonAsked]:
+        rows = await self.session.scalars(sa.select(ReasonPrompt))
+        return {
+            r.telegram_user_id: ReasonAsked(r.decision, r.registration_id, r.version, r.button)
+            for r in rows
+        }
+
+    async def reason_answered(self, telegram_user_id: int) -> None:
+        await self.session.execute(
+            sa.delete(ReasonPrompt).where(ReasonPrompt.telegram_user_id == telegram_user_id)
+        )
 
     @staticmethod
     def _select() -> sa.Select[tuple[Reviewer]]:

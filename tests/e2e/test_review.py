@@ -266,3 +266,24 @@ async def test_an_honoree_who_blocked_the_bot_hears_the_decision_after_coming_ba
     assert "已确认" in await staff.press("✅ 确认")
     assert "光进村委会" in await notified(farmer, "确认了")
     assert 5301 not in await unreachable_chats(data_dir)
+
+
+async def test_a_reason_typed_after_a_restart_of_the_bot_still_counts(emulator, data_dir, bot):
+    cli(data_dir, "committee", "add", "--division", VILLAGE)
+    staff = await enrol(emulator, 7401, "赵主任", await invite(data_dir, VILLAGE))
+    farmer = Honoree(emulator.user(user_id=5401, first_name="崔"))
+    await register_farmer(farmer)
+    await farmer.press("✅ 确认提交")
+    await notified(staff, "新增 1 条待审核")
+    await staff.user.press("查看")
+    await staff.user.wait_for(lambda m: "登记编号" in m.text)
+    await staff.press("❌ 不予登记")
+    assert "原因" in await staff.press("✏️ 输入其他原因")
+
+    bot.kill()
+    await bot.start()
+    said = await staff.say("该荣誉称号已被撤销")
+    print("SAID", repr(said))
+    assert "不予登记" in said and "金明浩" in said
+    assert "该荣誉称号已被撤销" in await notified(farmer, "该荣誉称号已被撤销")
+    assert "review.rejected" in await audit_actions(data_dir)

@@ -22,7 +22,7 @@ from bot.notifier import Notifier
 from bot.polling import poll
 from bot.reachability import ReachableAgainMiddleware, Unreachable
 from bot.reminders import run as run_reminders
-from bot.retry import RetryMiddleware
+from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import REASONS
 from bot.review.router import router as review_router
 from bot.session import LeanSession
@@ -43,6 +43,7 @@ def make_bot(settings: Settings) -> Bot:
     api = TelegramAPIServer.from_base(settings.telegram_api.rstrip("/"))
     bot = Bot(settings.bot_token.get_secret_value(), session=LeanSession(api=api))
     bot.session.middleware(RetryMiddleware())
+    bot.session.middleware(LateAnswers())
     return bot
 
 

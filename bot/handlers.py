@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
@@ -103,9 +101,8 @@ async def on_press(query: CallbackQuery, conversation: Conversation, update_id: 
     chat_id = message.chat.id if message else query.from_user.id
     result = await conversation.handle(query.from_user.id, chat_id, Press(data), update_id)
 
-    async def answer_press() -> None:
-        with contextlib.suppress(TelegramBadRequest):  # redelivered after a crash: answered
-            await query.answer(result.alert)
+    async def answer_press() -> None:  # an aiogram method object: awaitable, not a coroutine
+        await query.answer(result.alert)
 
     async def reply() -> None:
         # An accepted press: the next question takes the pressed message's place. A refused

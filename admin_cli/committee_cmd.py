@@ -1,4 +1,5 @@
-"""`honoree-admin committee add|list`: the committees whose staff review entries in the bot."""
+"""`honoree-admin committee add|contact|list`: the committees whose staff review entries in the
+bot."""
 
 from __future__ import annotations
 
@@ -73,6 +74,44 @@ def add(
     console.print(
         f"{what}：{escape(committee.name)}（{committee.kind.value}，"
         f"{committee.division_code}，id {committee.id}）"
+    )
+
+
+@app.command()
+def contact(
+    ctx: typer.Context,
+    division: Annotated[str, typer.Option("--division", help="委员会的村（社区）或乡镇代码。")],
+    new: Annotated[
+        str, typer.Option("--contact", help="新的联系方式；空字符串表示不再提供。")
+    ],
+    as_json: Json = False,
+) -> None:
+    """修改委员会的联系方式（不予登记时告诉获奖人）。"""
+
+    async def work(db: Database) -> CommitteeRecord | None:
+        async with db.uow() as uow:
+            before = await uow.committees.get_by_division(division)
+            if before is None:
+                return None
+            committee = await uow.committees.set_contact(division, new.strip() or None)
+            await uow.audit.record(
+                f"cli:{default_actor()}",
+                "committee.contact_changed",
+                committee_id=before.id,
+                before=before.contact,
+                after=committee.contact,
+            )
+            await uow.commit()
+            return committee
+
+    committee = run_with_db(ctx, work)
+    if committee is None:
+        fail(f"{division} 还没有开通委员会：先运行 committee add --division {division}")
+    if as_json:
+        typer.echo(json.dumps(committee_json(committee), ensure_ascii=False))
+        return
+    console.print(
+        f"已修改：{escape(committee.name)} 的联系方式为 {escape(committee.contact or '（无）')}"
     )
 
 

@@ -92,3 +92,24 @@ def test_divisions_search_and_show(tmp_path: Path) -> None:
     assert info["children"] > 0 and info["committee"] is None
     missing = runner.invoke(app, [*base, "divisions", "show", "229999999999"])
     assert missing.exit_code == 1
+
+
+def test_committee_contact_can_be_changed_and_is_audited(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(app, [*base, "init"]).exit_code == 0
+    village = ["--division", "222401100201"]
+    added = runner.invoke(app, [*base, "committee", "add", *village, "--contact", "0433-1111111"])
+    assert added.exit_code == 0, added.output
+    changed = runner.invoke(
+        app, [*base, "committee", "contact", *village, "--contact", "0433-2222222", "--json"]
+    )
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout)["contact"] == "0433-2222222"
+    listed = json.loads(runner.invoke(app, [*base, "committee", "list", "--json"]).stdout)
+    assert [c["contact"] for c in listed] == ["0433-2222222"]
+    audit = runner.invoke(app, [*base, "audit", "--json"])
+    assert "committee.contact_changed" in audit.stdout and "0433-1111111" in audit.stdout
+    missing = runner.invoke(app, [*base, "committee", "contact", "--division", "222401100202",
+                                  "--contact", "x"])
+    assert missing.exit_code == 1 and "committee add" in missing.output

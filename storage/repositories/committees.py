@@ -59,6 +59,16 @@ class CommitteeRepository(Repository):
         assert created is not None
         return created
 
+    async def set_contact(self, division_code: str, contact: str | None) -> CommitteeRecord | None:
+        """New contact details (told to honorees whose entry is refused); None if no committee."""
+        await self.session.execute(
+            sa.update(Committee)
+            .where(Committee.division_code == division_code)
+            .values(contact=contact),
+            execution_options={"synchronize_session": False},
+        )
+        return await self.get_by_division(division_code)
+
     async def get(self, committee_id: int) -> CommitteeRecord | None:
         stmt = self._select().where(Committee.id == committee_id)
         c = await self.session.scalar(stmt)

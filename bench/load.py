@@ -1,9 +1,11 @@
 """Load benchmark: N honorees at once through the whole form, against the real bot process.
 
     .venv/bin/python bench/load.py [--honorees 500] [--think 5] [--skip-ocr] [--quick] [--json]
+                                   [--postgres]
 
 Everything runs on loopback: the Telegram emulator and the simulated people live in this
-process; the bot (`python -m bot run`, SQLite in a fresh temp data dir) and a bare aiogram echo
+process; the bot (`python -m bot run`, SQLite in a fresh temp data dir, or with --postgres a
+fresh database on HONOREE_TEST_POSTGRES_URL's server, dropped afterwards) and a bare aiogram echo
 bot (bench/echo_bot.py) are separate processes. Each honoree is one asyncio task walking the
 real conversation (consent … summary → submit, one certificate photo, OCR off) and waiting for
 each answer before the next step. Latency runs from the moment an update is queued for the bot
@@ -44,6 +46,7 @@ from load_harness import (
     ProbeEmulator,
     children,
     proc_status_kb,
+    scratch_postgres,
 )
 from rich.console import Console
 from rich.table import Table
@@ -262,16 +265,34 @@ class Options:
     ocr: bool
     json: bool
     quick: bool
+    postgres: bool = False
+    database_url: str | None = None  # set for the run when postgres
+
+    @property
+    def bot_env(self) -> dict[str, str]:
+        env = {"HONOREE_SECRET_KEY": SECRET}
+        if self.database_url:
+            env["HONOREE_DATABASE_URL"] = self.database_url
+        return env
 
 
 async def run(opts: Options, log) -> dict:
-    results: dict = {"options": asdict(opts), "steps_per_honoree": len(SCRIPTS["full"])}
+    if not opts.postgres:
+        return await _run(opts, log)
+    async with scratch_postgres() as url:
+        opts.database_url = url
+        return await _run(opts, log)
+
+
+async def _run(opts: Options, log) -> dict:
+    options = {k: v for k, v in asdict(opts).items() if k != "database_url"}  # no password
+    results: dict = {"options": options, "steps_per_honoree": len(SCRIPTS["full"])}
     with tempfile.TemporaryDirectory(prefix="honoree-load-") as tmp:
         workdir = Path(tmp)
         data_dir = workdir / "data"
         (workdir / "echo").mkdir()
         log("honoree-admin init …")
-        admin(data_dir, "init", env_extra={"HONOREE_SECRET_KEY": SECRET})
+        admin(data_dir, "init", env_extra=opts.bot_env)
         async with ProbeEmulator() as emu:
             photos = photo_sets(emu)
             echo, echo_hwm = await echo_phase(emu, workdir / "echo", opts.honorees, photos, log)
@@ -283,7 +304,7 @@ async def run(opts: Options, log) -> dict:
 
 
 async def our_bot_phases(emu, data_dir, opts: Options, photos, results, log) -> list[Phase]:
-    bot = BotProcess(emu, data_dir, HONOREE_SECRET_KEY=SECRET, HONOREE_OCR="off")
+    bot = BotProcess(emu, data_dir, HONOREE_OCR="off", **opts.bot_env)
     started = time.perf_counter()
     await bot.start()
     results["bot_start_s"] = round(time.perf_counter() - started, 1)
@@ -323,7 +344,7 @@ async def our_bot_phases(emu, data_dir, opts: Options, photos, results, log) -> 
 
 
 async def ocr_phase(emu, data_dir, opts: Options, photos, results, log) -> Phase:
-    bot = BotProcess(emu, data_dir, HONOREE_SECRET_KEY=SECRET, HONOREE_OCR="rapidocr")
+    bot = BotProcess(emu, data_dir, HONOREE_OCR="rapidocr", **opts.bot_env)
     await bot.start()
     pid = bot.proc.pid
     try:
@@ -396,7 +417,8 @@ def target_rows(results: dict) -> list[dict]:
 
 
 def targets_table(results: dict) -> Table:
-    table = Table(title="Targets (this 2-core machine, SQLite)")
+    database = "PostgreSQL" if results["options"]["postgres"] else "SQLite"
+    table = Table(title=f"Targets (this {os.cpu_count()}-core machine, {database})")
     for col in ("metric", "target", "result", ""):
         table.add_column(col)
     for row in target_rows(results):
@@ -482,12 +504,14 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--quick", action="store_true",
                         help="a fast check: 50 honorees, 20 others, 20 s paced window")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--postgres", action="store_true",
+                        help="run the bot on a scratch PostgreSQL database (see the docstring)")
     args = parser.parse_args(argv)
     if args.quick:
         args.honorees, args.others = min(args.honorees, 50), min(args.others, 20)
         args.paced_seconds = min(args.paced_seconds, 20.0)
     return Options(args.honorees, args.think, args.paced_seconds, args.others, args.ocr,
-                   args.json, args.quick)
+                   args.json, args.quick, args.postgres)
 
 
 def main(argv: list[str] | None = None) -> None:

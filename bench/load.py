@@ -46,7 +46,6 @@ from load_harness import (
     ProbeEmulator,
     children,
     proc_status_kb,
-    scratch_postgres,
 )
 from rich.console import Console
 from rich.table import Table
@@ -55,6 +54,7 @@ from ocr import synth
 from tests.e2e.botproc import admin
 from tests.e2e.conftest import SECRET
 from tests.e2e.honoree import photo_bytes
+from tests.pg import scratch_database
 
 TARGET_P99_MS = 100.0
 TARGET_RATIO = 0.40
@@ -279,7 +279,7 @@ class Options:
 async def run(opts: Options, log) -> dict:
     if not opts.postgres:
         return await _run(opts, log)
-    async with scratch_postgres() as url:
+    async with scratch_database("honoree_load") as url:
         opts.database_url = url
         return await _run(opts, log)
 

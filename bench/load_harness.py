@@ -1,22 +1,15 @@
-"""Harness for bench/load.py: an emulator that timestamps replies, process stats, loop lag, a
-throw-away PostgreSQL database."""
+"""Harness for bench/load.py: an emulator that timestamps replies, process stats, loop lag."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import asyncpg
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -25,9 +18,6 @@ if str(ROOT) not in sys.path:
 from tests.e2e.botproc import TOKEN, BotProcess, bot_env  # noqa: E402
 from tg_emulator.server import TelegramEmulator  # noqa: E402
 
-POSTGRES_SERVER = os.environ.get(
-    "HONOREE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
 """The calls that answer a person; editMessageReplyMarkup only takes buttons away."""
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -199,23 +189,3 @@ class EchoProcess(BotProcess):
 
 __all__ = ["TOKEN", "BotProcess", "EchoProcess", "ProbeEmulator"]
 
-
-@contextlib.asynccontextmanager
-async def scratch_postgres() -> AsyncIterator[str]:
-    """A new, empty database on POSTGRES_SERVER for one run; dropped afterwards."""
-    server = make_url(POSTGRES_SERVER)
-    name = f"honoree_load_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        url = server.set(drivername="postgresql").render_as_string(hide_password=False)
-        conn = await asyncpg.connect(url, timeout=5)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    await admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,12 +24,10 @@ from storage.divisions import load_divisions
 from storage.models import Base
 from storage.settings import Settings
 from storage.uow import Database
+from tests.pg import PG_ADMIN_URL, create_database, drop_database
 
 T = TypeVar("T")
 
-PG_ADMIN_URL = os.environ.get(
-    "HONOREE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -76,29 +73,18 @@ async def db(settings: Settings, initialised_sqlite: Path) -> AsyncIterator[Data
     await database.dispose()
 
 
-async def _pg_admin(sql: str) -> None:
-    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql")
-    conn = await asyncpg.connect(admin.render_as_string(hide_password=False), timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """URL of a fresh, initialised PostgreSQL database for this test run (dropped afterwards)."""
-    name = f"honoree_test_{uuid.uuid4().hex[:12]}"
     try:
-        run_sync(_pg_admin(f'CREATE DATABASE "{name}"'))
+        url = run_sync(create_database("honoree_test"))
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
         pytest.skip(f"PostgreSQL unusable at {make_url(PG_ADMIN_URL)!r}: {exc}")
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
         run_sync(_initialise(url))
         yield url
     finally:
-        run_sync(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_sync(drop_database(url))
 
 
 @pytest.fixture

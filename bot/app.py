@@ -17,10 +17,10 @@ from aiohttp import web
 from bot.conversation import Conversation
 from bot.handlers import router
 from bot.logging_setup import setup_logging
-from bot.middlewares import UpdateIdMiddleware
+from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
-from bot.reachability import ReachableAgainMiddleware, Unreachable
+from bot.reachability import Unreachable
 from bot.reminders import run as run_reminders
 from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import REASONS

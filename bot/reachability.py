@@ -8,12 +8,6 @@ so checking an incoming update costs a set lookup, not a query.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from aiogram import BaseMiddleware
-from aiogram.types import Chat, TelegramObject
-
 from storage.uow import Database
 
 
@@ -43,20 +37,3 @@ class Unreachable:
             await uow.commit()
         self.chats.discard(chat_id)
 
-
-class ReachableAgainMiddleware(BaseMiddleware):
-    """An outer update middleware: whoever writes to the bot can be written to again."""
-
-    def __init__(self, unreachable: Unreachable) -> None:
-        self.unreachable = unreachable
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        chat: Chat | None = data.get("event_chat")  # set by aiogram's UserContextMiddleware
-        if chat is not None:
-            await self.unreachable.wrote(chat.id)
-        return await handler(event, data)

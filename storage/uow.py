@@ -259,19 +259,22 @@ class Database:
         """Copy what the WAL holds into the SQLite file, in a worker thread so its fsync never
         stops the event loop. PASSIVE: it waits for nobody, and what readers still need stays
         for the next time. Returns how many WAL pages are left uncopied (0 on PostgreSQL)."""
-        path = self.engine.url.database
-        if self.dialect != "sqlite" or path in (None, "", ":memory:"):
-            return 0
-        return await asyncio.to_thread(_checkpoint, path)
+        path = self._sqlite_file()
+        return 0 if path is None else await asyncio.to_thread(_checkpoint, path)
 
     async def keep_checkpointing(self, every: float = 2.0) -> None:
-        """Checkpoint every `every` seconds, for a process made with background_checkpoints."""
-        while True:
+        """Checkpoint every `every` seconds, for a process made with background_checkpoints
+        (returns at once when there is no SQLite file)."""
+        while self._sqlite_file() is not None:
             await asyncio.sleep(every)
             try:
                 await self.checkpoint()
             except sqlite3.Error as err:  # a full disk, say: commits go on, the WAL grows
                 log.warning("WAL checkpoint failed: %s", err)
+
+    def _sqlite_file(self) -> str | None:
+        path = self.engine.url.database
+        return path if self.dialect == "sqlite" and path not in (None, "", ":memory:") else None
 
 
 def _checkpoint(path: str) -> int:

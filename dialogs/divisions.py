@@ -379,9 +379,10 @@ class _Pool:
         for i in self._by_core.get(query, ()):
             yield i, 100.0
         n = len(query)
-        if n < 2 or "\n" in query:
+        if n < 2:
             return
-        at = self._joined.find(query)
+        # A newline is the separator in the joined names, so it can match no name.
+        at = -1 if "\n" in query else self._joined.find(query)
         while at != -1:  # names that contain the query
             i = bisect.bisect_right(self._starts, at) - 1
             core = self.cores[i]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from dialogs.eligibility import (
@@ -31,11 +32,17 @@ def year_month(value: str | None) -> YearMonth | None:
     return YearMonth(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
 
 
-def facts_needed(award: Mapping[str, Any]) -> list[str]:
+def facts_needed(award: Mapping[str, Any]) -> tuple[str, ...]:
     body = award.get("awarding_body")
     if not body or "award_date" not in award:
-        return []
-    return questions_needed(body_kind(body), year_month(award.get("award_date")))
+        return ()
+    return _facts_for(body, award.get("award_date"))
+
+
+@lru_cache(maxsize=1024)
+def _facts_for(body: str, award_date: str | None) -> tuple[str, ...]:
+    """Asked for every form field on every step, so kept: the rules are a pure function."""
+    return tuple(questions_needed(body_kind(body), year_month(award_date)))
 
 
 def treatment_choices(award: Mapping[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -172,6 +173,7 @@ def _mentions(text: str) -> list[BodyKind]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def body_kind(text: str) -> BodyKind:
     """Classify the awarding body as typed. Mixed bodies resolve upward only to
     central or provincial Jilin; any other mixture goes to a reviewer."""

@@ -2,14 +2,17 @@
 
 aiogram posts every call as multipart/form-data and turns every answer into pydantic models.
 For a reply that carries no file, a JSON body says the same for a fraction of the CPU, and a
-plain `true` (answerCallbackQuery, most edits of our own messages) needs no model at all.
-Everything else — uploads, errors, results that are objects — takes aiogram's own path, so
-middlewares (retries) and exceptions behave exactly as before.
+plain `true` (answerCallbackQuery) needs no model at all; nor does an answer nobody reads (see
+`results_unused`). Everything else — uploads, errors, results that are read — takes aiogram's
+own path, so middlewares (retries) and exceptions behave exactly as before.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -21,6 +24,21 @@ from aiogram.methods.base import TelegramType
 from aiohttp import ClientError
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
+NOT_OK = object()
+_UNUSED: ContextVar[bool] = ContextVar("honoree_results_unused", default=False)
+
+
+@contextmanager
+def results_unused() -> Iterator[None]:
+    """Calls made inside return None when Telegram says ok. Every sendMessage and edit answers
+    with the whole message; turning it into pydantic models costs about as much as building
+    the call, for a result the sender never reads. Failures still raise as usual."""
+    token = _UNUSED.set(True)
+    try:
+        yield
+    finally:
+        _UNUSED.reset(token)
 
 
 class LeanSession(AiohttpSession):
@@ -44,8 +62,13 @@ class LeanSession(AiohttpSession):
         except ClientError as err:
             message = f"{type(err).__name__}: {err}"
             raise TelegramNetworkError(method=method, message=message) from err
-        if status == HTTPStatus.OK and _plain_true(raw):
-            return cast(TelegramType, True)
+        unused = _UNUSED.get()
+        if status == HTTPStatus.OK and (unused or len(raw) <= SHORT_ANSWER):
+            result = _ok_result(raw)
+            if result is True:  # a plain true needs no model, read or not
+                return cast(TelegramType, True)
+            if unused and result is not NOT_OK:
+                return cast(TelegramType, None)
         return cast(TelegramType, self.check_response(bot, method, status, raw.decode()).result)
 
     def _json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
@@ -61,12 +84,12 @@ class LeanSession(AiohttpSession):
         return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _plain_true(raw: bytes) -> bool:
-    """`{"ok": true, "result": true}` however it is spaced; short, so cheap to check."""
-    if len(raw) > 64:
-        return False
+def _ok_result(raw: bytes) -> object:
+    """The result of an ok answer as plain JSON, or NOT_OK (aiogram then reads the error)."""
     try:
         data = json.loads(raw)
     except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("ok") is True and data.get("result") is True
+        return NOT_OK
+    if not isinstance(data, dict) or data.get("ok") is not True:
+        return NOT_OK
+    return data.get("result")

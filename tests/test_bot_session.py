@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import SecretStr
 
 from bot.app import make_bot
+from bot.session import results_unused
 from storage.settings import Settings
 from tg_emulator import TelegramEmulator
 
@@ -37,3 +38,33 @@ async def test_a_repeated_or_late_answer_to_a_press_counts_as_done(settings: Set
         finally:
             await bot.session.close()
 
+
+
+async def test_answers_nobody_reads_are_not_parsed_but_failures_still_raise(
+    settings: Settings,
+) -> None:
+    async with TelegramEmulator() as emu:
+        emu.user(user_id=USER_ID)
+        bot = make_bot(settings.model_copy(update={
+            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
+        }))  # fmt: skip
+        try:
+            sent = await bot.send_message(USER_ID, "第一个问题", reply_markup=KEYBOARD)
+            assert sent.text == "第一个问题"  # read: a whole Message, as aiogram gives it
+            with results_unused():
+                edited = await bot.edit_message_text(
+                    "第二个问题", chat_id=USER_ID, message_id=sent.message_id
+                )
+                assert edited is None
+                with pytest.raises(TelegramBadRequest, match="message is not modified"):
+                    await bot.edit_message_text(
+                        "第二个问题", chat_id=USER_ID, message_id=sent.message_id
+                    )
+                with pytest.raises(TelegramBadRequest, match="chat not found"):
+                    await bot.send_message(USER_ID + 1, "给不存在的人")
+            # The person sees the edit; outside the block answers are read again.
+            assert emu.world.chat(USER_ID).messages[sent.message_id].data["text"] == "第二个问题"
+            again = await bot.send_message(USER_ID, "第三个问题")
+            assert again.text == "第三个问题"
+        finally:
+            await bot.session.close()

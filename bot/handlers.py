@@ -9,6 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.conversation import Conversation
+from bot.filters import OnLoop
 from bot.replies import clear_buttons, send_replies, takes_over
 from dialogs.model import Contact, Press, Start, Text, Unsupported
 from dialogs.texts import t
@@ -43,13 +44,13 @@ async def on_cancel(message: Message, conversation: Conversation, update_id: int
     await send_replies(bot, message.chat.id, result.replies)
 
 
-@router.message(F.photo)
+@router.message(OnLoop(F.photo))
 async def on_photo(message: Message, conversation: Conversation, update_id: int, bot: Bot) -> None:
     largest = message.photo[-1]
     await _photo(message, conversation, update_id, bot, largest.file_id, largest.file_size, "photo")
 
 
-@router.message(F.document)
+@router.message(OnLoop(F.document))
 async def on_document(message: Message, conversation: Conversation, update_id: int, bot: Bot):
     """Images sent as files keep full resolution (better for OCR); anything else is refused."""
     doc = message.document
@@ -70,7 +71,7 @@ async def _photo(message, conversation, update_id, bot, file_id, size, what) -> 
     await send_replies(bot, message.chat.id, result.replies)
 
 
-@router.message(F.contact)
+@router.message(OnLoop(F.contact))
 async def on_contact(message: Message, conversation: Conversation, update_id: int, bot: Bot):
     contact = message.contact
     own = contact.user_id == message.from_user.id
@@ -79,7 +80,7 @@ async def on_contact(message: Message, conversation: Conversation, update_id: in
     await send_replies(bot, message.chat.id, result.replies)
 
 
-@router.message(F.text)
+@router.message(OnLoop(F.text))
 async def on_text(message: Message, conversation: Conversation, update_id: int, bot: Bot) -> None:
     event = Text(message.text)
     result = await conversation.handle(message.from_user.id, message.chat.id, event, update_id)

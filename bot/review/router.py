@@ -17,6 +17,7 @@ from aiogram.filters import Command, CommandObject, CommandStart, Filter
 from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Message
 
 from bot.conversation import Conversation
+from bot.filters import OnLoop
 from bot.replies import clear_buttons, send_replies
 from bot.review.access import ReviewerIds, refuse
 from bot.review.album import send_album
@@ -87,13 +88,13 @@ async def on_queue(message: Message, conversation: Conversation, bot: Bot) -> No
     await send_replies(bot, message.chat.id, [reply or Reply(t("review.not_reviewer"))])
 
 
-def _typing_reason(message: Message) -> bool:
+async def _typing_reason(message: Message) -> bool:
     user = message.from_user
     text = message.text or ""
     return user is not None and REASONS.of(user.id) is not None and not text.startswith("/")
 
 
-@router.message(F.text, _typing_reason)
+@router.message(OnLoop(F.text), _typing_reason)
 async def on_reason(message: Message, conversation: Conversation) -> None:
     reason = parse_reason(message.text)
     if reason is None:
@@ -151,7 +152,7 @@ class Press:
         await self.query.answer(text or t("review.denied"), show_alert=True)
 
 
-@router.callback_query(F.data.startswith(PREFIX + "|"))
+@router.callback_query(OnLoop(F.data.startswith(PREFIX + "|")))
 async def on_press(
     query: CallbackQuery, conversation: Conversation, bot: Bot, update_id: int
 ) -> None:

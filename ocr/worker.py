@@ -24,7 +24,7 @@ def init_worker(engine_name: str) -> None:
     """Pool initializer: load the engine (or its fallback) once for this process."""
     global _engine, _requested
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    os.nice(10)  # reading a photo may wait; the bot's replies to others may not
+    _yield_to_the_bot()
     _requested = engine_name
     import ocr.pipeline  # noqa: F401  (load it and numpy now, not on the first photo)
 
@@ -32,6 +32,15 @@ def init_worker(engine_name: str) -> None:
         _engine = make_engine(engine_name)
     except EngineUnavailable as exc:
         log.error("no OCR engine available: %s", exc)
+
+
+def _yield_to_the_bot() -> None:
+    """Reading a photo may wait; the bot's replies to others may not. SCHED_IDLE (Linux) lets
+    a waking bot take the core at once; a nice value only shortens the worker's turns."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux, or not allowed here
+        os.nice(10)
 
 
 def ready() -> str | None:

@@ -29,6 +29,12 @@ async def _kill_worker_when_busy() -> None:
     os.kill(child.pid, signal.SIGKILL)
 
 
+def _worker_yields_to_the_bot() -> bool:
+    """The worker runs as SCHED_IDLE: a waking bot preempts it at once."""
+    (child,) = multiprocessing.active_children()
+    return os.sched_getscheduler(child.pid) == os.SCHED_IDLE
+
+
 async def test_service_reads_recovers_and_never_blocks_the_loop():
     service = OcrService("rapidocr", workers=1, timeout=60)  # tesseract if rapidocr is missing
     try:
@@ -54,6 +60,7 @@ async def test_service_reads_recovers_and_never_blocks_the_loop():
         assert good.extraction.name.value == truth["name"]
         assert good.extraction.name_found is True
         assert lag < 0.25  # the loop kept ticking while the worker read
+        assert _worker_yields_to_the_bot()
         assert from_json(to_json(good)) == good
 
         blank = await service.read(imagegen.blank_photo())
@@ -67,6 +74,7 @@ async def test_service_reads_recovers_and_never_blocks_the_loop():
 
         again = await service.read(certificate)
         assert again.ok and again.extraction.title.value == truth["title"]
+        assert _worker_yields_to_the_bot()  # the replacement worker too
 
         service.timeout = 0.05
         slow = await service.read(document)

@@ -126,7 +126,7 @@ def ask(d: Draft, ctx: Context) -> list[Reply]:
 
 def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
     """Apply one event to a copy of the draft; the caller saves `outcome.draft` before replying."""
-    d = draft.model_copy(deep=True)
+    d = draft.fresh_copy()
     out = Outcome(draft=d)
     if isinstance(event, Start):
         out.replies = _greeting(d) + ask(d, ctx)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 from storage import sqlite_inline
@@ -37,9 +38,8 @@ class Prepared:
 
     async def run(self, session: AsyncSession, params: dict[str, Any]) -> Ran:
         raw = session.info.get(_SQLITE3, session)  # the session itself stands for "not looked up"
-        if raw is session:
-            connection = await session.connection()  # begins the transaction if need be
-            raw = sqlite_inline.sqlite3_connection(await connection.get_raw_connection())
+        if raw is session:  # begins the transaction if need be; one greenlet hop, not two
+            raw = await session.run_sync(_sqlite3_of)
             session.info[_SQLITE3] = raw
         if raw is None:
             result = await (await session.connection()).execute(self.statement, params)
@@ -48,6 +48,10 @@ class Prepared:
         if self._compiled is None:
             self._compiled = _Compiled(self.statement, session.bind.dialect)
         return self._compiled.run(raw, params)
+
+
+def _sqlite3_of(session: Session) -> Any:
+    return sqlite_inline.sqlite3_connection(session.connection().connection)
 
 
 def transaction_ended(session: AsyncSession) -> None:

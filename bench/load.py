@@ -93,6 +93,10 @@ class Phase:
     def rate(self) -> float:
         return self.updates / self.wall if self.wall else 0.0
 
+    def cpu_ms(self, cores: float) -> float:
+        """CPU time per update, in ms, of a process that used `cores` during the phase."""
+        return cores * self.wall / max(self.updates, 1) * 1000
+
     def pct(self, q: float) -> float:
         return percentile(self.latencies_ms, q)
 
@@ -383,17 +387,13 @@ def by_name(results: dict, prefix: str) -> Phase | None:
     return next((p for p in results["_phases"] if p.name.startswith(prefix)), None)
 
 
-def cpu_ms(phase: Phase) -> float:
-    """The bot process's CPU time per update, in ms."""
-    return phase.bot_cpu * phase.wall / max(phase.updates, 1) * 1000
-
-
 def target_rows(results: dict) -> list[dict]:
     """metric, target, result and ok (None for information only), one dict per row."""
     echo, sat, paced = (by_name(results, x) for x in ("echo", "saturated", "paced"))
     n = results["options"]["honorees"]
     ratio = sat.rate / echo.rate if echo.rate else 0.0
     mb = results["bot_vmhwm_kb"] / 1024
+    echo_ms, our_ms = echo.cpu_ms(echo.bot_cpu), sat.cpu_ms(sat.bot_cpu)
     rows = [
         (f"honorees through the whole form, {n} at once", f"{n} of {n}",
          f"{sat.finished} of {n}", sat.finished == n),
@@ -405,7 +405,7 @@ def target_rows(results: dict) -> list[dict]:
         (f"throughput vs echo bot, {n} at once, no think time", ">= 40 %",
          f"{ratio:.1%} ({sat.rate:.0f} vs {echo.rate:.0f} updates/s)", ratio >= TARGET_RATIO),
         ("the same from CPU time: echo's ms per update ÷ ours", "(info)",
-         f"{cpu_ms(echo) / cpu_ms(sat):.1%} ({cpu_ms(echo):.2f} vs {cpu_ms(sat):.2f} ms; "
+         f"{echo_ms / our_ms:.1%} ({echo_ms:.2f} vs {our_ms:.2f} ms; "
          "steadier on a shared machine: waiting for a core is not counted)", None),
         ("bot peak memory (VmHWM), OCR off", "< 300 MB", f"{mb:.0f} MB", mb < TARGET_MEMORY_MB),
     ]
@@ -454,7 +454,7 @@ def phases_table(results: dict) -> Table:
 def harness_note(results: dict) -> str:
     """Was the emulator (this process) or the echo bot the limit of the echo baseline?"""
     echo = by_name(results, "echo")
-    per_update_ms = echo.bench_cpu * echo.wall / max(echo.updates, 1) * 1000
+    per_update_ms = echo.cpu_ms(echo.bench_cpu)
     limit = "the emulator/drivers (this process)" if echo.bench_cpu > 0.8 else (
         "the echo bot's own CPU" if echo.bot_cpu > 0.8 else "neither process's CPU")
     return (f"harness: the emulator + simulated people used {echo.bench_cpu:.0%} of a core at "

@@ -7,9 +7,8 @@ import gc
 import hashlib
 import logging
 
-from aiogram import Bot, Dispatcher, methods
+from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.methods.base import Response, TelegramMethod
 from aiogram.types import BotCommand, ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -78,21 +77,6 @@ async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
         except Exception:  # the error message itself failed: nothing more to do
             log.warning("could not send the error message", extra={"update": update.update_id})
     return True
-
-
-def _keep_response_types() -> list[type]:
-    """aiogram parses every answer into Response[T]; pydantic keeps those generated types only
-    weakly, so a garbage collection drops them and the next call rebuilds one (1-4 ms each,
-    ~15% of the bot's CPU under load). Holding them for the process life avoids that."""
-    return [
-        Response[method.__returning__]
-        for method in vars(methods).values()
-        if isinstance(method, type) and issubclass(method, TelegramMethod)
-        and method is not TelegramMethod
-    ]
-
-
-_RESPONSE_TYPES = _keep_response_types()
 
 
 async def run(settings: Settings, *, webhook: bool = False) -> None:

@@ -1,0 +1,53 @@
+"""Import aiogram with its Telegram types built when first used, not all at import.
+
+`aiogram.types` ends by rebuilding each of its ~440 pydantic models with a namespace in which
+their forward references resolve. That builds a validator and a serializer for every type
+Telegram has — payments, stickers, gifts, business accounts — about 104 MB, a third of the
+bot's memory budget, for the dozen types this bot meets (aiogram issue #1513). Here that loop
+only collects the namespace; each aiogram model gets it as its `__pydantic_parent_namespace__`,
+which pydantic reads when it builds a model on first use. The validators are built from the
+same definitions and namespace, only later and only for the types that are used.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def import_lazily() -> None:
+    """Import aiogram so that its models are built on first use. Call it before anything
+    imports aiogram; once aiogram is imported it changes nothing."""
+    if "aiogram" in sys.modules:
+        return
+    eager = BaseModel.__dict__["model_rebuild"]
+    namespace: dict[str, Any] = {}
+
+    def collect(cls, *, _types_namespace=None, **kwargs: Any) -> bool | None:
+        if _types_namespace is None or not _is_aiogram(cls):
+            return eager.__func__(cls, _types_namespace=_types_namespace, **kwargs)
+        namespace.update(_types_namespace)
+        return None
+
+    BaseModel.model_rebuild = classmethod(collect)  # type: ignore[method-assign, assignment]
+    try:
+        import aiogram  # noqa: F401  (the import this module exists for)
+    finally:
+        BaseModel.model_rebuild = eager  # type: ignore[method-assign]
+    for model in _subclasses(BaseModel):
+        # Complete ones too: generic responses (Response[list[Update]]) made later inherit it.
+        if _is_aiogram(model) and not model.__dict__.get("__pydantic_parent_namespace__"):
+            model.__pydantic_parent_namespace__ = namespace
+
+
+def _is_aiogram(cls: type) -> bool:
+    return cls.__module__.startswith("aiogram.")
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)

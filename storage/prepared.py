@@ -67,12 +67,11 @@ class _Compiled:
         compiled = statement.compile(dialect=dialect)
         if compiled.positiontup is None or any(b.expanding for b in compiled.binds.values()):
             raise ValueError("Prepared needs a positional dialect and no expanding IN lists")
-        self._compiled = compiled
         self.sql = compiled.string
         self.names = list(compiled.positiontup)
+        self.binds = [(compiled.binds[n].key, n, compiled.binds[n]) for n in self.names]
         self.converters = [
-            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
-            for n in self.names
+            bind.type.dialect_impl(dialect).bind_processor(dialect) for _, _, bind in self.binds
         ]
         self.readers = [  # a SELECT's columns, or what RETURNING gives
             c.type.dialect_impl(dialect).result_processor(dialect, None)
@@ -80,14 +79,25 @@ class _Compiled:
         ]
 
     def run(self, raw: Any, params: dict[str, Any]) -> Ran:
-        values = self._compiled.construct_params(params)
-        args = [
-            convert(values[name]) if convert else values[name]
-            for name, convert in zip(self.names, self.converters, strict=True)
-        ]
-        cursor = raw.execute(self.sql, args)
+        cursor = raw.execute(self.sql, self.arguments(params))
         rows = [
             tuple(read(v) if read else v for read, v in zip(self.readers, row, strict=True))
             for row in (cursor.fetchall() if self.readers else ())
         ]
         return Ran(rows, cursor.rowcount)
+
+    def arguments(self, params: dict[str, Any]) -> list[Any]:
+        """The positional values, found as SQLAlchemy's `construct_params` finds them (by key,
+        then by compiled name, else the statement's own value), converted for the database."""
+        args = []
+        for (key, name, bind), convert in zip(self.binds, self.converters, strict=True):
+            if key in params:
+                value = params[key]
+            elif name in params:
+                value = params[name]
+            elif bind.required:
+                raise KeyError(f"no value for the bound parameter {key!r}")
+            else:
+                value = bind.effective_value
+            args.append(convert(value) if convert else value)
+        return args

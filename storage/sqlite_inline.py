@@ -31,20 +31,32 @@ class InlineConnection(aiosqlite.Connection):
             raise ValueError("Connection closed")
         if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
             try:
-                return self._without_waiting(fn, *args, **kwargs)
+                return _without_waiting(self._connection, fn, *args, **kwargs)
             except sqlite3.OperationalError as err:
                 if "locked" not in str(err):
                     raise
             return await super()._execute(fn, *args, **kwargs)  # wait in the worker thread
         return fn(*args, **kwargs)
 
-    def _without_waiting(self, fn, *args: Any, **kwargs: Any) -> Any:
-        connection = self._connection
-        connection.execute("PRAGMA busy_timeout=0")
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+def begin_at_once(connection: sqlite3.Connection, sql: str) -> bool:
+    """Run a BEGIN statement if the lock it needs is free now; False if another process holds
+    it (then the caller waits for it in the worker thread)."""
+    try:
+        _without_waiting(connection, connection.execute, sql)
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        return False
+    return True
+
+
+def _without_waiting(connection: sqlite3.Connection, fn, *args: Any, **kwargs: Any) -> Any:
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def connect(database: str, **kwargs: Any) -> InlineConnection:

@@ -79,3 +79,19 @@ async def test_after_a_commit_the_next_statement_is_in_a_new_transaction(db: Dat
     async with db.uow(read_only=True) as uow:
         assert await uow.updates.seen(6)
         assert not await uow.updates.seen(7)
+
+
+async def test_values_are_found_as_sqlalchemy_finds_them(db: Database) -> None:
+    """By the parameter's key, with the statement's own values (a literal, a LIMIT) filled in,
+    and a missing one refused rather than sent as NULL."""
+    newest = (
+        sa.select(T.c.id).where(T.c.owner_user_id == sa.bindparam("owner"), T.c.status == "draft")
+        .order_by(T.c.id.desc()).limit(1)
+    )
+    async with db.uow() as uow:
+        ids = [(await uow.registrations.create_draft(9, 9)).id for _ in range(2)]
+        lean = await Prepared(newest).run(uow.session, {"owner": 9})
+        plain = (await uow.session.execute(newest, {"owner": 9})).all()
+        assert lean.rows == [tuple(row) for row in plain] == [(max(ids),)]
+        with pytest.raises(KeyError, match="owner"):
+            await Prepared(newest).run(uow.session, {"someone": 9})

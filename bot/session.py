@@ -10,6 +10,7 @@ own path, so middlewares (retries) and exceptions behave exactly as before.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +26,8 @@ from aiohttp import ClientError
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
-NOT_OK = object()
+OK_AND_RESULT = re.compile(rb'\{\s*"ok"\s*:\s*true\s*,')  # how every ok answer begins
+KEPT_MARKUPS = 1024  # the bot's own markups are cached (bot/keyboards.py); others are rare
 _UNUSED: ContextVar[bool] = ContextVar("honoree_results_unused", default=False)
 
 
@@ -45,6 +47,7 @@ class LeanSession(AiohttpSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._response_types: dict[type, type] = {}
+        self._markups: dict[int, tuple[Any, Any]] = {}
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -66,13 +69,11 @@ class LeanSession(AiohttpSession):
         except ClientError as err:
             message = f"{type(err).__name__}: {err}"
             raise TelegramNetworkError(method=method, message=message) from err
-        unused = _UNUSED.get()
-        if status == HTTPStatus.OK and (unused or len(raw) <= SHORT_ANSWER):
-            result = _ok_result(raw)
-            if result is True:  # a plain true needs no model, read or not
-                return cast(TelegramType, True)
-            if unused and result is not NOT_OK:
+        if status == HTTPStatus.OK:
+            if _UNUSED.get() and OK_AND_RESULT.match(raw):  # nobody reads the result
                 return cast(TelegramType, None)
+            if len(raw) <= SHORT_ANSWER and _ok_result(raw) is True:  # needs no model
+                return cast(TelegramType, True)
         return cast(TelegramType, self.check_response(bot, method, status, raw.decode()).result)
 
     def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
@@ -88,21 +89,36 @@ class LeanSession(AiohttpSession):
         """The call as JSON, or None when it uploads a file (multipart is needed then)."""
         files: dict[str, Any] = {}
         fields = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+        # The fields as they are: prepare_value dumps nested objects itself, so a model_dump
+        # of the whole call first would only be work done twice.
+        for key, value in {**method.__dict__, **(method.__pydantic_extra__ or {})}.items():
+            if key == "reply_markup" and value is not None:
+                prepared = self._markup_fields(bot, value, files)
+            else:
+                prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None:
                 fields[key] = prepared
         if files:
             return None
         return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
+    def _markup_fields(self, bot: Bot, markup: Any, files: dict[str, Any]) -> Any:
+        """A keyboard as JSON fields, worked out once per markup object: the bot reuses its
+        (frozen) markups, and dumping a keyboard's buttons is most of the cost of a call."""
+        kept = self._markups.get(id(markup))
+        if kept is None:
+            dumped = markup.model_dump(warnings=False)
+            kept = markup, self.prepare_value(dumped, bot=bot, files=files, _dumps_json=False)
+            if len(self._markups) >= KEPT_MARKUPS:
+                self._markups.clear()
+            self._markups[id(markup)] = kept  # holds the markup, so its id is not reused
+        return kept[1]
+
 
 def _ok_result(raw: bytes) -> object:
-    """The result of an ok answer as plain JSON, or NOT_OK (aiogram then reads the error)."""
+    """The result of an ok answer as plain JSON, or None (aiogram then reads the answer)."""
     try:
         data = json.loads(raw)
     except ValueError:
-        return NOT_OK
-    if not isinstance(data, dict) or data.get("ok") is not True:
-        return NOT_OK
-    return data.get("result")
+        return None
+    return data.get("result") if isinstance(data, dict) and data.get("ok") is True else None

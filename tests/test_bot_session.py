@@ -3,14 +3,29 @@ Telegram's answers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
 from pydantic import SecretStr
 
 from bot.app import make_bot
-from bot.session import results_unused
+from bot.session import OK_AND_RESULT, results_unused
 from storage.settings import Settings
 from tg_emulator import TelegramEmulator
 
@@ -68,3 +83,47 @@ async def test_answers_nobody_reads_are_not_parsed_but_failures_still_raise(
             assert again.text == "第三个问题"
         finally:
             await bot.session.close()
+
+
+def aiograms_own_fields(bot, method) -> dict:
+    """The call's fields as aiogram prepares them: a dump of the whole model, then each value."""
+    fields = {}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = bot.session.prepare_value(value, bot=bot, files={}, _dumps_json=False)
+        if prepared is not None:
+            fields[key] = prepared
+    return fields
+
+
+@pytest.mark.parametrize("method", [
+    SendMessage(chat_id=USER_ID, text="请问您的姓名？", reply_markup=KEYBOARD),
+    SendMessage(chat_id=USER_ID, text="好", reply_markup=ReplyKeyboardRemove()),
+    SendMessage(chat_id=USER_ID, text="手机号", reply_markup=ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text="发送手机号", request_contact=True)]],
+        resize_keyboard=True)),
+    SendMessage(chat_id=USER_ID, text="<b>好</b>", reply_parameters=ReplyParameters(message_id=3)),
+    EditMessageText(chat_id=USER_ID, message_id=9, text="已确认", reply_markup=KEYBOARD),
+    EditMessageReplyMarkup(chat_id=USER_ID, message_id=9, reply_markup=None),
+    AnswerCallbackQuery(callback_query_id="77", text="按钮已过期", show_alert=False),
+])
+def test_a_call_is_posted_with_the_fields_aiogram_would_send(settings: Settings, method) -> None:
+    """The JSON body skips aiogram's dump of the whole call and keeps keyboards it has seen;
+    what Telegram receives must not change. A bot default (parse_mode) still applies."""
+    bot = make_bot(settings.model_copy(update={"bot_token": SecretStr("123456:TEST")}))
+    bot.default = DefaultBotProperties(parse_mode="HTML")
+    for _ in range(2):  # the second time the keyboard comes from what the session kept
+        body = json.loads(bot.session._json_body(bot, method))
+        assert body == aiograms_own_fields(bot, method)
+    if isinstance(method, SendMessage):
+        assert body["parse_mode"] == "HTML"
+
+
+@pytest.mark.parametrize(("raw", "ok"), [
+    (b'{"ok":true,"result":{"message_id":5}}', True),  # Telegram's own spelling
+    (b'{"ok": true, "result": {"message_id": 5}}', True),
+    (b'{"ok":false,"error_code":400,"description":"Bad Request"}', False),
+    (b'{"result":{},"ok":true}', False),  # unusual order: parsed in full instead
+    (b"<html>bad gateway</html>", False),
+])
+def test_an_ok_answer_is_known_by_how_it_begins(raw: bytes, ok: bool) -> None:
+    assert bool(OK_AND_RESULT.match(raw)) is ok

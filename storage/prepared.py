@@ -29,6 +29,7 @@ class Ran:
 
 
 _SQLITE3 = "honoree_sqlite3"  # session.info: the sqlite3 connection of the open transaction
+WRITER = "honoree_writer"  # session.info: the `storage.uow.Writer` a write unit of work runs on
 
 
 class Prepared:
@@ -37,6 +38,9 @@ class Prepared:
         self._compiled: _Compiled | None = None
 
     async def run(self, session: AsyncSession, params: dict[str, Any]) -> Ran:
+        writer = session.info.get(WRITER)
+        if writer is not None:  # a write unit of work on SQLite: no session transaction needed
+            return self._compiled_for(session).run(await writer.transaction(), params)
         raw = session.info.get(_SQLITE3, session)  # the session itself stands for "not looked up"
         if raw is session:  # begins the transaction if need be; one greenlet hop, not two
             raw = await session.run_sync(_sqlite3_of)
@@ -45,9 +49,12 @@ class Prepared:
             result = await (await session.connection()).execute(self.statement, params)
             rows = [tuple(row) for row in result] if result.returns_rows else []
             return Ran(rows, result.rowcount)
+        return self._compiled_for(session).run(raw, params)
+
+    def _compiled_for(self, session: AsyncSession) -> _Compiled:
         if self._compiled is None:
             self._compiled = _Compiled(self.statement, session.bind.dialect)
-        return self._compiled.run(raw, params)
+        return self._compiled
 
 
 def _sqlite3_of(session: Session) -> Any:

@@ -95,3 +95,36 @@ async def test_values_are_found_as_sqlalchemy_finds_them(db: Database) -> None:
         assert lean.rows == [tuple(row) for row in plain] == [(max(ids),)]
         with pytest.raises(KeyError, match="owner"):
             await Prepared(newest).run(uow.session, {"someone": 9})
+
+
+@pytest.mark.parametrize("commit", [True, False])
+async def test_prepared_and_orm_writes_of_one_unit_of_work_commit_or_vanish_together(
+    db: Database, commit: bool
+) -> None:
+    """Write units of work run their Prepared statements on sqlite3 directly; when the ORM is
+    needed too, its session joins that transaction instead of opening its own."""
+    async with db.uow() as uow:
+        assert await uow.updates.mark(31)  # Prepared: begins the transaction
+        reg = await uow.registrations.create_draft(31, 31)  # the ORM session joins it
+        assert await uow.updates.mark(32)
+        if commit:
+            await uow.commit()
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(31) is commit and await uow.updates.seen(32) is commit
+        assert (await uow.registrations.get(reg.id) is not None) is commit
+
+
+async def test_a_failed_unit_of_work_leaves_nothing_behind_and_the_next_one_works(
+    db: Database,
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.uow() as uow:
+            assert await uow.updates.mark(41)
+            await uow.registrations.create_draft(41, 41)
+            raise RuntimeError("the handler failed half-way")
+    async with db.uow() as uow:
+        assert await uow.updates.mark(41)  # not kept from the failed one
+        await uow.commit()
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(41)
+        assert await uow.registrations.list_for_owner(41) == []

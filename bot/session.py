@@ -24,6 +24,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError
 
+from storage import json_codec
+
 JSON_HEADERS = {"Content-Type": "application/json"}
 SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
 OK_AND_RESULT = re.compile(rb'\{\s*"ok"\s*:\s*true\s*,')  # how every ok answer begins
@@ -100,7 +102,7 @@ class LeanSession(AiohttpSession):
                 fields[key] = prepared
         if files:
             return None
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+        return json_codec.dumps(fields)
 
     def _markup_fields(self, bot: Bot, markup: Any, files: dict[str, Any]) -> Any:
         """A keyboard as JSON fields, worked out once per markup object: the bot reuses its

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from storage import json_codec
 from storage.errors import DecryptionError, InvalidKeyError, KeyMissingError
 from storage.settings import Settings
 
@@ -113,7 +114,7 @@ class FieldCipher:
         return "FieldCipher(<key hidden>)"
 
     def encrypt_json(self, data: dict[str, Any]) -> bytes:
-        return self.seal(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        return self.seal(json_codec.dumps(data))
 
     def decrypt_json(self, blob: bytes) -> dict[str, Any]:
         return json.loads(self.unseal(blob))

@@ -14,7 +14,6 @@ should use `db.uow(read_only=True)`, which takes no write lock.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 from collections import deque
@@ -37,7 +36,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_inline
+from storage import json_codec, sqlite_inline
 from storage.crypto import FieldCipher
 from storage.prepared import WRITER, transaction_ended
 from storage.repositories import (
@@ -66,7 +65,7 @@ _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 
 
 def _json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json_codec.dumps(value).decode()
 
 
 def create_engine(

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from storage import json_codec
 
-SCALARS = st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False, allow_infinity=False)
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+SCALARS = st.none() | st.booleans() | st.integers() | st.text() | FINITE
 VALUES = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=4)

@@ -136,7 +136,7 @@ class Conversation:
                 return Result(engine.ask(draft, self.context()))
             if callable(event):
                 event = await event(uow)
-            outcome = engine.handle(draft, event, self.context())
+            outcome = engine.apply(draft, event, self.context())  # a draft of its own
             replies = await self._apply(uow, record.id, outcome)
             await uow.commit()
         log.info("handled", extra={"update": update_id, "entry": record.id,

@@ -126,7 +126,12 @@ def ask(d: Draft, ctx: Context) -> list[Reply]:
 
 def handle(draft: Draft, event: Event, ctx: Context) -> Outcome:
     """Apply one event to a copy of the draft; the caller saves `outcome.draft` before replying."""
-    d = draft.fresh_copy()
+    return apply(draft.fresh_copy(), event, ctx)
+
+
+def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
+    """`handle` on the draft itself, for a caller that owns it and will not look at it again
+    (the bot loads a fresh one for every update): the copy is not needed then."""
     out = Outcome(draft=d)
     if isinstance(event, Start):
         out.replies = _greeting(d) + ask(d, ctx)

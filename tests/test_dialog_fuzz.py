@@ -184,6 +184,8 @@ def check(draft: Draft, event: Event) -> Outcome:
     before = draft.model_copy(deep=True)
     out = engine.handle(draft, event, CTX)
     assert draft == before, "handle must not change the draft it was given"
+    owned = engine.apply(before.model_copy(deep=True), event, CTX)  # the bot's way: no copy
+    assert (owned.draft, owned.replies, owned.alert) == (out.draft, out.replies, out.alert)
     assert out.replies, f"no reply to {event!r} at {engine.next_step(draft)}"
     for reply in out.replies:
         assert isinstance(reply.text, str) and reply.text.strip()

@@ -306,13 +306,17 @@ class Database:
                 return
             if connection.in_transaction():  # never left so; if it were, it must not be joined
                 await connection.rollback()
-            async with AsyncSession(bind=connection, expire_on_commit=False) as session:
-                session.info[WRITER] = writer
-                try:
-                    yield UnitOfWork(session, self.cipher)
-                finally:
-                    if writer.raw is not None and writer.raw.in_transaction:
-                        writer.raw.rollback()  # not committed: nothing of it stays
+            session = AsyncSession(bind=connection, expire_on_commit=False)
+            session.info[WRITER] = writer
+            try:
+                yield UnitOfWork(session, self.cipher)
+            finally:
+                # A session holds nothing of the connection's unless it began a transaction;
+                # most units of work only run Prepared statements and need no closing.
+                if session.in_transaction():
+                    await session.close()  # rolls back what it did not commit
+                if writer.raw is not None and writer.raw.in_transaction:
+                    writer.raw.rollback()  # not committed: nothing of it stays
         except BaseException:
             await writer.close()  # after a failure, the next unit of work starts afresh
             raise

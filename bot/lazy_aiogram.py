@@ -37,6 +37,8 @@ def import_lazily() -> None:
         import aiogram  # noqa: F401  (the import this module exists for)
     finally:
         BaseModel.model_rebuild = eager  # type: ignore[method-assign]
+    if not namespace:  # aiogram no longer rebuilds that way: its models stay as it made them
+        return
     for model in _subclasses(BaseModel):
         # Complete ones too: generic responses (Response[list[Update]]) made later inherit it.
         if _is_aiogram(model) and not model.__dict__.get("__pydantic_parent_namespace__"):

@@ -30,11 +30,9 @@ class InlineConnection(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         if args and isinstance(args[0], str) and args[0].lstrip()[:5].upper() == "BEGIN":
-            try:
-                return _without_waiting(self._connection, fn, *args, **kwargs)
-            except sqlite3.OperationalError as err:
-                if "locked" not in str(err):
-                    raise
+            done = _unless_locked(self._connection, fn, *args, **kwargs)
+            if done is not LOCKED:
+                return done
             return await super()._execute(fn, *args, **kwargs)  # wait in the worker thread
         return fn(*args, **kwargs)
 
@@ -42,19 +40,21 @@ class InlineConnection(aiosqlite.Connection):
 def begin_at_once(connection: sqlite3.Connection, sql: str) -> bool:
     """Run a BEGIN statement if the lock it needs is free now; False if another process holds
     it (then the caller waits for it in the worker thread)."""
-    try:
-        _without_waiting(connection, connection.execute, sql)
-    except sqlite3.OperationalError as err:
-        if "locked" not in str(err):
-            raise
-        return False
-    return True
+    return _unless_locked(connection, connection.execute, sql) is not LOCKED
 
 
-def _without_waiting(connection: sqlite3.Connection, fn, *args: Any, **kwargs: Any) -> Any:
+LOCKED = object()  # what `_unless_locked` returns when another process holds the lock
+
+
+def _unless_locked(connection: sqlite3.Connection, fn, *args: Any, **kwargs: Any) -> Any:
+    """fn's result, run without SQLite's busy wait; LOCKED if the lock it needs is taken."""
     connection.execute("PRAGMA busy_timeout=0")
     try:
         return fn(*args, **kwargs)
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        return LOCKED
     finally:
         connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 

@@ -33,11 +33,11 @@ from dialogs.form import (
 from dialogs.model import Draft
 from dialogs.summary import in_scope_awards
 from storage.files import EvidenceStore, StoredFile
-from storage.records import AwardRow, DivisionLevel, EvidenceKind, Status
+from storage.records import Address, AwardRow, DivisionLevel, EvidenceKind, Status
 from storage.uow import Database, UnitOfWork
 
 DEMO_ACTOR = "demo-data"
-DEMO_OWNER_BASE = -1_000_000  # negative: never a Telegram user id
+DEMO_CHANNEL = "demo"  # no channel sends to it: demo people are nobody's
 IMAGES_PER_KIND = 3  # generated once per run and reused: images are the slow part
 BATCH = 100  # entries per transaction
 TARGET_STATUSES = (
@@ -380,8 +380,7 @@ async def _store(
     uow: UnitOfWork, entry: DemoEntry, images: ImagePool, status: Status, n: int
 ) -> None:
     d = entry.draft
-    owner = DEMO_OWNER_BASE - n
-    record = await uow.registrations.create_draft(owner, owner, is_demo=True)
+    record = await uow.registrations.create_draft(Address(DEMO_CHANNEL, str(n)), is_demo=True)
     for slot in entry.photos:
         image = images.pick(slot.kind, n)
         evidence = await uow.evidence.add(

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import segno
 import typer
@@ -22,9 +21,8 @@ from rich.markup import escape
 from admin_cli.common import console, err_console, fail, run_with_db, settings_from
 from admin_cli.export.labels import china_time
 from admin_cli.export.package import default_actor
-from storage.clock import utcnow
-from storage.crypto import hash_token
-from storage.records import CommitteeKind, ReviewerRole
+from services.invites import InviteRefused, MadeInvite, create_invite
+from storage.records import ReviewerRole
 from storage.settings import Settings
 from storage.uow import Database
 
@@ -39,12 +37,6 @@ def parse_duration(text: str) -> timedelta:
     if match is None or int(match[1]) == 0:
         raise typer.BadParameter(f"看不懂的有效期 {text!r}，请写成 7d、12h、30m 或 2w")
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
-
-
-def new_token() -> str:
-    """256 random bits in 43 characters of [A-Za-z0-9_-]: fits Telegram's 64-character
-    start parameter as it is."""
-    return secrets.token_urlsafe(32)
 
 
 def bot_username(settings: Settings, fallback: str | None) -> str | None:
@@ -91,65 +83,40 @@ def invite(
     if not name or not _USERNAME.fullmatch(name.removeprefix("@")):
         fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username")
     name = name.removeprefix("@")
-    token = new_token()
-
-    async def work(db: Database) -> dict[str, Any] | str:
-        async with db.uow() as uow:
-            try:
-                committee = await uow.committees.add(division)
-            except ValueError as exc:
-                return str(exc)
-            desk = committee.kind is CommitteeKind.TOWNSHIP
-            chosen = role or (ReviewerRole.TOWNSHIP if desk else ReviewerRole.REVIEWER)
-            if chosen is ReviewerRole.TOWNSHIP and not desk:
-                return f"{division} 是村（社区），township 角色只能给乡镇（街道）代码"
-            expires_at = utcnow() + lifetime
-            actor = f"cli:{default_actor()}"
-            created = await uow.invites.add(
-                hash_token(token),
-                division,
-                role=chosen,
-                expires_at=expires_at,
-                created_by=actor,
-                uses_left=uses,
+    async def work(db: Database) -> MadeInvite | str:
+        try:
+            return await create_invite(
+                db, division, role=role, lifetime=lifetime, uses=uses,
+                actor=f"cli:{default_actor()}",
             )
-            await uow.audit.record(
-                actor,
-                "invite.created",
-                invite_id=created.id,
-                committee_id=committee.id,
-                division=division,
-                role=chosen.value,
-                expires_at=expires_at,
-                uses=uses,
-            )
-            await uow.commit()
-        return {
-            "invite_id": created.id,
-            "committee": committee.name,
-            "division": division,
-            "role": chosen.value,
-            "expires_at": expires_at,
-            "uses": uses,
-        }
+        except InviteRefused as refused:
+            return str(refused)
 
     made = run_with_db(ctx, work)
     if isinstance(made, str):
         fail(made)
-    link = f"https://t.me/{name}?start={token}"
+    link = f"https://t.me/{name}?start={made.token}"
     if qr is not None:
         try:
             segno.make(link, error="m").save(qr, scale=8, border=4)
         except OSError as exc:
             fail(f"二维码写不进 {qr}：{exc.strerror}")
-    expires_at: datetime = made["expires_at"]
     if as_json:
-        out = {**made, "expires_at": expires_at.isoformat(), "link": link}
-        typer.echo(json.dumps({**out, "qr": str(qr) if qr else None}, ensure_ascii=False))
+        out = {
+            "invite_id": made.invite_id,
+            "committee": made.committee.name,
+            "division": division,
+            "role": made.role.value,
+            "expires_at": made.expires_at.isoformat(),
+            "uses": made.uses,
+            "link": link,
+            "qr": str(qr) if qr else None,
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False))
         return
     console.print(
-        f"邀请：{escape(made['committee'])}（{made['role']}），"
-        f"{china_time(expires_at)} 前有效，可用 {uses} 次"
+        f"邀请：{escape(made.committee.name)}（{made.role.value}），"
+        f"{china_time(made.expires_at)} 前有效，可用 {made.uses} 次"
     )
     console.print(link, soft_wrap=True, highlight=False)
     if qr is not None:

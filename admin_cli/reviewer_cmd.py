@@ -16,7 +16,8 @@ from rich.table import Table
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.export.labels import china_time
 from admin_cli.export.package import default_actor
-from dialogs.texts import t
+from services.staff import memberships
+from services.staff import revoke as revoke_membership
 from storage.uow import Database
 
 app = typer.Typer(help="审核人员：查看、收回审核权限。", no_args_is_help=True)
@@ -34,36 +35,34 @@ def list_reviewers(
     """列出审核人员。"""
 
     async def work(db: Database) -> list[dict[str, Any]]:
-        async with db.uow(read_only=True) as uow:
-            committees = {c.id: c for c in await uow.committees.list(township_code=township)}
-            reviewers = await uow.reviewers.list(include_revoked=include_revoked)
-            return [
-                {
-                    "id": r.id,
-                    "telegram_user_id": r.telegram_user_id,
-                    "name": r.display_name,
-                    "committee_id": r.committee_id,
-                    "committee": committees[r.committee_id].name,
-                    "division_code": committees[r.committee_id].division_code,
-                    "role": r.role.value,
-                    "enrolled_at": r.created_at.isoformat(),
-                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
-                }
-                for r in reviewers
-                if r.committee_id in committees
-            ]
+        found = await memberships(db, township=township, include_revoked=include_revoked)
+        return [
+            {
+                "id": m.reviewer.id,
+                "channel": m.reviewer.who.channel,
+                "external_id": m.reviewer.who.external_id,
+                "name": m.reviewer.display_name,
+                "committee_id": m.committee.id,
+                "committee": m.committee.name,
+                "division_code": m.committee.division_code,
+                "role": m.reviewer.role.value,
+                "enrolled_at": m.reviewer.created_at.isoformat(),
+                "revoked_at": m.reviewer.revoked_at.isoformat() if m.reviewer.revoked_at else None,
+            }
+            for m in found
+        ]
 
     rows = run_with_db(ctx, work)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "姓名", "Telegram", "委员会", "角色", "加入时间", "收回时间")
+    table = Table("id", "姓名", "账号", "委员会", "角色", "加入时间", "收回时间")
     for r in rows:
         revoked = r["revoked_at"]
         table.add_row(
             str(r["id"]),
             escape(r["name"]),
-            str(r["telegram_user_id"]),
+            f"{r['channel']}:{escape(r['external_id'])}",
             f"{escape(r['committee'])} {r['division_code']}",
             r["role"],
             _local(r["enrolled_at"]),
@@ -84,24 +83,8 @@ def revoke(
     """收回审核权限（对方下一次按按钮时生效），并告诉对方。"""
 
     async def work(db: Database) -> str | None:
-        async with db.uow() as uow:
-            reviewer = await uow.reviewers.get(reviewer_id)
-            if reviewer is None or not await uow.reviewers.revoke(reviewer_id):
-                return None
-            committee = await uow.committees.get(reviewer.committee_id)
-            name = committee.name if committee else ""
-            await uow.audit.record(
-                f"cli:{default_actor()}",
-                "reviewer.revoked",
-                reviewer_id=reviewer_id,
-                telegram_user_id=reviewer.telegram_user_id,
-                committee_id=reviewer.committee_id,
-            )
-            await uow.notifications.enqueue(
-                reviewer.telegram_user_id, t("review.notify.revoked", committee=name)
-            )
-            await uow.commit()
-            return name
+        committee = await revoke_membership(db, reviewer_id, f"cli:{default_actor()}")
+        return None if committee is None else committee.name
 
     committee = run_with_db(ctx, work)
     if committee is None:

@@ -1,4 +1,4 @@
-"""Wire the bot: settings → storage → conversation → aiogram Dispatcher; run polling."""
+"""Wire the bot: settings → storage → services → aiogram Dispatcher; run polling."""
 
 from __future__ import annotations
 
@@ -13,20 +13,21 @@ from aiogram.types import BotCommand, ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.conversation import Conversation
 from bot.handlers import router
 from bot.logging_setup import setup_logging
 from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
-from bot.reachability import Unreachable
-from bot.reminders import run as run_reminders
 from bot.retry import LateAnswers, RetryMiddleware
-from bot.review.router import REASONS
 from bot.review.router import router as review_router
 from bot.session import LeanSession
 from dialogs.texts import t
 from ocr.service import OcrService
+from services.inbox import Inbox
+from services.reachability import Unreachable
+from services.registration import Registration
+from services.reminders import run as run_reminders
+from services.review.desk import ReviewDesk
 from storage.files import EvidenceStore
 from storage.settings import Settings
 from storage.sweep import sweep_evidence
@@ -50,9 +51,12 @@ def make_bot(settings: Settings) -> Bot:
     return bot
 
 
-def make_dispatcher(conversation: Conversation, unreachable: Unreachable) -> Dispatcher:
+def make_dispatcher(
+    registration: Registration, desk: ReviewDesk, unreachable: Unreachable
+) -> Dispatcher:
     dp = Dispatcher(disable_fsm=True)  # the dialog keeps its state in the database
-    dp["conversation"] = conversation
+    dp["registration"] = registration
+    dp["desk"] = desk
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
     dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
@@ -89,14 +93,15 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
         log.info("evidence sweep: %d orphaned, %d temporary files removed",
                  swept.removed_orphans, swept.removed_temporary)
     ocr = None if settings.ocr == "off" else OcrService(settings.ocr, workers=settings.ocr_workers)
-    conversation = await Conversation.create(db, store, ocr)
+    registration = await Registration.create(db, store, ocr)
+    desk = ReviewDesk(registration)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)
     unreachable = await Unreachable.load(db)
-    await REASONS.restore(db)
+    await desk.restore()
     bot = make_bot(settings)
-    dp = make_dispatcher(conversation, unreachable)
+    dp = make_dispatcher(registration, desk, unreachable)
     await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
@@ -110,12 +115,12 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
             await _serve_webhook(settings, bot, dp)
         else:
             await bot.delete_webhook()
-            await poll(dp, bot, db)
+            await poll(dp, bot, Inbox(db))
     finally:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-        await conversation.close()
+        await registration.close()
         await bot.session.close()
         await db.dispose()
 

@@ -1,4 +1,4 @@
-"""Dialog replies (plain data) → Bot API reply markup."""
+"""Replies and button rows (plain data) → Bot API reply markup."""
 
 from __future__ import annotations
 
@@ -41,3 +41,16 @@ def _markup(buttons: tuple, contact_button: str | None, remove_keyboard: bool) -
     if remove_keyboard:
         return ReplyKeyboardRemove()
     return None
+
+
+@lru_cache(maxsize=512)
+def inline(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup | None:
+    """Rows of (label, data) pairs, as the outbox keeps them."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+            for row in rows
+        ]
+    )

@@ -1,5 +1,5 @@
 """Update-level middlewares: pass the update id down (for idempotency and log lines), and mark
-a chat that writes again as reachable (see bot.reachability)."""
+someone who writes again as reachable (see services.reachability)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Chat, TelegramObject, Update
+from aiogram.types import TelegramObject, Update, User
 
-from bot.reachability import Unreachable
+from bot.identity import person
+from services.reachability import Unreachable
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -28,7 +29,7 @@ class ReachableAgainMiddleware(BaseMiddleware):
         self.unreachable = unreachable
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        chat: Chat | None = data.get("event_chat")  # set by aiogram's UserContextMiddleware
-        if chat is not None:
-            await self.unreachable.wrote(chat.id)
+        user: User | None = data.get("event_from_user")  # set by aiogram's UserContextMiddleware
+        if user is not None:
+            await self.unreachable.wrote(person(user))
         return await handler(event, data)

@@ -16,15 +16,13 @@ import contextlib
 import logging
 import signal
 from collections import deque
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
-from storage.clock import utcnow
-from storage.uow import Database
+from services.inbox import Inbox
 
 log = logging.getLogger(__name__)
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
@@ -32,7 +30,6 @@ MAX_IN_FLIGHT = 1000  # updates being handled at once; beyond it the poller wait
 REMEMBERED = 10_000  # recent update ids, so one delivered twice is started once
 FORGET_EVERY = 0.2  # seconds between removals of handled updates from the inbox
 PRUNE_EVERY = 3600.0  # seconds between clearing old processed-update ids
-KEEP_PROCESSED = timedelta(days=2)  # Telegram gives up redelivering an update after 24 h
 STOP_GRACE = 5.0  # seconds updates being handled get to finish at shutdown
 HOLD_BACK_ABOVE = 32  # updates in hand; from here on the poller waits HOLD_BACK_FOR seconds
 HOLD_BACK_FOR = 0.05
@@ -40,14 +37,14 @@ GATHER_BELOW = 20  # a batch smaller than this: wait GATHER_FOR seconds before t
 GATHER_FOR = 0.005
 
 
-async def poll(dp: Dispatcher, bot: Bot, db: Database, *, timeout: int = 10) -> None:
+async def poll(dp: Dispatcher, bot: Bot, inbox: Inbox, *, timeout: int = 10) -> None:
     """Run until cancelled or SIGTERM/SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await dp.emit_startup(bot=bot, **dp.workflow_data)
-    poller = Poller(dp, bot, db, timeout=timeout)
+    poller = Poller(dp, bot, inbox, timeout=timeout)
     try:
         running = asyncio.create_task(poller.run())
         stopper = asyncio.create_task(stop.wait())
@@ -64,10 +61,10 @@ async def poll(dp: Dispatcher, bot: Bot, db: Database, *, timeout: int = 10) -> 
 
 
 class Poller:
-    def __init__(self, dp: Dispatcher, bot: Bot, db: Database, *, timeout: int = 10) -> None:
+    def __init__(self, dp: Dispatcher, bot: Bot, inbox: Inbox, *, timeout: int = 10) -> None:
         self.dp = dp
         self.bot = bot
-        self.db = db
+        self.inbox = inbox
         self.timeout = timeout
         self._in_flight: set[asyncio.Task] = set()
         self._last_of: dict[object, asyncio.Task] = {}  # sender -> their newest update's task
@@ -92,11 +89,10 @@ class Poller:
     async def _resume(self) -> list[Update]:
         """Start what a previous run received but did not finish (a crash); return the
         updates that were handled but may not have been answered, see `_answer_again`."""
-        async with self.db.uow(read_only=True) as uow:
-            kept = [
-                (Update.model_validate_json(raw, context={"bot": self.bot}), handled)
-                for raw, handled in await uow.inbox.pending()
-            ]
+        kept = [
+            (Update.model_validate_json(raw, context={"bot": self.bot}), handled)
+            for raw, handled in await self.inbox.pending()
+        ]
         if kept:
             log.info("%d updates received before a restart", len(kept))
         last = {_sender(update): update for update, _ in kept}
@@ -166,9 +162,7 @@ class Poller:
         raw = [  # without absent fields; exclude_none: the same text, a third cheaper than unset
             (u.update_id, u.model_dump_json(exclude_none=True).encode()) for u in updates
         ]
-        async with self.db.uow(urgent=True) as uow:
-            await uow.inbox.add(raw)
-            await uow.commit()
+        await self.inbox.keep(raw)
 
     def _start(self, update: Update) -> None:
         if update.update_id in self._started:
@@ -217,19 +211,14 @@ class Poller:
             try:
                 await self._forget(handled)
                 if loop.time() - pruned_at > PRUNE_EVERY:
-                    async with self.db.uow() as uow:
-                        await uow.updates.prune(utcnow() - KEEP_PROCESSED)
-                        await uow.commit()
+                    await self.inbox.prune_processed()
                     pruned_at = loop.time()
             except Exception:  # the database is busy or gone: try again next time
                 log.warning("could not clear handled updates from the inbox", exc_info=True)
                 self._handled.extend(handled)
 
     async def _forget(self, update_ids: list[int]) -> None:
-        if update_ids:
-            async with self.db.uow() as uow:
-                await uow.inbox.remove(update_ids)
-                await uow.commit()
+        await self.inbox.forget(update_ids)
 
 
 def _sender(update: Update) -> object:

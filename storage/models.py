@@ -43,6 +43,9 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 # Tables keyed by `id` use SQLite AUTOINCREMENT: ids of deleted rows are never reused, so audit
 # events keep pointing at the registration they were about.
 AUTOINCREMENT = {"sqlite_autoincrement": True}
+# Who someone is: a channel ("tg", "web") and that channel's id for them, as text.
+CHANNEL = sa.String(16)
+EXTERNAL_ID = sa.String(64)
 
 
 class Base(DeclarativeBase):
@@ -88,12 +91,13 @@ class RegistrationCounter(Base):
 
 class Registration(Base):
     __tablename__ = "registrations"
-    __table_args__ = AUTOINCREMENT
+    __table_args__ = (sa.Index("ix_registrations_owner", "owner_channel", "owner_external_id"),
+                      AUTOINCREMENT)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reg_no: Mapped[str | None] = mapped_column(sa.String(24), unique=True)
-    owner_user_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    chat_id: Mapped[int] = mapped_column(sa.BigInteger)
+    owner_channel: Mapped[str] = mapped_column(CHANNEL)
+    owner_external_id: Mapped[str] = mapped_column(EXTERNAL_ID)
     status: Mapped[str] = mapped_column(sa.String(16), index=True)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     name: Mapped[str | None] = mapped_column(sa.String(64))
@@ -159,10 +163,14 @@ class EvidenceFile(Base):
 
 class Reviewer(Base):
     __tablename__ = "reviewers"
-    __table_args__ = (sa.UniqueConstraint("telegram_user_id", "committee_id"), AUTOINCREMENT)
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "external_id", "committee_id"),
+        AUTOINCREMENT,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(sa.BigInteger)
+    channel: Mapped[str] = mapped_column(CHANNEL)
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID)
     committee_id: Mapped[int] = mapped_column(
         sa.ForeignKey("committees.id", ondelete="CASCADE"), index=True
     )
@@ -223,9 +231,8 @@ class ReasonPrompt(Base):
 
     __tablename__ = "reason_prompts"
 
-    telegram_user_id: Mapped[int] = mapped_column(
-        sa.BigInteger, primary_key=True, autoincrement=False
-    )
+    channel: Mapped[str] = mapped_column(CHANNEL, primary_key=True)
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID, primary_key=True)
     decision: Mapped[str] = mapped_column(sa.String(8))
     registration_id: Mapped[int]
     version: Mapped[int]
@@ -235,12 +242,17 @@ class ReasonPrompt(Base):
 
 class Notification(Base):
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_due", "status", "not_before"), AUTOINCREMENT)
+    __table_args__ = (
+        sa.Index("ix_notifications_due", "status", "not_before"),
+        sa.Index("ix_notifications_recipient", "channel", "external_id"),
+        AUTOINCREMENT,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    channel: Mapped[str] = mapped_column(CHANNEL)
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID)
     text: Mapped[str] = mapped_column(sa.Text)
-    reply_markup: Mapped[dict[str, Any] | None]
+    buttons: Mapped[list[Any] | None] = mapped_column(sa.JSON)  # rows of [label, data]
     status: Mapped[str] = mapped_column(sa.String(16))
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
@@ -249,10 +261,11 @@ class Notification(Base):
     dedup_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
 
 
-class Chat(Base):
-    """Chats the bot may not write to any more (the user blocked it: 403)."""
+class UnreachableRecipient(Base):
+    """People a channel may not write to any more (on Telegram: they blocked the bot, 403)."""
 
-    __tablename__ = "chats"
+    __tablename__ = "unreachable_recipients"
 
-    chat_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(CHANNEL, primary_key=True)
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID, primary_key=True)
     unreachable_at: Mapped[datetime | None]

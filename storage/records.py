@@ -60,6 +60,19 @@ class NotificationStatus(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+class Address(NamedTuple):
+    """Who someone is on which channel: ("tg", "123456789") is a Telegram user, whose private
+    chat with the bot has the same id; ("web", …) a browser's long-lived session."""
+
+    channel: str
+    external_id: str
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names them."""
+        return f"{self.channel}:{self.external_id}"
+
+
 class DivisionRow(NamedTuple):
     code: str
     name: str
@@ -110,8 +123,7 @@ class ActiveDraft:
 class RegistrationRecord:
     id: int
     reg_no: str | None
-    owner_user_id: int
-    chat_id: int
+    owner: Address
     status: Status
     state: dict[str, Any]
     secrets: dict[str, str] = field(repr=False)  # decrypted ID number, phones: never logged
@@ -161,7 +173,7 @@ class CommitteeRecord:
 @dataclass(frozen=True, slots=True)
 class ReviewerRecord:
     id: int
-    telegram_user_id: int
+    who: Address
     committee_id: int
     role: ReviewerRole
     display_name: str
@@ -194,9 +206,9 @@ class AuditRecord:
 @dataclass(frozen=True, slots=True)
 class NotificationRecord:
     id: int
-    chat_id: int
+    to: Address
     text: str
-    reply_markup: dict[str, Any] | None
+    buttons: tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, data)
     status: NotificationStatus
     attempts: int
     not_before: datetime

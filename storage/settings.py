@@ -21,8 +21,6 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     ocr: Literal["rapidocr", "tesseract", "off"] = "rapidocr"
     ocr_workers: int = 1
-    redis_url: str | None = None
-    max_photo_bytes: int = 20 * 1024 * 1024
     review_reminder_days: int = 3
     draft_reminder_days: int = 7
     webhook_host: str = "127.0.0.1"

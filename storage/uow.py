@@ -1,7 +1,7 @@
 """The database handle and the unit of work: one transaction, repositories as attributes.
 
     async with db.uow() as uow:
-        reg = await uow.registrations.create_draft(user_id, chat_id)
+        reg = await uow.registrations.create_draft(Address("tg", "42"))
         await uow.commit()          # leaving without commit rolls everything back
 
 On SQLite, write units of work start with BEGIN IMMEDIATE: writers queue on the busy timeout
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0003"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0004"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 _READ_ONLY = "honoree_read_only"
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)

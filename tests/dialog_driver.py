@@ -22,6 +22,17 @@ def directory() -> DivisionDirectory:
     return DivisionDirectory(rows)
 
 
+def button_data(replies: list[Reply], label: str) -> str:
+    """The data of the newest button with this label."""
+    for reply in reversed(replies):
+        for row in reply.buttons:
+            for b in row:
+                if b.text == label:
+                    return b.data
+    labels = [b.text for r in replies for row in r.buttons for b in row]
+    raise AssertionError(f"no button {label!r} in {labels}")
+
+
 class DialogChat:
     def __init__(self, today: date = date(2026, 11, 26)) -> None:
         self.ctx = Context(today=today, now=datetime(2026, 11, 26, 2, tzinfo=UTC),
@@ -47,12 +58,7 @@ class DialogChat:
         return self.send(Text(text))
 
     def press(self, label: str) -> list[Reply]:
-        for reply in reversed(self.replies):
-            for row in reply.buttons:
-                for b in row:
-                    if b.text == label:
-                        return self.send(Press(b.data))
-        raise AssertionError(f"no button {label!r} in {self.buttons()}")
+        return self.send(Press(button_data(self.replies, label)))
 
     def photo(self) -> list[Reply]:
         self._photo_ids += 1

@@ -7,6 +7,8 @@ from datetime import date
 
 from stdnum.cn import ric
 
+from storage.records import Address
+
 
 def fake_id_number(
     birth: date,
@@ -26,3 +28,8 @@ def fake_id_number(
     gender_digit = rng.choice("13579" if gender == "男" else "02468")
     body = f"{region}{birth:%Y%m%d}{seq:02d}{gender_digit}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def tg(user_id: int) -> Address:
+    """A Telegram user as the application layer keys them."""
+    return Address("tg", str(user_id))

@@ -14,6 +14,7 @@ from storage.records import Status
 from storage.settings import Settings
 from storage.uow import Database
 from tests.conftest import run_sync
+from tests.fakes import tg
 from tests.test_export import (
     FAKE_ID,
     OTHER_TOWN,
@@ -157,7 +158,7 @@ def _add_real_entry(settings: Settings) -> int:
         db = Database.from_settings(settings)
         try:
             async with db.uow() as uow:
-                reg = await uow.registrations.create_draft(77, 77)
+                reg = await uow.registrations.create_draft(tg(77))
                 await uow.registrations.save_state(
                     reg.id,
                     {"person": {"name": "真实人"}},

@@ -11,7 +11,7 @@ from bot.filters import OnLoop
 def test_no_filter_or_handler_is_sent_to_a_worker_thread() -> None:
     # aiogram runs a callable that is not awaitable (F.text, a plain def) via
     # asyncio.to_thread: a thread round trip per check, several per update.
-    dp = make_dispatcher(conversation=None, unreachable=None)  # type: ignore[arg-type]
+    dp = make_dispatcher(registration=None, desk=None, unreachable=None)  # type: ignore[arg-type]
     checked = 0
     for router in dp.chain_tail:
         for name, observer in router.observers.items():

@@ -6,6 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from bot import polling
+from services import inbox
+from services.inbox import Inbox
 from storage.uow import Database
 
 
@@ -14,12 +16,12 @@ async def test_handled_updates_leave_the_inbox_and_old_processed_ids_are_forgott
 ):
     monkeypatch.setattr(polling, "FORGET_EVERY", 0.01)
     monkeypatch.setattr(polling, "PRUNE_EVERY", 0.0)
-    monkeypatch.setattr(polling, "KEEP_PROCESSED", timedelta(seconds=-1))  # "old" = all
+    monkeypatch.setattr(inbox, "KEEP_PROCESSED", timedelta(seconds=-1))  # "old" = all
     async with db.uow() as uow:
         await uow.inbox.add([(7, b'{"update_id": 7}'), (8, b'{"update_id": 8}')])
         await uow.updates.mark(7)
         await uow.commit()
-    poller = polling.Poller(None, None, db)  # only its database side is used here
+    poller = polling.Poller(None, None, Inbox(db))  # only its database side is used here
     poller._handled.append(7)
     forgetting = asyncio.create_task(poller._forget_handled())
     await asyncio.sleep(0.3)

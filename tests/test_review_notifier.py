@@ -13,10 +13,13 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage
 
-from bot import notifier, reminders
-from bot.notifier import Notifier, plan
+from bot import notifier
+from bot.notifier import Notifier
+from services import reminders
+from services.outbox import plan
 from storage.models import utcnow
 from storage.records import NotificationRecord, NotificationStatus
+from tests.fakes import tg
 from tests.test_review_storage import VILLAGE, committee, submit
 
 METHOD = SendMessage(chat_id=1, text="x")
@@ -37,13 +40,13 @@ class ScriptedBot:
 
 def row(id_: int, chat: int, key: str | None, at: datetime) -> NotificationRecord:
     return NotificationRecord(
-        id_, chat, f"text {id_}", None, NotificationStatus.PENDING, 0, at, at, None, key
+        id_, tg(chat), f"text {id_}", (), NotificationStatus.PENDING, 0, at, at, None, key
     )
 
 
 async def enqueue(db, chat_id: int, text: str, key: str | None = None) -> int:
     async with db.uow() as uow:
-        nid = await uow.notifications.enqueue(chat_id, text, dedup_key=key)
+        nid = await uow.notifications.enqueue(tg(chat_id), text, dedup_key=key)
         await uow.commit()
     return nid
 
@@ -68,9 +71,9 @@ def test_new_entry_notices_to_one_chat_merge_with_those_just_behind():
         row(6, 20, "tell|6|3", soon),  # not due yet
     ]
     out = plan(due, now)
-    assert [(o.chat_id, [r.id for r in o.rows]) for o in out] == [(10, [1, 3, 4]), (20, [2])]
+    assert [(o.to, [r.id for r in o.rows]) for o in out] == [(tg(10), [1, 3, 4]), (tg(20), [2])]
     assert out[0].text == "🆕 新增 3 条待审核，发 /queue 查看。"
-    assert out[0].reply_markup["inline_keyboard"][0][0]["callback_data"] == "r|list"
+    assert out[0].buttons[0][0][1] == "r|list"
     assert out[1].text == "text 2"
 
 
@@ -123,7 +126,7 @@ async def test_errors_retry_give_up_or_mark_the_chat_unreachable(db):
     await enqueue(db, 2, "later")
     assert (await statuses(db))["later"][0] is NotificationStatus.UNREACHABLE
     async with db.uow(read_only=True) as uow:
-        assert await uow.notifications.due(utcnow()) == []  # the 5xx one waits for its backoff
+        assert await uow.notifications.due("tg", utcnow()) == []  # the 5xx one: its backoff
 
 
 # --- reminders ---------------------------------------------------------------------------
@@ -146,7 +149,7 @@ async def test_reviewers_are_reminded_once_a_day_of_old_entries(db, settings):
 
 async def test_an_idle_draft_reminds_its_honoree_once(db, settings):
     async with db.uow() as uow:
-        await uow.registrations.create_draft(601, 601)
+        await uow.registrations.create_draft(tg(601))
         await uow.commit()
     later = utcnow() + timedelta(days=settings.draft_reminder_days + 1)
     assert await reminders.remind_once(db, settings, later) == 1

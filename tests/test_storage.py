@@ -18,6 +18,7 @@ from storage.errors import InvalidStateError, NotFoundError
 from storage.files import READ_ONLY, EvidenceStore
 from storage.models import Base, Division, Registration
 from storage.records import (
+    Address,
     AwardOutcome,
     AwardRow,
     CommitteeKind,
@@ -28,6 +29,7 @@ from storage.records import (
 )
 from storage.settings import Settings
 from storage.uow import SCHEMA_REVISION, Database
+from tests.fakes import tg
 
 TOWNSHIP = "222401100000"  # 小营镇
 VILLAGE = "222401100002"  # 白坪社区, gets a committee in the tests
@@ -65,7 +67,7 @@ async def new_entry(
     db: Database, user: int, hukou: str | None = VILLAGE, id_number: str | None = None
 ) -> int:
     async with db.uow() as uow:
-        reg = await uow.registrations.create_draft(user, chat_id=user)
+        reg = await uow.registrations.create_draft(tg(user))
         secrets = {"id_number": id_number or fake_id(seq=f"{user % 1000:03d}")}
         await uow.registrations.save_state(
             reg.id, {"step": "review"}, secrets, name="王桂兰", hukou_code=hukou
@@ -134,34 +136,34 @@ async def test_reloading_divisions_is_idempotent_and_takes_a_newer_edition(
 
 async def test_draft_lifecycle_get_active_and_delete(store: Database) -> None:
     async with store.uow() as uow:
-        assert await uow.registrations.get_active(42) is None
-        older = await uow.registrations.create_draft(42, chat_id=42)
-        newer = await uow.registrations.create_draft(42, chat_id=42, filled_by="村工作人员代填")
+        assert await uow.registrations.get_active(tg(42)) is None
+        older = await uow.registrations.create_draft(tg(42))
+        newer = await uow.registrations.create_draft(tg(42), filled_by="村工作人员代填")
         await uow.commit()
     assert (older.status, older.version, older.state, older.secrets) == (Status.DRAFT, 1, {}, {})
     async with store.uow() as uow:
         await uow.registrations.save_state(older.id, {"q": 1}, {}, name=None, hukou_code=None)
         await uow.commit()
     async with store.uow() as uow:
-        active = await uow.registrations.get_active(42)
+        active = await uow.registrations.get_active(tg(42))
         assert active.id == older.id and active.version == 2 and active.state == {"q": 1}
         assert await uow.registrations.delete_draft(older.id)
         assert await uow.registrations.get(older.id) is None
-        assert (await uow.registrations.get_active(42)).id == newer.id
-        assert [r.id for r in await uow.registrations.list_for_owner(42)] == [newer.id]
-        assert await uow.registrations.list_for_owner(43) == []
+        assert (await uow.registrations.get_active(tg(42))).id == newer.id
+        assert [r.id for r in await uow.registrations.list_for_owner(tg(42))] == [newer.id]
+        assert await uow.registrations.list_for_owner(tg(43)) == []
         await uow.commit()
 
 
 async def test_uow_without_commit_rolls_back(store: Database) -> None:
     async with store.uow() as uow:
-        await uow.registrations.create_draft(7, chat_id=7)
+        await uow.registrations.create_draft(tg(7))
     with pytest.raises(RuntimeError):
         async with store.uow() as uow:
-            await uow.registrations.create_draft(7, chat_id=7)
+            await uow.registrations.create_draft(tg(7))
             raise RuntimeError("handler crashed")
     async with store.uow() as uow:
-        assert await uow.registrations.get_active(7) is None
+        assert await uow.registrations.get_active(tg(7)) is None
 
 
 async def test_secrets_round_trip_and_id_hash_finds_the_duplicate(store: Database) -> None:
@@ -356,13 +358,14 @@ async def test_committees_reviewers_and_audit(store: Database) -> None:
         assert [c.id for c in await uow.committees.list(TOWNSHIP)] == [desk.id, village.id]
         assert (await uow.committees.get(desk.id)).division_code == TOWNSHIP
 
-        reviewer = await uow.reviewers.add(555, village.id, display_name="李主任")
-        await uow.reviewers.add(555, desk.id, role=ReviewerRole.TOWNSHIP)
-        assert {r.committee_id for r in await uow.reviewers.for_user(555)} == {village.id, desk.id}
+        reviewer = await uow.reviewers.add(tg(555), village.id, display_name="李主任")
+        await uow.reviewers.add(tg(555), desk.id, role=ReviewerRole.TOWNSHIP)
+        mine = await uow.reviewers.for_user(tg(555))
+        assert {r.committee_id for r in mine} == {village.id, desk.id}
         assert await uow.reviewers.revoke(reviewer.id)
         assert not await uow.reviewers.revoke(reviewer.id)
-        assert [r.committee_id for r in await uow.reviewers.for_user(555)] == [desk.id]
-        again = await uow.reviewers.add(555, village.id, display_name="李主任")
+        assert [r.committee_id for r in await uow.reviewers.for_user(tg(555))] == [desk.id]
+        again = await uow.reviewers.add(tg(555), village.id, display_name="李主任")
         assert again.id == reviewer.id and again.revoked_at is None
         assert len(await uow.reviewers.list(committee_id=village.id)) == 1
 
@@ -533,27 +536,30 @@ async def test_notification_outbox(store: Database) -> None:
     now = datetime.now(UTC)
     async with store.uow() as uow:
         outbox = uow.notifications
-        first = await outbox.enqueue(100, "您的登记已提交", {"inline_keyboard": []}, "sub:1")
-        assert await outbox.enqueue(100, "again", dedup_key="sub:1") is None
-        later = await outbox.enqueue(100, "提醒", not_before=now + timedelta(days=3))
-        other = await outbox.enqueue(200, "审核结果")
-        due = await outbox.due(now + timedelta(seconds=1))
+        buttons = ((("看看进度", "x|status"),),)
+        first = await outbox.enqueue(tg(100), "您的登记已提交", buttons, "sub:1")
+        assert await outbox.enqueue(tg(100), "again", dedup_key="sub:1") is None
+        later = await outbox.enqueue(tg(100), "提醒", not_before=now + timedelta(days=3))
+        other = await outbox.enqueue(tg(200), "审核结果")
+        await outbox.enqueue(Address("web", "s1"), "网页")  # another channel's sender takes it
+        due = await outbox.due("tg", now + timedelta(seconds=1))
         assert [n.id for n in due] == [first, other]
-        assert due[0].reply_markup == {"inline_keyboard": []}
+        assert due[0].buttons == buttons and due[0].to == tg(100) and due[1].buttons == ()
 
         await outbox.mark_sent(first)
         await outbox.mark_failed(other, retry_at=now + timedelta(minutes=5))
-        assert await outbox.due(now + timedelta(minutes=1)) == []
-        retried = await outbox.due(now + timedelta(minutes=6))
+        assert await outbox.due("tg", now + timedelta(minutes=1)) == []
+        retried = await outbox.due("tg", now + timedelta(minutes=6))
         assert [(n.id, n.attempts) for n in retried] == [(other, 1)]
         await outbox.mark_failed(other, retry_at=None)
 
-        await outbox.mark_unreachable(100)
-        blocked = await outbox.enqueue(100, "blocked")
-        assert await outbox.due(now + timedelta(days=4)) == []
-        await outbox.mark_reachable(100)
-        back = await outbox.enqueue(100, "back")
-        assert [n.id for n in await outbox.due(now + timedelta(days=4))] == [back]
+        await outbox.mark_unreachable(tg(100))
+        assert await outbox.unreachable() == {tg(100)}
+        blocked = await outbox.enqueue(tg(100), "blocked")
+        assert await outbox.due("tg", now + timedelta(days=4)) == []
+        await outbox.mark_reachable(tg(100))
+        back = await outbox.enqueue(tg(100), "back")
+        assert [n.id for n in await outbox.due("tg", now + timedelta(days=4))] == [back]
         await uow.commit()
     statuses = {
         first: NotificationStatus.SENT,
@@ -571,7 +577,7 @@ async def test_lists_page_and_hide_demo_entries(store: Database) -> None:
     for reg_id in ids:
         await submit(store, reg_id)
     async with store.uow() as uow:
-        demo = await uow.registrations.create_draft(9, chat_id=9, is_demo=True)
+        demo = await uow.registrations.create_draft(tg(9), is_demo=True)
         await uow.commit()
         listing = uow.registrations
         assert [r.id for r in await listing.list(offset=1, limit=2)] == ids[1:3]
@@ -596,7 +602,7 @@ async def test_sweep_removes_orphans_and_temporary_files_but_keeps_evidence(db, 
 
     store = EvidenceStore(settings.evidence_dir)
     async with db.uow() as uow:
-        reg = await uow.registrations.create_draft(42, 42)
+        reg = await uow.registrations.create_draft(tg(42))
         kept = store.save(b"photo that has a row", ".jpg")
         await uow.evidence.add(reg.id, award_position=0, kind="certificate", page=1, stored=kept,
                                mime="image/jpeg", width=10, height=10)

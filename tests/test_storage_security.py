@@ -15,6 +15,7 @@ from storage.errors import DecryptionError, InvalidKeyError, KeyMissingError
 from storage.files import EvidenceStore
 from storage.settings import Settings
 from storage.uow import Database
+from tests.fakes import tg
 from tests.test_storage import VILLAGE, fake_id
 
 
@@ -27,7 +28,7 @@ async def test_personal_numbers_never_reach_the_sqlite_file_in_clear(
 ) -> None:
     id_number, phone = fake_id(), "13912345678"
     async with db.uow() as uow:
-        reg = await uow.registrations.create_draft(1, chat_id=1)
+        reg = await uow.registrations.create_draft(tg(1))
         state = {"gender": "女", "ethnicity": "朝鲜族", "phone_masked": "139****5678"}
         secrets = {"id_number": id_number, "phone": phone}
         await uow.registrations.save_state(

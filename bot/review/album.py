@@ -9,43 +9,40 @@ and the new ids replace the refused ones.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InputMediaDocument, InputMediaPhoto, Message
-from sqlalchemy.exc import SQLAlchemyError
 
+from services.results import Album, Attachment
 from storage.files import EvidenceStore
-from storage.uow import Database
 
 ALBUM_MAX = 10  # Telegram's limit per media group
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # Telegram's limit for a photo; bigger ones go as files
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class AlbumFile:
-    evidence_id: int
-    path: str  # in the EvidenceStore
-    as_photo: bool  # else sent as a file (too big for a photo)
-    file_id: str | None = None  # Telegram's id of an earlier upload: re-sent, not uploaded
+def as_photo(f: Attachment) -> bool:
+    """Telegram takes photos up to 10 MB with width + height <= 10000; bigger go as files."""
+    return f.size <= PHOTO_MAX_BYTES and (f.width or 0) + (f.height or 0) <= 10_000
 
 
 async def send_album(
     bot: Bot,
     chat_id: int,
     store: EvidenceStore,
-    files: list[AlbumFile],
-    caption: str,
+    album: Album,
     *,
-    db: Database | None = None,
+    remember: Callable[[dict[int, str]], Awaitable[None]] | None = None,
 ) -> None:
     """Photos first, then anything too big for a photo as files; one caption on the first.
 
-    With `db`, the file_ids of what had to be uploaded are stored for the next view.
+    `remember` keeps the file_ids of what had to be uploaded, for the next view.
     """
-    photos = [f for f in files if f.as_photo]
-    documents = [f for f in files if not f.as_photo]
+    caption: str | None = album.caption
+    photos = [f for f in album.files if as_photo(f)]
+    documents = [f for f in album.files if not as_photo(f)]
     learned: dict[int, str] = {}
     try:
         for kind, group in ((InputMediaPhoto, photos), (InputMediaDocument, documents)):
@@ -54,9 +51,9 @@ async def send_album(
                 text, caption = caption, None
                 try:
                     sent = await _send(bot, chat_id, store, kind, chunk, text, reuse=True)
-                    uploaded = [f.file_id is None for f in chunk]
+                    uploaded = [f.channel_ref is None for f in chunk]
                 except TelegramBadRequest as err:
-                    if all(f.file_id is None for f in chunk):
+                    if all(f.channel_ref is None for f in chunk):
                         raise
                     log.info("stored file_id refused (%s): uploading the files", err.message)
                     sent = await _send(bot, chat_id, store, kind, chunk, text, reuse=False)
@@ -65,8 +62,8 @@ async def send_album(
                     if fresh and (file_id := _file_id(message)):
                         learned[f.evidence_id] = file_id
     finally:
-        if db is not None and learned:
-            await _remember(db, learned)
+        if remember is not None and learned:
+            await remember(learned)
 
 
 async def _send(
@@ -74,13 +71,14 @@ async def _send(
     chat_id: int,
     store: EvidenceStore,
     kind: type[InputMediaPhoto] | type[InputMediaDocument],
-    chunk: list[AlbumFile],
+    chunk: list[Attachment],
     text: str | None,
     *,
     reuse: bool,
 ) -> list[Message]:
     sources: list[str | FSInputFile] = [
-        f.file_id if reuse and f.file_id else FSInputFile(store.absolute(f.path)) for f in chunk
+        f.channel_ref if reuse and f.channel_ref else FSInputFile(store.absolute(f.path))
+        for f in chunk
     ]
     if len(chunk) == 1 and kind is InputMediaPhoto:
         return [await bot.send_photo(chat_id, sources[0], caption=text)]
@@ -95,14 +93,3 @@ def _file_id(message: Message) -> str | None:
     if message.photo:
         return message.photo[-1].file_id  # the largest size: what was uploaded
     return message.document.file_id if message.document else None
-
-
-async def _remember(db: Database, file_ids: dict[int, str]) -> None:
-    """Store the new file_ids; a failure only means the next view uploads again."""
-    try:
-        async with db.uow() as uow:
-            for evidence_id, file_id in file_ids.items():
-                await uow.evidence.set_telegram_file_id(evidence_id, file_id)
-            await uow.commit()
-    except SQLAlchemyError:
-        log.warning("could not store %d file_ids", len(file_ids), exc_info=True)

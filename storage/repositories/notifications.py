@@ -1,23 +1,33 @@
-"""Outbox of messages to send: written in the same transaction as the change they announce."""
+"""Outbox of messages to send: written in the same transaction as the change they announce.
+
+A message is channel-neutral (text and rows of (label, data) buttons); each channel's sender
+renders it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from storage.models import Chat, Notification, utcnow
-from storage.records import NotificationRecord, NotificationStatus
+from storage.models import Notification, UnreachableRecipient, utcnow
+from storage.records import Address, NotificationRecord, NotificationStatus
 from storage.repositories._base import Repository
+
+Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, data)
+
+
+def _is(table: type[Notification] | type[UnreachableRecipient], to: Address) -> tuple:
+    return table.channel == to.channel, table.external_id == to.external_id
 
 
 def _record(n: Notification) -> NotificationRecord:
     return NotificationRecord(
         id=n.id,
-        chat_id=n.chat_id,
+        to=Address(n.channel, n.external_id),
         text=n.text,
-        reply_markup=n.reply_markup,
+        buttons=tuple(tuple((label, data) for label, data in row) for row in n.buttons or ()),
         status=NotificationStatus(n.status),
         attempts=n.attempts,
         not_before=n.not_before,
@@ -30,27 +40,28 @@ def _record(n: Notification) -> NotificationRecord:
 class NotificationRepository(Repository):
     async def enqueue(
         self,
-        chat_id: int,
+        to: Address,
         text: str,
-        reply_markup: dict[str, Any] | None = None,
+        buttons: Buttons = (),
         dedup_key: str | None = None,
         not_before: datetime | None = None,
     ) -> int | None:
         """Queue a message; None if `dedup_key` was queued before (so reminders go out once).
 
-        A chat known to have blocked the bot gets the row marked unreachable straight away.
+        Someone known to have blocked the bot gets the row marked unreachable straight away.
         """
         now = utcnow()
         unreachable = await self.session.scalar(
-            sa.select(Chat.unreachable_at).where(Chat.chat_id == chat_id)
+            sa.select(UnreachableRecipient.unreachable_at).where(*_is(UnreachableRecipient, to))
         )
         status = NotificationStatus.UNREACHABLE if unreachable else NotificationStatus.PENDING
         stmt = (
             self._insert(Notification)
             .values(
-                chat_id=chat_id,
+                channel=to.channel,
+                external_id=to.external_id,
                 text=text,
-                reply_markup=reply_markup,
+                buttons=[[list(b) for b in row] for row in buttons] or None,
                 status=status,
                 attempts=0,
                 not_before=not_before or now,
@@ -62,13 +73,17 @@ class NotificationRepository(Repository):
         )
         return await self.session.scalar(stmt)
 
-    async def due(self, now: datetime, limit: int = 50) -> list[NotificationRecord]:
-        """Pending messages whose time has come, oldest first (for a single sender worker)."""
+    async def due(
+        self, channel: str, now: datetime, limit: int = 50
+    ) -> list[NotificationRecord]:
+        """A channel's pending messages whose time has come, oldest first (for its sender)."""
         stmt = (
             sa.select(Notification)
             .execution_options(populate_existing=True)
             .where(
-                Notification.status == NotificationStatus.PENDING, Notification.not_before <= now
+                Notification.channel == channel,
+                Notification.status == NotificationStatus.PENDING,
+                Notification.not_before <= now,
             )
             .order_by(Notification.not_before, Notification.id)
             .limit(limit)
@@ -92,33 +107,38 @@ class NotificationRepository(Repository):
             values["not_before"] = retry_at
         await self._update(notification_id, **values)
 
-    async def mark_unreachable(self, chat_id: int, at: datetime | None = None) -> None:
-        """The user blocked the bot (403): stop trying this chat until it writes again."""
+    async def mark_unreachable(self, to: Address, at: datetime | None = None) -> None:
+        """The person blocked the bot (403): stop trying them until they write again."""
         at = at or utcnow()
         await self.session.execute(
-            self._insert(Chat)
-            .values(chat_id=chat_id, unreachable_at=at)
-            .on_conflict_do_update(index_elements=[Chat.chat_id], set_={"unreachable_at": at})
+            self._insert(UnreachableRecipient)
+            .values(channel=to.channel, external_id=to.external_id, unreachable_at=at)
+            .on_conflict_do_update(
+                index_elements=[UnreachableRecipient.channel, UnreachableRecipient.external_id],
+                set_={"unreachable_at": at},
+            )
         )
         await self.session.execute(
             sa.update(Notification)
-            .where(
-                Notification.chat_id == chat_id, Notification.status == NotificationStatus.PENDING
-            )
+            .where(*_is(Notification, to), Notification.status == NotificationStatus.PENDING)
             .values(status=NotificationStatus.UNREACHABLE),
             execution_options={"synchronize_session": False},
         )
 
-    async def unreachable_chats(self) -> set[int]:
-        rows = await self.session.scalars(
-            sa.select(Chat.chat_id).where(Chat.unreachable_at.is_not(None))
+    async def unreachable(self) -> set[Address]:
+        rows = await self.session.execute(
+            sa.select(UnreachableRecipient.channel, UnreachableRecipient.external_id).where(
+                UnreachableRecipient.unreachable_at.is_not(None)
+            )
         )
-        return set(rows)
+        return {Address(channel, external_id) for channel, external_id in rows}
 
-    async def mark_reachable(self, chat_id: int) -> None:
-        """The chat wrote to the bot again; new messages to it are sent as usual."""
+    async def mark_reachable(self, to: Address) -> None:
+        """They wrote to us again; new messages to them are sent as usual."""
         await self.session.execute(
-            sa.update(Chat).where(Chat.chat_id == chat_id).values(unreachable_at=None),
+            sa.update(UnreachableRecipient)
+            .where(*_is(UnreachableRecipient, to))
+            .values(unreachable_at=None),
             execution_options={"synchronize_session": False},
         )
 

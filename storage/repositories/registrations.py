@@ -22,6 +22,7 @@ from storage.prepared import Prepared
 from storage.records import (
     EDITABLE_STATUSES,
     ActiveDraft,
+    Address,
     AwardOutcome,
     AwardRow,
     CommitteeKind,
@@ -40,7 +41,11 @@ _TABLE = Registration.__table__
 _EDITABLE = sa.or_(*(_TABLE.c.status == s.value for s in EDITABLE_STATUSES))  # no expanding IN
 _ACTIVE = Prepared(
     sa.select(_TABLE.c.id, _TABLE.c.state, _TABLE.c.secrets_cipher)
-    .where(_TABLE.c.owner_user_id == sa.bindparam("owner"), _EDITABLE)
+    .where(
+        _TABLE.c.owner_channel == sa.bindparam("channel"),
+        _TABLE.c.owner_external_id == sa.bindparam("external_id"),
+        _EDITABLE,
+    )
     .order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
     .limit(1)
 )
@@ -154,24 +159,28 @@ class RegistrationRepository(Repository):
             found.update({reg_id: reg_no for reg_id, reg_no in await self.session.execute(stmt)})
         return found
 
-    async def get_active(self, owner_user_id: int) -> RegistrationRecord | None:
-        """The user's most recently touched draft or returned entry (what /start resumes)."""
-        draft = await self.active_draft(owner_user_id)
+    async def get_active(self, owner: Address) -> RegistrationRecord | None:
+        """The person's most recently touched draft or returned entry (what /start resumes)."""
+        draft = await self.active_draft(owner)
         return await self.get(draft.id) if draft else None
 
-    async def active_draft(self, owner_user_id: int) -> ActiveDraft | None:
+    async def active_draft(self, owner: Address) -> ActiveDraft | None:
         """The same entry as `get_active`, reduced to its answers: the dialog's hot path."""
-        rows = (await _ACTIVE.run(self.session, {"owner": owner_user_id})).rows
+        params = {"channel": owner.channel, "external_id": owner.external_id}
+        rows = (await _ACTIVE.run(self.session, params)).rows
         if not rows:
             return None
         reg_id, state, sealed = rows[0]
         return ActiveDraft(reg_id, state or {}, self._cipher.decrypt_json(sealed) if sealed else {})
 
-    async def list_for_owner(self, owner_user_id: int, limit: int = 20) -> list[RegistrationRecord]:
-        """Everything the user has filled in, newest first (for /status)."""
+    async def list_for_owner(self, owner: Address, limit: int = 20) -> list[RegistrationRecord]:
+        """Everything the person has filled in, newest first (for /status)."""
         stmt = (
             self._select()
-            .where(Registration.owner_user_id == owner_user_id)
+            .where(
+                Registration.owner_channel == owner.channel,
+                Registration.owner_external_id == owner.external_id,
+            )
             .order_by(Registration.id.desc())
             .limit(limit)
         )
@@ -203,12 +212,12 @@ class RegistrationRepository(Repository):
     # --- writing -------------------------------------------------------------------------
 
     async def create_draft(
-        self, owner_user_id: int, chat_id: int, filled_by: str | None = None, is_demo: bool = False
+        self, owner: Address, filled_by: str | None = None, is_demo: bool = False
     ) -> RegistrationRecord:
         now = utcnow()
         row = Registration(
-            owner_user_id=owner_user_id,
-            chat_id=chat_id,
+            owner_channel=owner.channel,
+            owner_external_id=owner.external_id,
             status=Status.DRAFT,
             state={},
             filled_by=filled_by,
@@ -303,7 +312,7 @@ class RegistrationRepository(Repository):
             raise InvalidStateError(f"registration {reg_id} changed while being submitted")
         await self._replace_awards(reg_id, award_rows)
         await self._audit.record(
-            f"tg:{row.owner_user_id}",
+            Address(row.owner_channel, row.owner_external_id).actor,
             "submitted",
             reg_id,
             reg_no=reg_no,
@@ -418,8 +427,7 @@ class RegistrationRepository(Repository):
         return RegistrationRecord(
             id=r.id,
             reg_no=r.reg_no,
-            owner_user_id=r.owner_user_id,
-            chat_id=r.chat_id,
+            owner=Address(r.owner_channel, r.owner_external_id),
             status=Status(r.status),
             state=r.state,
             secrets=self._cipher.decrypt_json(r.secrets_cipher) if r.secrets_cipher else {},

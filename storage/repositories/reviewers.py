@@ -8,14 +8,18 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from storage.models import Invite, ReasonPrompt, Reviewer, utcnow
-from storage.records import InviteRecord, ReasonAsked, ReviewerRecord, ReviewerRole
+from storage.records import Address, InviteRecord, ReasonAsked, ReviewerRecord, ReviewerRole
 from storage.repositories._base import Repository
+
+
+def _is(table: type[Reviewer] | type[ReasonPrompt], who: Address) -> tuple:
+    return table.channel == who.channel, table.external_id == who.external_id
 
 
 def _reviewer(r: Reviewer) -> ReviewerRecord:
     return ReviewerRecord(
         id=r.id,
-        telegram_user_id=r.telegram_user_id,
+        who=Address(r.channel, r.external_id),
         committee_id=r.committee_id,
         role=ReviewerRole(r.role),
         display_name=r.display_name,
@@ -40,7 +44,7 @@ def _invite(i: Invite) -> InviteRecord:
 class ReviewerRepository(Repository):
     async def add(
         self,
-        telegram_user_id: int,
+        who: Address,
         committee_id: int,
         *,
         role: ReviewerRole = ReviewerRole.REVIEWER,
@@ -50,14 +54,15 @@ class ReviewerRepository(Repository):
         stmt = (
             self._insert(Reviewer)
             .values(
-                telegram_user_id=telegram_user_id,
+                channel=who.channel,
+                external_id=who.external_id,
                 committee_id=committee_id,
                 role=ReviewerRole(role),
                 display_name=display_name,
                 created_at=utcnow(),
             )
             .on_conflict_do_update(
-                index_elements=[Reviewer.telegram_user_id, Reviewer.committee_id],
+                index_elements=[Reviewer.channel, Reviewer.external_id, Reviewer.committee_id],
                 set_={"role": ReviewerRole(role), "display_name": display_name, "revoked_at": None},
             )
             .returning(Reviewer.id)
@@ -72,17 +77,22 @@ class ReviewerRepository(Repository):
         return _reviewer(r) if r else None
 
     async def for_user(
-        self, telegram_user_id: int, include_revoked: bool = False
+        self, who: Address, include_revoked: bool = False
     ) -> list[ReviewerRecord]:
-        stmt = self._select().where(Reviewer.telegram_user_id == telegram_user_id)
+        stmt = self._select().where(*_is(Reviewer, who))
         if not include_revoked:
             stmt = stmt.where(Reviewer.revoked_at.is_(None))
         return [_reviewer(r) for r in await self.session.scalars(stmt.order_by(Reviewer.id))]
 
-    async def active_user_ids(self) -> set[int]:
-        """Telegram users with at least one membership that is not revoked."""
-        stmt = sa.select(Reviewer.telegram_user_id).where(Reviewer.revoked_at.is_(None)).distinct()
-        return set(await self.session.scalars(stmt))
+    async def active(self) -> set[Address]:
+        """Everyone with at least one membership that is not revoked."""
+        stmt = (
+            sa.select(Reviewer.channel, Reviewer.external_id)
+            .where(Reviewer.revoked_at.is_(None))
+            .distinct()
+        )
+        return {Address(channel, external_id) for channel, external_id in
+                await self.session.execute(stmt)}
 
     async def list(
         self, committee_id: int | None = None, include_revoked: bool = False
@@ -103,26 +113,28 @@ class ReviewerRepository(Repository):
         result = await self.session.execute(stmt, execution_options={"synchronize_session": False})
         return result.rowcount == 1
 
-    async def ask_reason(self, telegram_user_id: int, asked: ReasonAsked) -> None:
+    async def ask_reason(self, who: Address, asked: ReasonAsked) -> None:
         """Their next typed text is the reason for `asked` (replacing an earlier question)."""
         values = {**asdict(asked), "asked_at": utcnow()}
         await self.session.execute(
             self._insert(ReasonPrompt)
-            .values(telegram_user_id=telegram_user_id, **values)
-            .on_conflict_do_update(index_elements=[ReasonPrompt.telegram_user_id], set_=values)
+            .values(channel=who.channel, external_id=who.external_id, **values)
+            .on_conflict_do_update(
+                index_elements=[ReasonPrompt.channel, ReasonPrompt.external_id], set_=values
+            )
         )
 
-    async def reasons_asked(self) -> dict[int, ReasonAsked]:
+    async def reasons_asked(self) -> dict[Address, ReasonAsked]:
         rows = await self.session.scalars(sa.select(ReasonPrompt))
         return {
-            r.telegram_user_id: ReasonAsked(r.decision, r.registration_id, r.version, r.button)
+            Address(r.channel, r.external_id): ReasonAsked(
+                r.decision, r.registration_id, r.version, r.button
+            )
             for r in rows
         }
 
-    async def reason_answered(self, telegram_user_id: int) -> None:
-        await self.session.execute(
-            sa.delete(ReasonPrompt).where(ReasonPrompt.telegram_user_id == telegram_user_id)
-        )
+    async def reason_answered(self, who: Address) -> None:
+        await self.session.execute(sa.delete(ReasonPrompt).where(*_is(ReasonPrompt, who)))
 
     @staticmethod
     def _select() -> sa.Select[tuple[Reviewer]]:

@@ -19,7 +19,7 @@ from dialogs.model import Draft
 from dialogs.texts import t
 from storage.uow import Database
 from tests.e2e.honoree import photo_bytes
-from tests.fakes import fake_id_number
+from tests.fakes import fake_id_number, tg
 from tg_emulator import server
 from tg_emulator.bot_message import BotMessage
 
@@ -212,8 +212,8 @@ class Filler:
 
     async def stored_step(self) -> str:
         async with self.db.uow(read_only=True) as uow:
-            record = await uow.registrations.get_active(self.person.user_id)
-            history = await uow.registrations.list_for_owner(self.person.user_id)
+            record = await uow.registrations.get_active(tg(self.person.user_id))
+            history = await uow.registrations.list_for_owner(tg(self.person.user_id))
         if record is None:
             return "done" if history and all(r.status != "draft" for r in history) else "none"
         return engine.next_step(Draft.from_storage(record.state, record.secrets)).key

@@ -13,6 +13,7 @@ from PIL import Image
 from dialogs.texts import t
 from tests.e2e.flows import n1_award_until_photo, open_db, screen
 from tests.e2e.honoree import Honoree, photo_bytes
+from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 MB = 1024 * 1024
@@ -62,7 +63,7 @@ async def reach_certificate_question(h: Honoree) -> str:
 async def stored_evidence(data_dir, user_id: int) -> tuple[list, list]:
     db = await open_db(data_dir)
     async with db.uow(read_only=True) as uow:
-        entry = await uow.registrations.get_active(user_id)
+        entry = await uow.registrations.get_active(tg(user_id))
         rows = await uow.evidence.list_for(entry.id)
     await db.dispose()
     files = [p for p in (data_dir / "evidence").rglob("*") if p.is_file()]

@@ -32,6 +32,7 @@ from tests.e2e.flows import (
     screen,
 )
 from tests.e2e.honoree import Honoree, photo_bytes
+from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +105,7 @@ async def test_sigkill_at_random_moments_loses_nothing_acknowledged(emulator, da
             problems += [f"{who}: resumed at {shown!r}, stored draft is at {stored!r}"
                          for shown, stored in f.resumes if shown != stored]
             problems += [f"{who}: bot said {e!r}" for e in f.errors]
-            entries = await uow.registrations.list_for_owner(f.person.user_id)
+            entries = await uow.registrations.list_for_owner(tg(f.person.user_id))
             if len(entries) != 1:
                 problems.append(f"{who}: {len(entries)} registrations")
                 continue
@@ -166,7 +167,7 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
 
     async def stored() -> tuple[Draft, int, set[int], list]:
         async with db.uow(read_only=True) as uow:
-            entry = (await uow.registrations.list_for_owner(8201))[0]
+            entry = (await uow.registrations.list_for_owner(tg(8201)))[0]
             rows = {e.id for e in await uow.evidence.list_for(entry.id)}
             audit = await uow.audit.list(action="submitted", registration_id=entry.id)
         return Draft.from_storage(entry.state, entry.secrets), entry.id, rows, audit
@@ -236,7 +237,7 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
         raise AssertionError("the redelivered 确认提交 was never handled")
     _, _, _, audit = await stored()
     async with db.uow(read_only=True) as uow:
-        entries = await uow.registrations.list_for_owner(8201)
+        entries = await uow.registrations.list_for_owner(tg(8201))
     assert len(entries) == 1 and entries[0].status == "submitted"
     assert len(audit) == 1, f"submitted {len(audit)} times"
     said = await h.say("/start")

@@ -9,6 +9,7 @@ from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import SECRET
 from tests.e2e.flows import open_db, screen
 from tests.e2e.honoree import Honoree
+from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 OCR_WAIT = 60.0  # the first read also loads the model in the worker
@@ -74,7 +75,7 @@ async def test_a_typed_answer_that_disagrees_with_the_photo_is_flagged(emulator,
     assert f"照片上的表彰时间是“{year}年" in warning and f"您填的是“{typed_year}年" in warning
     db = await open_db(data_dir)
     async with db.uow() as uow:
-        entry = await uow.registrations.get_active(7002)
+        entry = await uow.registrations.get_active(tg(7002))
         flags = entry.state["flags"]
         evidence = await uow.evidence.list_for(entry.id)
     await db.dispose()

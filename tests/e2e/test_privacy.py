@@ -36,7 +36,7 @@ async def test_no_id_or_phone_number_in_clear_at_rest_or_in_logs(emulator, data_
         entries = await uow.registrations.list(limit=1000)
     await db.dispose()
     assert len(entries) == CROWD and all(e.status == "submitted" for e in entries)
-    kept = {e.owner_user_id: e.secrets for e in entries}
+    kept = {int(e.owner.external_id): e.secrets for e in entries}
     for f in crowd:  # the numbers were really given (encrypted), or the search proves nothing
         assert kept[f.person.user_id] == {"id_number": f.person.id_number, "phone": f.person.phone}
     assert any(f.person.id_number.endswith("X") for f in crowd)

@@ -6,6 +6,7 @@ import pytest
 
 from tests.e2e.flows import FAKE_ID, VILLAGE, basics, n1_award, open_db, p1_award, screen
 from tests.e2e.honoree import Honoree
+from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +67,7 @@ async def test_a_city_level_honour_is_refused_with_an_explanation(emulator, data
     assert "没有保存您的个人信息" in said
     db = await open_db(data_dir)
     async with db.uow() as uow:
-        assert await uow.registrations.get_active(5003) is None
+        assert await uow.registrations.get_active(tg(5003)) is None
     await db.dispose()
 
 

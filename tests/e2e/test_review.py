@@ -181,7 +181,7 @@ async def test_other_village_forgery_concurrent_decisions_and_revocation(emulato
 
     # Revocation applies from the next press.
     rows = json.loads(cli(data_dir, "reviewer", "list", "--json"))
-    second_id = next(r["id"] for r in rows if r["telegram_user_id"] == 7102)
+    second_id = next(r["id"] for r in rows if r["external_id"] == "7102")
     cli(data_dir, "reviewer", "revoke", str(second_id))
     await second.user.press("📋 返回列表")
     assert "只供" in await second.user.callback_answer()
@@ -230,9 +230,9 @@ async def test_assisted_registration_lands_in_the_staff_queue(emulator, data_dir
 async def unreachable_chats(data_dir) -> set[int]:
     db = await open_db(data_dir)
     async with db.uow(read_only=True) as uow:
-        chats = await uow.notifications.unreachable_chats()
+        unreachable = await uow.notifications.unreachable()
     await db.dispose()
-    return chats
+    return {int(who.external_id) for who in unreachable if who.channel == "tg"}
 
 
 async def test_an_honoree_who_blocked_the_bot_hears_the_decision_after_coming_back(

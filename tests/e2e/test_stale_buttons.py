@@ -10,6 +10,7 @@ from dialogs.texts import t
 from tests.e2e.crowd import find_button
 from tests.e2e.flows import FAKE_ID, open_db, register_farmer, screen
 from tests.e2e.honoree import Honoree
+from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 STALE = t("stale")
@@ -19,8 +20,8 @@ async def stored(data_dir, user_id: int) -> tuple[Draft | None, list]:
     """The open draft (None if there is none) and all registrations of the user."""
     db = await open_db(data_dir)
     async with db.uow(read_only=True) as uow:
-        record = await uow.registrations.get_active(user_id)
-        history = await uow.registrations.list_for_owner(user_id)
+        record = await uow.registrations.get_active(tg(user_id))
+        history = await uow.registrations.list_for_owner(tg(user_id))
     await db.dispose()
     draft = Draft.from_storage(record.state, record.secrets) if record else None
     return draft, history
@@ -98,7 +99,7 @@ async def test_old_buttons_after_submitting_show_the_status(emulator, data_dir, 
 async def test_forged_callbacks_are_refused_audited_and_change_nothing(emulator, data_dir, bot):
     db = await open_db(data_dir)
     async with db.uow() as uow:  # another person's entry, with an ID number to protect
-        other = await uow.registrations.create_draft(9911, 9911)
+        other = await uow.registrations.create_draft(tg(9911))
         await uow.registrations.save_state(other.id, {"person": {"name": "周其他"}},
                                            {"id_number": FAKE_ID}, name="周其他", hukou_code=None)
         await uow.commit()

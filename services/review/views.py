@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.review.access import Member, entry_for, members, refuse
-from bot.review.album import AlbumFile
 from dialogs.model import Context, Draft, Reply
 from dialogs.review import (
     Duplicate,
@@ -17,24 +15,25 @@ from dialogs.review import (
     entry_card,
     queue_reply,
 )
-from storage.records import EvidenceRecord, RegistrationRecord, Status
+from services.results import Attachment
+from services.review.access import Member, entry_for, members, refuse
+from storage.records import Address, RegistrationRecord, Status
 from storage.uow import Database, UnitOfWork
 
 QUEUE_LIMIT = 1000  # a committee's waiting entries; sorted here by submission time
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class EntryView:
     card: Reply
-    photos: list[AlbumFile]  # the evidence files, in print order
+    photos: list[Attachment]  # the evidence files, in print order
     reg_no: str
 
 
-async def my_queue(db: Database, user_id: int) -> Reply | None:
+async def my_queue(db: Database, who: Address) -> Reply | None:
     """/queue: the queue of the user's committee, or a choice when they serve several."""
     async with db.uow(read_only=True) as uow:
-        found = await members(uow, user_id)
+        found = await members(uow, who)
         if len(found) == 1:
             return await _page(uow, found[0], "queue", 0)
     if not found:
@@ -43,16 +42,16 @@ async def my_queue(db: Database, user_id: int) -> Reply | None:
 
 
 async def queue_page(
-    db: Database, user_id: int, raw: str, verb: str, committee_id: int, page: int
+    db: Database, who: Address, raw: str, verb: str, committee_id: int, page: int
 ) -> Reply | None:
     """A page of one committee's queue ("queue") or of its township's unassigned entries
     ("free", the desk only); None (refused and audited) for anyone else."""
     async with db.uow() as uow:
         member = next(
-            (m for m in await members(uow, user_id) if m.committee.id == committee_id), None
+            (m for m in await members(uow, who) if m.committee.id == committee_id), None
         )
         if member is None or (verb == "free" and not member.is_desk):
-            await refuse(uow, user_id, raw, None, "not_member")
+            await refuse(uow, who, raw, None, "not_member")
             await uow.commit()
             return None
         return await _page(uow, member, verb, page)
@@ -81,11 +80,11 @@ async def _page(uow: UnitOfWork, member: Member, verb: str, page: int) -> Reply:
 
 
 async def open_entry(
-    db: Database, user_id: int, raw: str, reg_id: int, ctx: Context
+    db: Database, who: Address, raw: str, reg_id: int, ctx: Context
 ) -> EntryView | None:
     """The whole entry for a reviewer who may act on it (audited); None when refused."""
     async with db.uow() as uow:
-        allowed = await entry_for(uow, user_id, raw, reg_id)
+        allowed = await entry_for(uow, who, raw, reg_id)
         if allowed is None:
             return None
         entry, member = allowed
@@ -106,13 +105,7 @@ async def open_entry(
     )
     draft = Draft.from_storage(entry.state, entry.secrets)
     card = Reply(entry_card(draft, facts, ctx), entry_buttons(facts))
-    photos = [AlbumFile(e.id, e.path, _as_photo(e), e.telegram_file_id) for e in evidence]
-    return EntryView(card, photos, entry.reg_no or "")
-
-
-def _as_photo(e: EvidenceRecord) -> bool:
-    """Telegram takes photos up to 10 MB with width + height <= 10000; bigger go as files."""
-    return e.size <= PHOTO_MAX_BYTES and (e.width or 0) + (e.height or 0) <= 10_000
+    return EntryView(card, [Attachment.of(e) for e in evidence], entry.reg_no or "")
 
 
 async def _duplicates(
@@ -131,10 +124,10 @@ async def _duplicates(
     return tuple(found)
 
 
-async def reveal_id(db: Database, user_id: int, raw: str, reg_id: int) -> str | None:
+async def reveal_id(db: Database, who: Address, raw: str, reg_id: int) -> str | None:
     """The full ID number on an explicit press, audited; None when refused."""
     async with db.uow() as uow:
-        allowed = await entry_for(uow, user_id, raw, reg_id)
+        allowed = await entry_for(uow, who, raw, reg_id)
         if allowed is None:
             return None
         entry, member = allowed
@@ -144,12 +137,12 @@ async def reveal_id(db: Database, user_id: int, raw: str, reg_id: int) -> str | 
 
 
 async def handover_targets(
-    db: Database, user_id: int, raw: str, reg_id: int
+    db: Database, who: Address, raw: str, reg_id: int
 ) -> list[tuple[int, str]] | None:
     """Committees of the entry's township other than its own (the desk included); None when
     the user may not act on the entry."""
     async with db.uow() as uow:
-        allowed = await entry_for(uow, user_id, raw, reg_id)
+        allowed = await entry_for(uow, who, raw, reg_id)
         if allowed is None:
             return None
         entry, _ = allowed

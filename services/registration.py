@@ -1,4 +1,5 @@
-"""One update of a honoree's conversation: load the draft, let dialogs/ decide, save, then reply.
+"""Registration: one event of a honoree's conversation — load the draft, let dialogs/ decide,
+save, then say what to reply. Any channel calls it with who wrote (an `Address`) and what.
 
 The answer is committed before any reply is produced, so a crash after the commit loses nothing
 and a crash before it means the person's message is delivered again (unconfirmed update).
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.review.intake import on_submitted
 from dialogs import engine
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import (
@@ -37,15 +37,20 @@ from dialogs.texts import t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
+from services.review.intake import on_submitted
 from storage.files import EvidenceStore
-from storage.records import ActiveDraft
+from storage.records import ActiveDraft, Address
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
 NEW_REGISTRATION = "x|new"  # button data: start a registration for another person
-MAX_PHOTO_BYTES = 20 * 1024 * 1024  # bots cannot download larger files
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # enough for any phone photo (and what Telegram lets bots fetch)
 MIN_CONFIDENCE = 0.5  # below this a reading is not worth showing
+
+
+class UploadTooLarge(Exception):
+    """Raised by a channel's download when the file is over what it can fetch."""
 
 
 # An event that needs the unit of work to exist (a photo's evidence row): made inside it.
@@ -55,11 +60,21 @@ PendingEvent = Callable[[UnitOfWork], Awaitable[Event]]
 @dataclass
 class Result:
     replies: list[Reply]
-    alert: str | None = None
+    alert: str | None = None  # a press was refused (an old button): a short notice on it
 
 
-class Conversation:
-    """Application service used by the handlers; owns no Telegram types."""
+@dataclass(frozen=True)
+class Upload:
+    """A photo or file someone sent, as the channel knows it before fetching its bytes."""
+
+    size: int | None  # what the channel says, when it says it
+    download: Callable[[], Awaitable[bytes]]
+    channel_ref: str | None = None  # the channel's own id of the file (Telegram's file_id)
+    what: str = "photo"  # "photo" or "document": how it came, for the refusal text
+
+
+class Registration:
+    """The honoree's use cases: start/resume, answer, photo, submit, cancel, status."""
 
     def __init__(
         self,
@@ -72,13 +87,13 @@ class Conversation:
         self.divisions = divisions
         self.store = store
         self.ocr = ocr
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks: defaultdict[Address, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reading: set[asyncio.Task] = set()
 
     @classmethod
     async def create(
         cls, db: Database, store: EvidenceStore, ocr: OcrService | None = None
-    ) -> Conversation:
+    ) -> Registration:
         async with db.uow() as uow:
             rows = await uow.divisions.all_rows()
         return cls(db, DivisionDirectory(Division(*row) for row in rows), store, ocr)
@@ -100,32 +115,32 @@ class Conversation:
             await self.ocr.close()
 
     async def handle(
-        self, user_id: int, chat_id: int, event: Event | PendingEvent, update_id: int | None
+        self, who: Address, event: Event | PendingEvent, update_id: int | None
     ) -> Result:
         """Apply one event; returns what to say. Serialised per person (albums, double taps)."""
-        async with self._locks[user_id]:
-            return await self._handle(user_id, chat_id, event, update_id)
+        async with self._locks[who]:
+            return await self._handle(who, event, update_id)
 
     async def _handle(
-        self, user_id: int, chat_id: int, event: Event | PendingEvent, update_id: int | None
+        self, who: Address, event: Event | PendingEvent, update_id: int | None
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
-            record = await uow.registrations.active_draft(user_id)
+            record = await uow.registrations.active_draft(who)
             if record is None:
                 wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
-                history = await uow.registrations.list_for_owner(user_id, limit=5)
+                history = await uow.registrations.list_for_owner(who, limit=5)
                 if not fresh or (history and not wants_new):
                     await uow.commit()
                     old_button = t("stale") if fresh and isinstance(event, Press) else None
                     return Result([self._finished(history)] if fresh else [], old_button)
-                created = await uow.registrations.create_draft(user_id, chat_id)
+                created = await uow.registrations.create_draft(who)
                 record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
             if isinstance(event, Press) and not engine.well_formed(event.data):
                 await uow.audit.record(
-                    f"tg:{user_id}", "callback.refused", registration_id=record.id,
+                    who.actor, "callback.refused", registration_id=record.id,
                     data=event.data[:80],
                 )
                 if fresh:  # refused: nothing is applied, the open question is shown again
@@ -173,13 +188,9 @@ class Conversation:
 
     async def photo(
         self,
-        user_id: int,
-        chat_id: int,
+        who: Address,
         update_id: int,
-        size: int | None,
-        download: Callable[[], Awaitable[bytes]],
-        file_id: str | None,
-        what: str = "photo",
+        upload: Upload,
         later: Callable[[list[Reply]], Awaitable[None]] | None = None,
     ) -> Result:
         """A photo or image file: store it as evidence if the open question wants one.
@@ -187,17 +198,17 @@ class Conversation:
         With OCR on, award evidence is read in the background; what it finds reaches the
         person through `later`, so nobody waits for a reading.
         """
-        async with self._locks[user_id]:
+        async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.active_draft(user_id)
+                record = await uow.registrations.active_draft(who)
                 again = await uow.updates.seen(update_id)  # redelivered: stored already
             draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
             slot = engine.photo_slot(draft)
             if record is None or slot is None or again:
-                return await self._handle(user_id, chat_id, Unsupported(what), update_id)
-            fetched = await self._fetch_photo(record.id, size, download)
+                return await self._handle(who, Unsupported(upload.what), update_id)
+            fetched = await self._fetch_photo(record.id, upload)
             if isinstance(fetched, PhotoRejected):
-                return await self._handle(user_id, chat_id, fetched, update_id)
+                return await self._handle(who, fetched, update_id)
             data, info = fetched
             stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
             saved: list[PhotoSaved] = []
@@ -210,23 +221,23 @@ class Conversation:
                 evidence = await uow.evidence.add(
                     record.id, award_position=award, kind=kind, page=page, stored=stored,
                     mime=info.mime, width=info.width, height=info.height,
-                    telegram_file_id=file_id,
+                    telegram_file_id=upload.channel_ref,
                 )
                 saved.append(PhotoSaved(evidence.id))
                 return saved[0]
 
-            result = await self._handle(user_id, chat_id, add_evidence, update_id)
+            result = await self._handle(who, add_evidence, update_id)
         award = slot[1]
         if saved and self.ocr and award is not None and later:
             name = draft.person.get("name")
             task = asyncio.create_task(
-                self._read(user_id, chat_id, saved[0].evidence_id, award, data, name, later)
+                self._read(who, saved[0].evidence_id, award, data, name, later)
             )
             self._reading.add(task)
             task.add_done_callback(self._reading.discard)
         return result
 
-    async def _read(self, user_id, chat_id, evidence_id, award, data, name, later) -> None:
+    async def _read(self, who: Address, evidence_id, award, data, name, later) -> None:
         """Read one photo in the OCR pool, keep the reading, and let the dialog use it."""
         result = await self.ocr.read(data, registrant_name=name)
         async with self.db.uow() as uow:
@@ -242,29 +253,33 @@ class Conversation:
                 fields["names_listed"] = NAME_SEP.join(result.extraction.names_listed)
         event = OcrRead(evidence_id, award, fields, None if result.ok else result.error)
         log.info("ocr read ok=%s in %.2fs", result.ok, result.seconds,
-                 extra={"event": "OcrRead", "chat": chat_id})
-        reply = await self.handle(user_id, chat_id, event, None)
+                 extra={"event": "OcrRead", "entry": evidence_id})
+        reply = await self.handle(who, event, None)
         if reply.replies:
             await later(reply.replies)
 
-    async def _fetch_photo(self, reg_id, size, download) -> tuple[bytes, ImageInfo] | PhotoRejected:
+    async def _fetch_photo(
+        self, reg_id: int, upload: Upload
+    ) -> tuple[bytes, ImageInfo] | PhotoRejected:
         """Download and check the image; any problem becomes a PhotoRejected with a reason."""
-        if size is not None and size > MAX_PHOTO_BYTES:
+        if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
             return PhotoRejected("too_large")
         try:
-            data = await download()
+            data = await upload.download()
         except Exception as err:  # network trouble or Telegram's "file is too big": ask again
             log.warning("photo download failed", exc_info=True, extra={"entry": reg_id})
-            too_big = "file is too big" in str(err)  # no size in the update, over getFile's limit
+            too_big = isinstance(err, UploadTooLarge)
             return PhotoRejected("too_large" if too_big else "download_failed")
+        if len(data) > MAX_PHOTO_BYTES:
+            return PhotoRejected("too_large")
         try:
             return data, await asyncio.to_thread(inspect_image, data)
         except ImageRejected as err:
             return PhotoRejected(err.code)
 
-    async def status(self, user_id: int) -> str:
+    async def status(self, who: Address) -> str:
         async with self.db.uow(read_only=True) as uow:
-            records = await uow.registrations.list_for_owner(user_id)
+            records = await uow.registrations.list_for_owner(who)
         return _status_lines(records) if records else t("status.none")
 
     @staticmethod
@@ -273,9 +288,9 @@ class Conversation:
         text = _status_lines(history) + "\n\n" + t("finished.hint")
         return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
 
-    async def has_draft(self, user_id: int) -> bool:
+    async def has_draft(self, who: Address) -> bool:
         async with self.db.uow(read_only=True) as uow:
-            return await uow.registrations.active_draft(user_id) is not None
+            return await uow.registrations.active_draft(who) is not None
 
 
 def _status_lines(records) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dialogs.review import may_review
 from storage.records import (
+    Address,
     CommitteeKind,
     CommitteeRecord,
     RegistrationRecord,
@@ -34,7 +35,7 @@ class Member:
 
     @property
     def actor(self) -> str:
-        return f"tg:{self.reviewer.telegram_user_id}"
+        return self.reviewer.who.actor
 
     @property
     def name(self) -> str:
@@ -46,42 +47,48 @@ class Member:
         return may_review(entry.committee_id, entry.township_code, self.committee.id, desk)
 
 
-async def members(uow: UnitOfWork, user_id: int) -> list[Member]:
-    """The user's memberships that are not revoked (revocation applies from the next press)."""
+async def members(uow: UnitOfWork, who: Address) -> list[Member]:
+    """Their memberships that are not revoked (revocation applies from the next press)."""
     found = []
-    for reviewer in await uow.reviewers.for_user(user_id):
+    for reviewer in await uow.reviewers.for_user(who):
         committee = await uow.committees.get(reviewer.committee_id)
         if committee is not None:
             found.append(Member(reviewer, committee))
     return found
 
 
-async def member_for(uow: UnitOfWork, user_id: int, entry: RegistrationRecord) -> Member | None:
-    """The membership that lets the user act on `entry`, preferring the entry's own committee."""
-    allowed = [m for m in await members(uow, user_id) if m.may_review(entry)]
+async def member_for(uow: UnitOfWork, who: Address, entry: RegistrationRecord) -> Member | None:
+    """The membership that lets them act on `entry`, preferring the entry's own committee."""
+    allowed = [m for m in await members(uow, who) if m.may_review(entry)]
     allowed.sort(key=lambda m: m.committee.id != entry.committee_id)
     return allowed[0] if allowed else None
 
 
 async def refuse(
-    uow: UnitOfWork, user_id: int, raw: str | None, reg_id: int | None, why: str
+    uow: UnitOfWork, who: Address, raw: str | None, reg_id: int | None, why: str
 ) -> None:
     """Audit a refused press (forged, replayed, revoked or foreign); the caller commits."""
-    await uow.audit.record(f"tg:{user_id}", "review.denied", reg_id, data=raw, why=why)
+    await uow.audit.record(who.actor, "review.denied", reg_id, data=raw, why=why)
 
 
 async def entry_for(
-    uow: UnitOfWork, user_id: int, raw: str, reg_id: int
+    uow: UnitOfWork, who: Address, raw: str, reg_id: int
 ) -> tuple[RegistrationRecord, Member] | None:
     """The entry and the membership allowing this press on it; refused and audited otherwise
     (the refusal is committed here, since the caller will stop)."""
     entry = await uow.registrations.get(reg_id)
-    member = await member_for(uow, user_id, entry) if entry else None
+    member = await member_for(uow, who, entry) if entry else None
     if entry is None or member is None:
-        await refuse(uow, user_id, raw, reg_id, "not_member")
+        await refuse(uow, who, raw, reg_id, "not_member")
         await uow.commit()
         return None
     return entry, member
+
+
+async def township_of(uow: UnitOfWork, code: str | None) -> str | None:
+    """The township code a village, community or township code belongs to."""
+    row = await uow.divisions.township_of(code) if code else None
+    return row.code if row else None
 
 
 class ReviewerIds:
@@ -94,16 +101,16 @@ class ReviewerIds:
 
     def __init__(self, ttl: float = 30.0) -> None:
         self.ttl = ttl
-        self._ids: set[int] = set()
+        self._ids: set[Address] = set()
         self._read_at = -math.inf
 
-    async def contains(self, db: Database, user_id: int) -> bool:
+    async def contains(self, db: Database, who: Address) -> bool:
         now = time.monotonic()
         if now - self._read_at > self.ttl:
             async with db.uow(read_only=True) as uow:
-                self._ids = await uow.reviewers.active_user_ids()
+                self._ids = await uow.reviewers.active()
             self._read_at = now
-        return user_id in self._ids
+        return who in self._ids
 
     def forget(self) -> None:
         self._read_at = -math.inf

@@ -1,6 +1,6 @@
 """What happens right after a submit, inside its transaction: pick the queue, tell its reviewers.
 
-Called by Conversation after `registrations.submit`. Messages go to the outbox, so they are sent
+Called by Registration after `registrations.submit`. Messages go to the outbox, so they are sent
 only if the submit commits, and survive a restart.
 """
 
@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.keyboards import markup
-from bot.review.access import members
-from bot.review.routing import township_of
 from dialogs.form import FILLED_BY_STAFF
-from dialogs.model import Button, Reply
 from dialogs.review import data
 from dialogs.texts import t
+from services.review.access import members, township_of
 from storage.clock import utcnow
 from storage.errors import InvalidStateError
-from storage.records import RegistrationRecord, ReviewerRole
+from storage.records import Address, RegistrationRecord, ReviewerRole
 from storage.uow import UnitOfWork
 
 NEW_ENTRY = "new|"  # dedup_key prefix of the notices the outbox worker merges per chat
@@ -33,7 +30,7 @@ async def on_submitted(uow: UnitOfWork, entry: RegistrationRecord) -> Registrati
         if not await uow.registrations.move(entry.id, target, expected_version=entry.version):
             raise InvalidStateError(f"registration {entry.id} changed while being routed")
         await uow.audit.record(
-            f"tg:{entry.owner_user_id}", "review.routed", entry.id, committee_id=target, why=why
+            entry.owner.actor, "review.routed", entry.id, committee_id=target, why=why
         )
         entry = await uow.registrations.get(entry.id) or entry
     if returned:
@@ -54,7 +51,7 @@ async def _queue_for(
     if entry.committee_id is None and filled_by == FILLED_BY_STAFF:
         # The village has no committee yet: the staff member who filled it in reviews it, if
         # they serve in the same township; otherwise the township desk gets it as usual.
-        for m in await members(uow, entry.owner_user_id):
+        for m in await members(uow, entry.owner):
             if await township_of(uow, m.committee.division_code) == entry.township_code:
                 return m.committee.id, "filled_by_staff"
     return entry.committee_id, None
@@ -62,21 +59,19 @@ async def _queue_for(
 
 async def announce(uow: UnitOfWork, entry: RegistrationRecord, text: str) -> None:
     """Queue `text` (with an open button) for every reviewer of the entry's queue."""
-    button = Button(t("review.btn.open"), data("open", entry.id))
-    keyboard = markup(Reply(text, ((button,),)))
-    reply_markup = keyboard.model_dump(exclude_none=True) if keyboard else None
+    buttons = (((t("review.btn.open"), data("open", entry.id)),),)
     not_before = utcnow() + BATCH_WINDOW
-    for user_id in await recipients(uow, entry):
+    for who in await recipients(uow, entry):
         await uow.notifications.enqueue(
-            user_id,
+            who,
             text,
-            reply_markup=reply_markup,
-            dedup_key=f"{NEW_ENTRY}{user_id}|{entry.id}|{entry.version}",
+            buttons,
+            dedup_key=f"{NEW_ENTRY}{who.actor}|{entry.id}|{entry.version}",
             not_before=not_before,
         )
 
 
-async def recipients(uow: UnitOfWork, entry: RegistrationRecord) -> list[int]:
+async def recipients(uow: UnitOfWork, entry: RegistrationRecord) -> list[Address]:
     """Reviewers of the entry's committee, or the township desk for an unassigned entry; never
     the staff member who filled the entry in themselves."""
     if entry.committee_id is not None:
@@ -85,4 +80,4 @@ async def recipients(uow: UnitOfWork, entry: RegistrationRecord) -> list[int]:
         desk = await uow.committees.get_by_division(entry.township_code or "")
         reviewers = await uow.reviewers.list(committee_id=desk.id) if desk else []
         reviewers = [r for r in reviewers if r.role is ReviewerRole.TOWNSHIP]
-    return sorted({r.telegram_user_id for r in reviewers} - {entry.owner_user_id})
+    return sorted({r.who for r in reviewers} - {entry.owner})

@@ -6,32 +6,33 @@ that already says who fills it in, and whose hukou picker starts in the staff's 
 
 from __future__ import annotations
 
-from bot.review.access import members
 from dialogs import engine
 from dialogs.divisions import DivisionDirectory
 from dialogs.form import FILLED_BY_STAFF
 from dialogs.model import Context, Draft, Reply
 from dialogs.texts import t
+from services.review.access import members
+from storage.records import Address
 from storage.uow import Database
 
 
 async def start_assisted(
-    db: Database, divisions: DivisionDirectory, ctx: Context, user_id: int, chat_id: int
+    db: Database, divisions: DivisionDirectory, ctx: Context, who: Address
 ) -> list[Reply] | None:
     """A fresh staff-filled draft and its first question; None if the user is no reviewer, []
     if they still have a draft open (the caller resumes it)."""
     async with db.uow() as uow:
-        found = await members(uow, user_id)
+        found = await members(uow, who)
         if not found:
             return None
-        if await uow.registrations.get_active(user_id) is not None:
+        if await uow.registrations.get_active(who) is not None:
             return []
         member = found[0]
         code = member.committee.division_code
         division = divisions.get(code)
         township = division.parent_code if division and division.level == "village" else code
         draft = Draft(person={"filled_by": FILLED_BY_STAFF}, nav={"code": township, "page": 0})
-        record = await uow.registrations.create_draft(user_id, chat_id, filled_by=FILLED_BY_STAFF)
+        record = await uow.registrations.create_draft(who, filled_by=FILLED_BY_STAFF)
         state, secrets = draft.to_storage()
         await uow.registrations.save_state(record.id, state, secrets, name=None, hukou_code=None)
         await uow.audit.record(

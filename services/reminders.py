@@ -1,4 +1,5 @@
-"""Reminders, as a background task of the bot process: checked hourly, sent through the outbox.
+"""Reminders, as a background task of the serving process: checked hourly, sent through the
+outbox to whichever channel each person uses.
 
 Reviewers hear once a day (China time, daytime) how many entries have waited longer than
 HONOREE_REVIEW_REMINDER_DAYS; a honoree whose form lies idle for HONOREE_DRAFT_REMINDER_DAYS
@@ -13,10 +14,10 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.review.intake import recipients
 from dialogs.texts import t
+from services.review.intake import recipients
 from storage.clock import utcnow
-from storage.records import RegistrationRecord, Status
+from storage.records import Address, RegistrationRecord, Status
 from storage.settings import Settings
 from storage.uow import Database
 
@@ -45,13 +46,13 @@ async def remind_once(db: Database, settings: Settings, now: datetime) -> int:
     review_days, draft_days = settings.review_reminder_days, settings.draft_reminder_days
     queued = 0
     async with db.uow() as uow:
-        waiting: Counter[int] = Counter()
+        waiting: Counter[Address] = Counter()
         for entry in await _all(uow, [Status.SUBMITTED]):
             if entry.submitted_at and entry.submitted_at < now - timedelta(days=review_days):
                 waiting.update(await recipients(uow, entry))
-        for user_id, n in sorted(waiting.items()):
+        for who, n in sorted(waiting.items()):
             text = t("review.remind.reviewer", n=n, days=review_days)
-            queued += await _queue(uow, user_id, text, f"remind|{user_id}|{day}", send_at)
+            queued += await _queue(uow, who, text, f"remind|{who.actor}|{day}", send_at)
         for entry in await _all(uow, [Status.DRAFT, Status.RETURNED]):
             if entry.updated_at < now - timedelta(days=draft_days):
                 key = (
@@ -60,7 +61,7 @@ async def remind_once(db: Database, settings: Settings, now: datetime) -> int:
                     else ("review.remind.returned")
                 )
                 dedup = f"idle|{entry.id}|{entry.status.value}"
-                queued += await _queue(uow, entry.chat_id, t(key), dedup, send_at)
+                queued += await _queue(uow, entry.owner, t(key), dedup, send_at)
         await uow.commit()
     if queued:
         log.info("queued %s reminders", queued)
@@ -76,9 +77,9 @@ async def _all(uow, statuses: list[Status]) -> list[RegistrationRecord]:
     return found
 
 
-async def _queue(uow, chat_id: int, text: str, dedup: str, send_at: datetime) -> int:
+async def _queue(uow, to: Address, text: str, dedup: str, send_at: datetime) -> int:
     return int(
-        await uow.notifications.enqueue(chat_id, text, dedup_key=dedup, not_before=send_at)
+        await uow.notifications.enqueue(to, text, dedup_key=dedup, not_before=send_at)
         is not None
     )
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.review.access import Member, entry_for, refuse
-from bot.review.intake import announce
-from bot.review.routing import township_of
 from dialogs.model import Draft
 from dialogs.review import status_name
 from dialogs.texts import t
-from storage.records import RegistrationRecord, Status
+from services.review.access import Member, entry_for, refuse, township_of
+from services.review.intake import announce
+from storage.records import Address, RegistrationRecord, Status
 from storage.uow import Database, UnitOfWork
 
 # decision kind -> (new status, audit action)
@@ -34,15 +33,15 @@ class Result:
     denied: bool = False  # refused (and audited): not theirs to decide
 
 
-async def authorised(db: Database, user_id: int, raw: str, reg_id: int) -> bool:
+async def authorised(db: Database, who: Address, raw: str, reg_id: int) -> bool:
     """A check before showing a menu of reasons or committees (the decision checks again)."""
     async with db.uow() as uow:
-        return await entry_for(uow, user_id, raw, reg_id) is not None
+        return await entry_for(uow, who, raw, reg_id) is not None
 
 
 async def decide(
     db: Database,
-    user_id: int,
+    who: Address,
     raw: str,
     kind: str,
     reg_id: int,
@@ -53,7 +52,7 @@ async def decide(
 ) -> Result:
     """Apply decision `kind` ("ok", "ret", "rej", or "fwd" to committee `target`)."""
     async with db.uow() as uow:
-        allowed = await entry_for(uow, user_id, raw, reg_id)
+        allowed = await entry_for(uow, who, raw, reg_id)
         if allowed is None:
             return Result(t("review.denied"), denied=True)
         entry, member = allowed
@@ -72,7 +71,7 @@ async def decide(
         entry = await uow.registrations.get(reg_id)
         assert entry is not None
         said = await _too_late(uow, entry)
-        await uow.audit.record(f"tg:{user_id}", "review.too_late", reg_id, data=raw)
+        await uow.audit.record(who.actor, "review.too_late", reg_id, data=raw)
         await uow.commit()
         return said
 
@@ -124,7 +123,7 @@ async def _hand_over(
         await township_of(uow, target.division_code) == entry.township_code
     )
     if target is None or not same_township or target.id == entry.committee_id:
-        await refuse(uow, member.reviewer.telegram_user_id, raw, entry.id, "bad_target")
+        await refuse(uow, member.reviewer.who, raw, entry.id, "bad_target")
         return Result(t("review.denied"), denied=True)
     if not await uow.registrations.move(entry.id, target.id, expected_version=entry.version):
         return None
@@ -158,7 +157,7 @@ async def _hand_over(
 
 async def _tell_honoree(uow: UnitOfWork, entry: RegistrationRecord, text: str) -> None:
     await uow.notifications.enqueue(
-        entry.chat_id, text, dedup_key=f"tell|{entry.id}|{entry.version}"
+        entry.owner, text, dedup_key=f"tell|{entry.id}|{entry.version}"
     )
 
 

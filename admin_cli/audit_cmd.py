@@ -13,7 +13,8 @@ from rich.table import Table
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.entries_cmd import Json
 from admin_cli.export.labels import CHINA, china_time
-from storage.uow import Database, UnitOfWork
+from services.lookups import audit_log
+from storage.uow import Database
 
 
 def parse_time(text: str, *, end: bool = False) -> datetime:
@@ -51,27 +52,22 @@ def audit(
     stop = parse_time(until, end=True) if until else None
 
     async def work(db: Database) -> list[dict[str, Any]] | None:
-        async with db.uow(read_only=True) as uow:
-            reg_id = await _entry_id(uow, entry) if entry else None
-            if entry and reg_id is None:
-                return None
-            events = await uow.audit.list(reg_id, actor, start, stop, action, limit)
-            reg_nos = await uow.registrations.reg_nos(
-                e.registration_id for e in events if e.registration_id is not None
-            )
+        lines = await audit_log(
+            db, entry=entry, actor=actor, since=start, until=stop, action=action, limit=limit
+        )
+        if lines is None:
+            return None
         return [
             {
-                "id": e.id,
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "action": e.action,
-                "registration_id": e.registration_id,
-                "reg_no": (
-                    reg_nos.get(e.registration_id) if e.registration_id is not None else None
-                ),
-                "detail": e.detail,
+                "id": line.event.id,
+                "at": line.event.at.isoformat(),
+                "actor": line.event.actor,
+                "action": line.event.action,
+                "registration_id": line.event.registration_id,
+                "reg_no": line.reg_no,
+                "detail": line.event.detail,
             }
-            for e in events
+            for line in lines
         ]
 
     events = run_with_db(ctx, work)
@@ -92,10 +88,3 @@ def audit(
         )
     console.print(table)
 
-
-async def _entry_id(uow: UnitOfWork, entry: str) -> int | None:
-    """An entry by id or by 登记编号; None if no entry has that 登记编号."""
-    if entry.isdigit():
-        return int(entry)
-    found = await uow.registrations.get_by_reg_no(entry)
-    return found.id if found else None

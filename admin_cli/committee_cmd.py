@@ -12,7 +12,8 @@ from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.export.package import default_actor
-from storage.records import CommitteeRecord, Status
+from services.committees import CommitteeRefused, change_contact, committees, open_committee
+from storage.records import CommitteeRecord
 from storage.uow import Database
 
 app = typer.Typer(help="村（社区）委员会和乡镇（街道）审核台。", no_args_is_help=True)
@@ -44,22 +45,10 @@ def add(
     """开通一个委员会（已有的不变）。"""
 
     async def work(db: Database) -> tuple[CommitteeRecord, bool] | str:
-        async with db.uow() as uow:
-            existing = await uow.committees.get_by_division(division)
-            try:
-                committee = await uow.committees.add(division, contact=contact)
-            except ValueError as exc:
-                return str(exc)
-            if existing is None:
-                await uow.audit.record(
-                    f"cli:{default_actor()}",
-                    "committee.added",
-                    committee_id=committee.id,
-                    division=division,
-                    contact=contact,
-                )
-            await uow.commit()
-            return committee, existing is None
+        try:
+            return await open_committee(db, division, contact, f"cli:{default_actor()}")
+        except CommitteeRefused as refused:
+            return str(refused)
 
     outcome = run_with_db(ctx, work)
     if isinstance(outcome, str):
@@ -89,20 +78,7 @@ def contact(
     """修改委员会的联系方式（不予登记时告诉获奖人）。"""
 
     async def work(db: Database) -> CommitteeRecord | None:
-        async with db.uow() as uow:
-            before = await uow.committees.get_by_division(division)
-            if before is None:
-                return None
-            committee = await uow.committees.set_contact(division, new.strip() or None)
-            await uow.audit.record(
-                f"cli:{default_actor()}",
-                "committee.contact_changed",
-                committee_id=before.id,
-                before=before.contact,
-                after=committee.contact,
-            )
-            await uow.commit()
-            return committee
+        return await change_contact(db, division, new.strip() or None, f"cli:{default_actor()}")
 
     committee = run_with_db(ctx, work)
     if committee is None:
@@ -126,19 +102,10 @@ def list_committees(
     """列出委员会，含审核人数和待审核条数。"""
 
     async def work(db: Database) -> list[dict[str, Any]]:
-        async with db.uow(read_only=True) as uow:
-            rows = []
-            for c in await uow.committees.list(township_code=township):
-                reviewers = await uow.reviewers.list(committee_id=c.id)
-                counts = await uow.registrations.count_by_status(committee_id=c.id)
-                rows.append(
-                    {
-                        **committee_json(c),
-                        "reviewers": len(reviewers),
-                        "waiting": counts.get(Status.SUBMITTED, 0),
-                    }
-                )
-            return rows
+        return [
+            {**committee_json(c.committee), "reviewers": c.reviewers, "waiting": c.waiting}
+            for c in await committees(db, township)
+        ]
 
     rows = run_with_db(ctx, work)
     if as_json:

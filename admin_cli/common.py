@@ -11,10 +11,8 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
-from storage.errors import StorageError
+from storage.errors import DatabaseError, StorageError, printable_url
 from storage.settings import Settings, load_settings
 from storage.uow import Database
 
@@ -39,10 +37,6 @@ def settings_from(ctx: typer.Context) -> Settings:
     return options.settings()
 
 
-def mask_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def fail(message: str) -> NoReturn:
     err_console.print(f"[bold red]Error:[/] {escape(message)}")
     raise typer.Exit(1)
@@ -54,9 +48,9 @@ def run_async(coro_fn: Callable[[], Coroutine[Any, Any, T]], settings: Settings)
         return asyncio.run(coro_fn())
     except StorageError as exc:
         fail(str(exc))
-    except (DBAPIError, OSError) as exc:
-        reason = exc.orig if isinstance(exc, DBAPIError) else exc
-        fail(f"database {mask_url(settings.resolved_database_url)}: {reason}")
+    except (DatabaseError, OSError) as exc:
+        reason = exc.orig if isinstance(exc, DatabaseError) else exc
+        fail(f"database {printable_url(settings.resolved_database_url)}: {reason}")
 
 
 def run_with_db(ctx: typer.Context, work: Callable[[Database], Awaitable[T]]) -> T:

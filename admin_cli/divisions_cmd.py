@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
+from services.lookups import division, search_divisions
 from storage.records import DivisionRow
 from storage.uow import Database
 
@@ -25,9 +26,7 @@ def search(
     """Divisions whose name contains QUERY, with their township for context."""
 
     async def work(db: Database) -> list[tuple[DivisionRow, DivisionRow | None]]:
-        async with db.uow(read_only=True) as uow:
-            rows = await uow.divisions.search(query, limit)
-            return [(row, await uow.divisions.get(row.parent_code or "")) for row in rows]
+        return await search_divisions(db, query, limit)
 
     found = run_with_db(ctx, work)
     if as_json:
@@ -49,20 +48,15 @@ def show(
     """One division: its path from the province down, its children and its committee."""
 
     async def work(db: Database) -> dict[str, object] | None:
-        async with db.uow(read_only=True) as uow:
-            row = await uow.divisions.get(code)
-            if row is None:
-                return None
-            path = [row]
-            while path[0].parent_code and (parent := await uow.divisions.get(path[0].parent_code)):
-                path.insert(0, parent)
-            committee = await uow.committees.get_by_division(code)
-            return {
-                **row._asdict(),
-                "path": [p.name for p in path],
-                "children": len(await uow.divisions.children(code)),
-                "committee": committee.name if committee else None,
-            }
+        found = await division(db, code)
+        if found is None:
+            return None
+        return {
+            **found.row._asdict(),
+            "path": [p.name for p in found.path],
+            "children": found.children,
+            "committee": found.committee.name if found.committee else None,
+        }
 
     info = run_with_db(ctx, work)
     if info is None:

@@ -9,12 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from admin_cli.common import console, fail, mask_url, run_async, settings_from
-from storage.crypto import ensure_key_file
-from storage.divisions import load_divisions
+from admin_cli.common import console, fail, run_async, settings_from
+from services.setup import initialise, prepare_data_dir
+from storage.errors import printable_url
 from storage.records import DivisionLevel
-from storage.settings import Settings
-from storage.uow import Database
 
 
 def init(
@@ -25,28 +23,21 @@ def init(
     started = time.perf_counter()
     settings = settings_from(ctx)
     try:
-        key = _prepare_data_dir(settings)
+        key = prepare_data_dir(settings)
     except OSError as exc:
         fail(f"cannot prepare {settings.data_dir}: {exc.strerror}")
 
     async def work() -> dict[str, Any]:
-        db = Database.from_settings(settings)
-        try:
-            await db.migrate()
-            loaded = await load_divisions(db)
-            async with db.uow(read_only=True) as uow:
-                by_level = await uow.divisions.count_by_level()
-        finally:
-            await db.dispose()
+        done = await initialise(settings, key)
         return {
             "data_dir": str(settings.data_dir.resolve()),
-            "database_url": mask_url(settings.resolved_database_url),
-            "key": key,
+            "database_url": printable_url(settings.resolved_database_url),
+            "key": {"source": key.source, "file": key.file, "created": key.created},
             "divisions": {
-                "in_file": loaded.total,
-                "inserted": loaded.inserted,
-                "updated": loaded.updated,
-                "by_level": {level.value: by_level.get(level, 0) for level in DivisionLevel},
+                "in_file": done.divisions.total,
+                "inserted": done.divisions.inserted,
+                "updated": done.divisions.updated,
+                "by_level": {level.value: done.by_level.get(level, 0) for level in DivisionLevel},
             },
         }
 
@@ -56,18 +47,6 @@ def init(
         typer.echo(json.dumps(summary, ensure_ascii=False))
     else:
         _print_summary(summary)
-
-
-def _prepare_data_dir(settings: Settings) -> dict[str, Any]:
-    """Data dir (owner-only: database, key, photos), evidence dir, and the key if none is set."""
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    settings.evidence_dir.mkdir(mode=0o700, exist_ok=True)
-    from_env = settings.secret_key is not None
-    return {
-        "source": "HONOREE_SECRET_KEY" if from_env else "key_file",
-        "file": None if from_env else str(settings.key_file.resolve()),
-        "created": not from_env and ensure_key_file(settings.key_file),
-    }
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

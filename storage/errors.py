@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+# The database itself failed (unreachable, refused, full): callers show `.orig` and the URL.
+DatabaseError = DBAPIError
+
+
+def printable_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
 
 class StorageError(Exception):
     """Base class of the errors below."""

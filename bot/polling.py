@@ -166,7 +166,7 @@ class Poller:
         raw = [  # without absent fields; exclude_none: the same text, a third cheaper than unset
             (u.update_id, u.model_dump_json(exclude_none=True).encode()) for u in updates
         ]
-        async with self.db.uow(urgent=True) as uow:
+        async with self.db.uow() as uow:
             await uow.inbox.add(raw)
             await uow.commit()
 

@@ -16,6 +16,7 @@ import pytest
 
 from dialogs.model import Draft
 from dialogs.texts import t
+from testkit.photos import photo_bytes
 from tests.e2e.crowd import (
     ConfirmationHold,
     Filler,
@@ -31,7 +32,7 @@ from tests.e2e.flows import (
     p1_award_until_photo,
     screen,
 )
-from tests.e2e.honoree import Honoree, photo_bytes
+from tests.e2e.honoree import Honoree
 
 pytestmark = pytest.mark.e2e
 

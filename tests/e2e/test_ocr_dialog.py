@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.synth import CERTIFICATE_AWARDS, sample
-from tests.e2e.botproc import BotProcess
-from tests.e2e.conftest import SECRET
+from testkit.botproc import SECRET, BotProcess
 from tests.e2e.flows import open_db, screen
 from tests.e2e.honoree import Honoree
 

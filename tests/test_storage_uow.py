@@ -1,0 +1,83 @@
+"""The unit of work owns its transaction: what it did commits whole or vanishes whole, also
+when the session and table-level statements of the repositories are mixed in it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage.uow import Database
+
+
+@pytest.mark.parametrize("commit", [True, False])
+async def test_a_unit_of_work_commits_or_vanishes_whole(db: Database, commit: bool) -> None:
+    async with db.uow() as uow:
+        assert await uow.updates.mark(31)  # a table-level INSERT begins the transaction
+        reg = await uow.registrations.create_draft(31, 31)  # ORM objects join it
+        await uow.registrations.save_state(
+            reg.id, {"person": {"name": "张三"}}, {"id_number": "x"}, name="张三", hukou_code=None
+        )
+        assert await uow.updates.mark(32)
+        if commit:
+            await uow.commit()
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(31) is commit and await uow.updates.seen(32) is commit
+        draft = await uow.registrations.active_draft(31)
+    if commit:
+        assert draft is not None and draft.state == {"person": {"name": "张三"}}
+        assert draft.secrets == {"id_number": "x"}
+    else:
+        assert draft is None
+
+
+async def test_a_unit_of_work_failing_half_way_leaves_nothing_and_the_next_one_works(
+    db: Database,
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.uow() as uow:
+            assert await uow.updates.mark(41)
+            await uow.registrations.create_draft(41, 41)
+            raise RuntimeError("the handler failed half-way")
+    async with db.uow() as uow:
+        assert await uow.updates.mark(41)  # not kept from the failed one
+        await uow.commit()
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(41)
+        assert await uow.registrations.list_for_owner(41) == []
+
+
+async def test_after_a_commit_the_next_statement_is_in_a_new_transaction(db: Database) -> None:
+    async with db.uow() as uow:
+        assert await uow.updates.mark(6)
+        await uow.commit()
+        assert await uow.updates.mark(7)  # a new transaction, rolled back on leaving
+    async with db.uow(read_only=True) as uow:
+        assert await uow.updates.seen(6)
+        assert not await uow.updates.seen(7)
+
+
+async def test_a_write_unit_of_work_inside_another_is_refused(db: Database) -> None:
+    """It would wait for the write lock its own caller holds."""
+    async with db.uow() as outer:
+        await outer.updates.mark(8)
+        with pytest.raises(RuntimeError, match="wait for itself"):
+            async with db.uow():
+                pass
+        async with db.uow(read_only=True) as inner:  # reading takes no lock: allowed
+            assert not await inner.updates.seen(8)  # nor sees what is not committed
+        await outer.commit()
+
+
+async def test_reading_needs_no_write_lock(db: Database) -> None:
+    """While another writer holds SQLite's write lock (the admin CLI, say), reads go on."""
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        async with db.uow() as uow:
+            await uow.updates.mark(9)
+            await uow.commit()
+        other.execute("BEGIN IMMEDIATE")
+        async with db.uow(read_only=True) as uow:
+            assert await uow.updates.seen(9)
+    finally:
+        other.close()

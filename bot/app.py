@@ -6,6 +6,7 @@ import asyncio
 import gc
 import hashlib
 import logging
+import sys
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
@@ -38,6 +39,10 @@ COMMANDS = ("start", "status", "cancel", "help")
 # CPython's default (700, 10, 10) a saturated bot spent 5.3 s of 95 s in the collector, most
 # in middle and full passes; with these, 1.3-1.7 s, and no pass over 40 ms.
 GC_THRESHOLDS = (5_000, 50, 20)
+# The SQLite database threads (storage.thread_session) need the GIL for a moment after each
+# statement; while the event loop runs Python, each such moment otherwise waits out CPython's
+# default 5 ms switch interval.
+GIL_SWITCH_INTERVAL = 0.0005
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -93,6 +98,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     unreachable = await Unreachable.load(db)
     await REASONS.restore(db)
     bot = make_bot(settings)

@@ -4,12 +4,14 @@
         reg = await uow.registrations.create_draft(user_id, chat_id)
         await uow.commit()          # leaving without commit rolls everything back
 
-The session is the one owner of the transaction. On SQLite, SQLAlchemy emits BEGIN itself
-(the documented recipe: the driver's own BEGIN turned off), BEGIN IMMEDIATE for write units of
+The session is the one owner of the transaction. On SQLite it is a plain SQLAlchemy session
+on the database thread (`storage.thread_session`), and SQLAlchemy emits BEGIN itself (the
+documented recipe: the driver's own BEGIN turned off), BEGIN IMMEDIATE for write units of
 work, so a read that turns into a write never fails with "database is locked". This process's
 writers take turns on an asyncio lock before they begin; another process (the admin CLI) is
-waited for by SQLite's busy timeout, in aiosqlite's thread, so the event loop goes on. Long
+waited for by SQLite's busy timeout on the database thread, so the event loop goes on. Long
 read-only work (exports) should use `db.uow(read_only=True)`, which takes no write lock.
+On PostgreSQL the session is an `AsyncSession` on asyncpg.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager, closing, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -50,6 +53,7 @@ from storage.repositories import (
 )
 from storage.repositories._base import SUPPORTED_DIALECTS
 from storage.settings import Settings
+from storage.thread_session import DatabaseThread, ThreadSession
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -58,8 +62,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0003"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
+READERS = 4  # SQLite read units of work open at once; more wait on the event loop
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
+_reading: ContextVar[bool] = ContextVar("honoree_reading", default=False)
 
 
 def _json_dumps(value: Any) -> str:
@@ -79,11 +85,11 @@ def create_engine(
         raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
     engine = create_async_engine(url, json_serializer=_json_dumps, **engine_options)
     if backend == "sqlite":
-        _configure_sqlite(engine, background_checkpoints)
+        _configure_sqlite(engine.sync_engine, background_checkpoints)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine, background_checkpoints: bool) -> None:
+def _configure_sqlite(engine: Engine, background_checkpoints: bool) -> None:
     """SQLAlchemy's documented way to own SQLite transactions: the driver's own BEGIN is
     turned off on connect, and the `begin` event emits the BEGIN the unit of work needs."""
     pragmas = [
@@ -95,7 +101,7 @@ def _configure_sqlite(engine: AsyncEngine, background_checkpoints: bool) -> None
     if background_checkpoints:
         pragmas.append("wal_autocheckpoint=0")
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
@@ -103,10 +109,10 @@ def _configure_sqlite(engine: AsyncEngine, background_checkpoints: bool) -> None
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # IMMEDIATE takes the write lock up front: a read that later writes cannot deadlock
-        # with another writer. The wait for it runs in aiosqlite's thread, off the loop.
+        # with another writer. The wait for it runs on the database thread, off the loop.
         read_only = connection.get_execution_options().get(_READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
@@ -123,7 +129,7 @@ def alembic_config() -> Config:
 class UnitOfWork:
     """One session/transaction; repositories share it, so their writes commit together."""
 
-    def __init__(self, session: AsyncSession, cipher: FieldCipher) -> None:
+    def __init__(self, session: AsyncSession | ThreadSession, cipher: FieldCipher) -> None:
         self.session = session
         self.divisions = DivisionRepository(session)
         self.audit = AuditRepository(session)
@@ -151,17 +157,46 @@ class UnitOfWork:
 
 
 class Database:
-    """Engine, session factories and the field cipher, created once per process."""
+    """Engine, session factories and the field cipher, created once per process.
 
-    def __init__(self, url: str, cipher: FieldCipher, **engine_options: Any) -> None:
+    `engine` (async) serves migrations and PostgreSQL units of work; SQLite units of work run
+    on their own engine on the database thread."""
+
+    def __init__(
+        self, url: str, cipher: FieldCipher, *, background_checkpoints: bool = False,
+        **engine_options: Any,
+    ) -> None:
         self.url = url
         self.cipher = cipher
-        self.engine = create_engine(url, **engine_options)
+        self.engine = create_engine(
+            url, background_checkpoints=background_checkpoints, **engine_options
+        )
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite: by read_only, a thread and an engine whose connections live on it
+        self._threads: dict[bool, DatabaseThread] = {}
+        self._thread_engines: dict[bool, Engine] = {}
+        if self.dialect == "sqlite":
+            if self._sqlite_file() is None:
+                raise ValueError("SQLite needs a database file (WAL), not :memory:")
+            for read_only in (False, True):
+                # Unlimited overflow: waiting for a pooled connection would block the thread
+                # that the units of work holding them need to finish.
+                engine = create_sync_engine(
+                    make_url(url).set(drivername="sqlite"), json_serializer=_json_dumps,
+                    **{"max_overflow": -1, **engine_options},
+                )
+                _configure_sqlite(engine, background_checkpoints)
+                self._threads[read_only] = DatabaseThread()
+                self._thread_engines[read_only] = engine.execution_options(
+                    **{_READ_ONLY: read_only}
+                )
         self._write_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            WeakKeyDictionary()
+        )
+        self._readers: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             WeakKeyDictionary()
         )
 
@@ -182,23 +217,44 @@ class Database:
         """A unit of work; closing it without `commit()` rolls back.
 
         On SQLite, write units of work of this process take turns on a lock before BEGIN
-        IMMEDIATE: waiting in SQLite's busy handler instead sleeps in steps of up to 100 ms
-        while the database is already free (bench/writers_bench.py compares the two). The busy
-        timeout still orders this process against others (the admin CLI)."""
-        factory = self._read_sessions if read_only else self._sessions
-        if read_only or self.dialect != "sqlite":
+        IMMEDIATE: one of them waiting in SQLite's busy handler would hold up the database
+        thread, and so everyone (bench/writers_bench.py compares the ways to take turns). The
+        busy timeout still orders this process against others (the admin CLI)."""
+        if not self._threads:
+            factory = self._read_sessions if read_only else self._sessions
             async with factory() as session:
                 yield UnitOfWork(session, self.cipher)
+            return
+        if read_only:  # each open one holds a connection and its page cache: a few at a time
+            loop = asyncio.get_running_loop()
+            readers = self._readers.setdefault(loop, asyncio.Semaphore(READERS))
+            token = _reading.set(True)
+            try:  # one inside another does not wait for a turn its caller holds
+                async with (
+                    nullcontext() if token.old_value is True else readers,
+                    self._thread_session(read_only=True) as session,
+                ):
+                    yield UnitOfWork(session, self.cipher)
+            finally:
+                _reading.reset(token)
             return
         if _writing.get():
             raise RuntimeError("a write unit of work inside another one would wait for itself")
         token = _writing.set(True)
         try:
             lock = self._write_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-            async with lock, factory() as session:
+            async with lock, self._thread_session(read_only=False) as session:
                 yield UnitOfWork(session, self.cipher)
         finally:
             _writing.reset(token)
+
+    @asynccontextmanager
+    async def _thread_session(self, *, read_only: bool) -> AsyncIterator[ThreadSession]:
+        session = ThreadSession(self._threads[read_only], self._thread_engines[read_only])
+        try:
+            yield session
+        finally:
+            await session.close()
 
     async def migrate(self) -> None:
         """Upgrade the schema to the newest Alembic revision (idempotent). A database that is
@@ -214,6 +270,9 @@ class Database:
             await connection.run_sync(_upgrade_head)
 
     async def dispose(self) -> None:
+        for read_only, thread in self._threads.items():
+            await thread.run(self._thread_engines[read_only].dispose)
+            thread.close()
         await self.engine.dispose()
 
     async def checkpoint(self) -> int:

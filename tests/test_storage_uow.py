@@ -3,6 +3,7 @@ when the session and table-level statements of the repositories are mixed in it.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -81,3 +82,45 @@ async def test_reading_needs_no_write_lock(db: Database) -> None:
             assert await uow.updates.seen(9)
     finally:
         other.close()
+
+
+async def test_many_units_of_work_open_at_once_all_finish(db: Database) -> None:
+    """More readers at once than a connection pool holds, and writers queued behind each other:
+    none of them waits for a connection that another one, stuck behind it, would give back."""
+    gate = asyncio.Event()
+
+    async def read(n: int) -> bool:
+        async with db.uow(read_only=True) as uow:
+            seen = await uow.updates.seen(n)
+            await gate.wait()  # everyone holds a connection at the same time
+            return seen or await uow.updates.seen(n)
+
+    async def write(n: int) -> None:
+        async with db.uow() as uow:
+            await uow.updates.mark(n)
+            await uow.commit()
+
+    readers = [asyncio.create_task(read(n)) for n in range(40)]
+    writers = [asyncio.create_task(write(n)) for n in range(40)]
+    await asyncio.sleep(0.2)
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(*readers, *writers), 20)
+    async with db.uow(read_only=True) as uow:
+        assert all([await uow.updates.seen(n) for n in range(40)])
+
+
+async def test_reads_inside_reads_do_not_wait_for_each_other(db: Database) -> None:
+    """Readers take turns a few at a time; one opened inside another skips the line, or
+    enough of them at once would each wait for a turn that only they could give back."""
+    gate = asyncio.Event()
+
+    async def nested(n: int) -> bool:
+        async with db.uow(read_only=True) as outer:
+            await gate.wait()
+            async with db.uow(read_only=True) as inner:
+                return not await inner.updates.seen(n) and not await outer.updates.seen(n)
+
+    tasks = [asyncio.create_task(nested(n)) for n in range(20)]
+    await asyncio.sleep(0.1)
+    gate.set()
+    assert all(await asyncio.wait_for(asyncio.gather(*tasks), 20))

@@ -36,8 +36,9 @@ async def other_process(db: Database, *args: str) -> asyncio.subprocess.Process:
 
 
 async def test_a_write_waiting_for_another_process_does_not_stop_the_event_loop(db: Database):
-    """BEGIN IMMEDIATE waits for the other process's lock in aiosqlite's thread: the event
-    loop goes on meanwhile, or every honoree's reply would stop with it."""
+    """BEGIN IMMEDIATE waits for the other process's lock on the writers' database thread:
+    the event loop goes on meanwhile, or every honoree's reply would stop with it; so do
+    reads."""
     holder = await other_process(db)
     assert await asyncio.wait_for(holder.stdout.readline(), 10) == b"locked\n"
     ticks = 0

@@ -51,14 +51,14 @@ from rich.console import Console
 from rich.table import Table
 
 from ocr import synth
-from tests.e2e.botproc import admin
-from tests.e2e.conftest import SECRET
-from tests.e2e.honoree import photo_bytes
-from tests.pg import scratch_database
+from testkit.botproc import SECRET, admin
+from testkit.pg import scratch_database
+from testkit.photos import photo_bytes
 
 TARGET_P99_MS = 100.0
-TARGET_RATIO = 0.40
-TARGET_MEMORY_MB = 300.0
+TARGET_RATIO = 0.30
+TARGET_MEMORY_MB = 250.0
+TELEGRAM_RATE = 30  # messages/s Telegram lets one bot send: the real bound in production
 TARGET_OCR_SLOWDOWN = 2.0
 OCR_PHOTOS = 10
 OCR_OTHERS_THINK = 1.0  # mean think time of the text-only honorees in the OCR phases
@@ -402,12 +402,16 @@ def target_rows(results: dict) -> list[dict]:
          paced.pct(99) < TARGET_P99_MS),
         (f"p99 reply latency, {n} honorees, no think time", "(info)",
          f"{sat.pct(99):.1f} ms (p50 {sat.pct(50):.1f}, p95 {sat.pct(95):.1f})", None),
-        (f"throughput vs echo bot, {n} at once, no think time", ">= 40 %",
+        (f"throughput vs echo bot, {n} at once, no think time", f">= {TARGET_RATIO:.0%}",
          f"{ratio:.1%} ({sat.rate:.0f} vs {echo.rate:.0f} updates/s)", ratio >= TARGET_RATIO),
         ("the same from CPU time: echo's ms per update ÷ ours", "(info)",
          f"{echo_ms / our_ms:.1%} ({echo_ms:.2f} vs {our_ms:.2f} ms; "
          "steadier on a shared machine: waiting for a core is not counted)", None),
-        ("bot peak memory (VmHWM), OCR off", "< 300 MB", f"{mb:.0f} MB", mb < TARGET_MEMORY_MB),
+        (f"one core used at Telegram's ≈{TELEGRAM_RATE} messages/s per bot", "(info)",
+         f"{our_ms * TELEGRAM_RATE / 1000:.1%} at {TELEGRAM_RATE} updates/s ({our_ms:.2f} ms CPU "
+         f"per update, saturated): one core would serve {1000 / our_ms:.0f} updates/s", None),
+        ("bot peak memory (VmHWM), OCR off", f"< {TARGET_MEMORY_MB:.0f} MB", f"{mb:.0f} MB",
+         mb < TARGET_MEMORY_MB),
     ]
     off, on = by_name(results, "ocr off"), by_name(results, "ocr on")
     if on is not None:

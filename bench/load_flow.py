@@ -11,7 +11,7 @@ from datetime import date
 
 from load_harness import ProbeEmulator
 
-from tests.fakes import fake_id_number
+from testkit.fakes import fake_id_number
 
 ECHO_BUTTON = "好"  # the one button bench/echo_bot.py puts on every reply
 OCR_DONE = ("照片上写着", "没能读出")  # texts of the later OCR answer (offer or failure)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -15,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.botproc import TOKEN, BotProcess, bot_env  # noqa: E402
+from testkit.botproc import TOKEN, BotProcess  # noqa: E402
 from tg_emulator.server import TelegramEmulator  # noqa: E402
 
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
@@ -168,23 +167,7 @@ class LoopLag:
 class EchoProcess(BotProcess):
     """bench/echo_bot.py as a process, started and stopped like the real bot."""
 
-    async def start(self) -> None:
-        polls_before = self._polls()
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
-            cwd=ROOT,
-            env=bot_env(self.data_dir, self.emulator.base_url),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        for _ in range(300):
-            if self._polls() > polls_before:
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError("echo bot exited:\n" + self.log())
-            await asyncio.sleep(0.05)
-        raise RuntimeError("echo bot did not start polling:\n" + self.log())
+    command = (str(ROOT / "bench" / "echo_bot.py"),)
 
 
 __all__ = ["TOKEN", "BotProcess", "EchoProcess", "ProbeEmulator"]

@@ -7,23 +7,34 @@ bot's memory budget, for the dozen types this bot meets (aiogram issue #1513). H
 only collects the namespace; each aiogram model gets it as its `__pydantic_parent_namespace__`,
 which pydantic reads when it builds a model on first use. The validators are built from the
 same definitions and namespace, only later and only for the types that are used.
+
+It leans on how aiogram and pydantic work inside (the one place in the project that does);
+when they no longer work that way, aiogram is imported as usual and one warning says so.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
+log = logging.getLogger(__name__)
+NOT_APPLIED = "aiogram's Telegram types are all built at import (about 100 MB more memory): %s"
+
 
 def import_lazily() -> None:
     """Import aiogram so that its models are built on first use. Call it before anything
     imports aiogram; once aiogram is imported it changes nothing."""
     if "aiogram" in sys.modules:
+        log.warning(NOT_APPLIED, "aiogram was imported before bot")
         return
-    eager = BaseModel.__dict__["model_rebuild"]
+    eager = BaseModel.__dict__.get("model_rebuild")
+    if not isinstance(eager, classmethod):
+        log.warning(NOT_APPLIED, "pydantic's BaseModel.model_rebuild is no longer a classmethod")
+        return
     namespace: dict[str, Any] = {}
 
     def collect(cls, *, _types_namespace=None, **kwargs: Any) -> bool | None:
@@ -37,7 +48,8 @@ def import_lazily() -> None:
         import aiogram  # noqa: F401  (the import this module exists for)
     finally:
         BaseModel.model_rebuild = eager  # type: ignore[method-assign]
-    if not namespace:  # aiogram no longer rebuilds that way: its models stay as it made them
+    if not namespace:  # its models stay as aiogram made them
+        log.warning(NOT_APPLIED, "aiogram no longer rebuilds its types with a namespace")
         return
     for model in _subclasses(BaseModel):
         # Complete ones too: generic responses (Response[list[Update]]) made later inherit it.

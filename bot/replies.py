@@ -10,7 +10,6 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards import markup
-from bot.session import results_unused
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -26,21 +25,20 @@ async def send_replies(
 ) -> None:
     """Send the replies in order. A reply marked `edit` replaces the pressed message; with
     `in_place` the first reply does too (see `takes_over`)."""
-    with results_unused():  # what Telegram answers (the message) is not read here
-        for index, reply in enumerate(replies):
-            kb = markup(reply)
-            if pressed_message_id is not None and _replaces(reply, kb, in_place and index == 0):
-                try:
-                    await bot.edit_message_text(
-                        text=reply.text, chat_id=chat_id, message_id=pressed_message_id,
-                        reply_markup=kb,
-                    )
+    for index, reply in enumerate(replies):
+        kb = markup(reply)
+        if pressed_message_id is not None and _replaces(reply, kb, in_place and index == 0):
+            try:
+                await bot.edit_message_text(
+                    text=reply.text, chat_id=chat_id, message_id=pressed_message_id,
+                    reply_markup=kb,
+                )
+                continue
+            except TelegramBadRequest as err:
+                if "message is not modified" in err.message:
                     continue
-                except TelegramBadRequest as err:
-                    if "message is not modified" in err.message:
-                        continue
-                    log.info("edit failed, sending instead: %s", err.message)
-            await bot.send_message(chat_id, reply.text, reply_markup=kb)
+                log.info("edit failed, sending instead: %s", err.message)
+        await bot.send_message(chat_id, reply.text, reply_markup=kb)
 
 
 def takes_over(replies: list[Reply], *, in_place: bool) -> bool:

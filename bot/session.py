@@ -1,26 +1,22 @@
 """aiogram's HTTP session, made cheaper for the calls a busy bot makes most.
 
-aiogram posts every call as multipart/form-data and turns every answer into pydantic models.
-For a reply that carries no file, a JSON body says the same for a fraction of the CPU, and a
-plain `true` (answerCallbackQuery) needs no model at all; nor does an answer nobody reads (see
-`results_unused`). Everything else — uploads, errors, results that are read — takes aiogram's
-own path, so middlewares (retries) and exceptions behave exactly as before.
+aiogram posts every call as multipart/form-data. For a call that carries no file, a JSON body
+says the same for a fraction of the CPU, and a plain `true` (answerCallbackQuery) needs no
+model at all. Everything else — uploads, errors, every other result — takes aiogram's own path
+and comes back as the type aiogram promises, so middlewares (retries) and exceptions behave
+exactly as before.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import TelegramMethod
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError
 
@@ -28,33 +24,27 @@ from storage import json_codec
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
-OK_AND_RESULT = re.compile(rb'\{\s*"ok"\s*:\s*true\s*,')  # how every ok answer begins
-KEPT_MARKUPS = 1024  # the bot's own markups are cached (bot/keyboards.py); others are rare
-_UNUSED: ContextVar[bool] = ContextVar("honoree_results_unused", default=False)
+# What nearly every reply returns: their response types are built with the session, so that
+# no person's first answer waits while pydantic builds one.
+REPLY_METHODS = (SendMessage, EditMessageText)
+_response_types: dict[type, type] = {}  # kept for the process, see LeanSession.check_response
 
 
-@contextmanager
-def results_unused() -> Iterator[None]:
-    """Calls made inside return None when Telegram says ok. Every sendMessage and edit answers
-    with the whole message; turning it into pydantic models costs about as much as building
-    the call, for a result the sender never reads. Failures still raise as usual."""
-    token = _UNUSED.set(True)
-    try:
-        yield
-    finally:
-        _UNUSED.reset(token)
+def _json_text(value: Any) -> str:
+    return json_codec.dumps(value).decode()
 
 
 class LeanSession(AiohttpSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("json_dumps", _json_text)
         super().__init__(*args, **kwargs)
-        self._response_types: dict[type, type] = {}
-        self._markups: dict[int, tuple[Any, Any]] = {}
+        for method in REPLY_METHODS:
+            _response_type(method)
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
-        body = self._json_body(bot, method)
+        body = self.json_body(bot, method)
         if body is None:
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
@@ -71,50 +61,34 @@ class LeanSession(AiohttpSession):
         except ClientError as err:
             message = f"{type(err).__name__}: {err}"
             raise TelegramNetworkError(method=method, message=message) from err
-        if status == HTTPStatus.OK:
-            if _UNUSED.get() and OK_AND_RESULT.match(raw):  # nobody reads the result
-                return cast(TelegramType, None)
-            if len(raw) <= SHORT_ANSWER and _ok_result(raw) is True:  # needs no model
-                return cast(TelegramType, True)
+        if status == HTTPStatus.OK and len(raw) <= SHORT_ANSWER and _ok_result(raw) is True:
+            return cast(TelegramType, True)  # needs no model
         return cast(TelegramType, self.check_response(bot, method, status, raw.decode()).result)
 
     def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
                        content: str) -> Response[TelegramType]:
         """aiogram parses every answer into Response[T]; pydantic keeps those generated types
-        only weakly, so a garbage collection drops them and the next call builds one again
-        (1-4 ms each, ~15% of the bot's CPU under load). Each is kept once it is first used."""
-        if type(method) not in self._response_types:
-            self._response_types[type(method)] = Response[method.__returning__]
+        only weakly, so a garbage collection drops them and the next call builds one again.
+        Each is kept once it is first used."""
+        _response_type(type(method))
         return super().check_response(bot, method, status_code, content)
 
-    def _json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
-        """The call as JSON, or None when it uploads a file (multipart is needed then)."""
-        files: dict[str, Any] = {}
-        fields = {}
-        # The fields as they are: prepare_value dumps nested objects itself, so a model_dump
-        # of the whole call first would only be work done twice.
-        for key, value in {**method.__dict__, **(method.__pydantic_extra__ or {})}.items():
-            if key == "reply_markup" and value is not None:
-                prepared = self._markup_fields(bot, value, files)
-            else:
-                prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-            if prepared is not None:
-                fields[key] = prepared
-        if files:
-            return None
-        return json_codec.dumps(fields)
+    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
+        """The call as JSON, or None when it uploads a file (multipart is needed then).
 
-    def _markup_fields(self, bot: Bot, markup: Any, files: dict[str, Any]) -> Any:
-        """A keyboard as JSON fields, worked out once per markup object: the bot reuses its
-        (frozen) markups, and dumping a keyboard's buttons is most of the cost of a call."""
-        kept = self._markups.get(id(markup))
-        if kept is None:
-            dumped = markup.model_dump(warnings=False)
-            kept = markup, self.prepare_value(dumped, bot=bot, files=files, _dumps_json=False)
-            if len(self._markups) >= KEPT_MARKUPS:
-                self._markups.clear()
-            self._markups[id(markup)] = kept  # holds the markup, so its id is not reused
-        return kept[1]
+        aiogram's own `prepare_value` turns the fields into what Telegram reads (defaults such
+        as parse_mode filled in, nested objects dumped), so nothing differs but the encoding;
+        the fields are taken as they are, since it dumps nested objects itself."""
+        files: dict[str, Any] = {}
+        fields = {**method.__dict__, **(method.__pydantic_extra__ or {})}
+        body = self.prepare_value(fields, bot=bot, files=files)
+        return None if files else body.encode()
+
+
+def _response_type(method: type[TelegramMethod[Any]]) -> type:
+    if method not in _response_types:
+        _response_types[method] = Response[method.__returning__]
+    return _response_types[method]
 
 
 def _ok_result(raw: bytes) -> object:

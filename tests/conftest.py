@@ -24,7 +24,7 @@ from storage.divisions import load_divisions
 from storage.models import Base
 from storage.settings import Settings
 from storage.uow import Database
-from tests.pg import PG_ADMIN_URL, create_database, drop_database
+from testkit.pg import PG_ADMIN_URL, create_database, drop_database
 
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from dialogs.model import Draft
 from storage.records import Status
 from storage.settings import Settings
 from storage.uow import Database
+from testkit.fakes import tg
 from tests.conftest import run_sync
-from tests.fakes import tg
 from tests.test_export import (
     FAKE_ID,
     OTHER_TOWN,

@@ -9,8 +9,8 @@ import pytest
 from dialogs import engine
 from dialogs.model import Contact, Draft, Press, Unsupported
 from dialogs.texts import t
+from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat
-from tests.fakes import fake_id_number
 
 VILLAGE = "222401100201"  # 延吉市 小营镇 光进村委会
 FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)

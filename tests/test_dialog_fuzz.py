@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from dialogs import engine
 from dialogs.model import Contact, Draft, Event, Outcome, Press, Reply, Text, Unsupported
+from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat, directory
-from tests.fakes import fake_id_number
 
 FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)
 VILLAGE_BUTTON = "延吉市 小营镇 光进村"

@@ -4,6 +4,7 @@ the same results as aiogram's own eager import, without validators for types nev
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -100,3 +101,28 @@ def test_types_the_bot_never_meets_are_not_built():
         assert never_used in eager["built"]
         assert never_used not in lazy["built"]
     assert len(lazy["built"]) < len(eager["built"]) / 2
+
+
+def warnings_of(code: str, extra_path: Path | None = None) -> list[str]:
+    """The log lines a fresh interpreter prints while it runs `code`."""
+    path = [str(extra_path)] if extra_path else []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*path, str(ROOT)])}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stderr.splitlines() if line.strip()]
+
+
+def test_it_says_once_when_it_cannot_apply(tmp_path: Path):
+    """Silently doing nothing would cost 100 MB unnoticed: an aiogram that builds its types
+    another way, or one imported before `bot`, leaves one warning and a working import."""
+    changed = tmp_path / "aiogram"
+    changed.mkdir()
+    (changed / "__init__.py").write_text(
+        "from pydantic import BaseModel\n\nclass Update(BaseModel):\n    update_id: int\n"
+    )
+    lines = warnings_of("import bot, aiogram; aiogram.Update(update_id=1)", tmp_path)
+    assert len(lines) == 1 and "no longer rebuilds" in lines[0] and "100 MB" in lines[0]
+    lines = warnings_of("import aiogram, bot, bot.app")
+    assert len(lines) == 1 and "imported before bot" in lines[0]
+    assert warnings_of("import bot, bot.app") == []  # applied: nothing to say

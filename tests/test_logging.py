@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 from bot.logging_setup import JsonLines
-from tests.fakes import fake_id_number
+from testkit.fakes import fake_id_number
 
 ID = fake_id_number(date(1960, 1, 2), "女", seq=44)
 

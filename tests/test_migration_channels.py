@@ -15,8 +15,8 @@ from alembic import command
 from storage.crypto import FieldCipher
 from storage.divisions import load_divisions
 from storage.uow import Database, alembic_config
-from tests.fakes import tg
-from tests.pg import scratch_database
+from testkit.fakes import tg
+from testkit.pg import scratch_database
 
 VILLAGE = "222401100201"  # 光进村
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)

@@ -19,7 +19,7 @@ from services import reminders
 from services.outbox import plan
 from storage.models import utcnow
 from storage.records import NotificationRecord, NotificationStatus
-from tests.fakes import tg
+from testkit.fakes import tg
 from tests.test_review_storage import VILLAGE, committee, submit
 
 METHOD = SendMessage(chat_id=1, text="x")

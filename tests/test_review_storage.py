@@ -17,7 +17,7 @@ from storage.crypto import hash_token
 from storage.models import utcnow
 from storage.records import AwardRow, RegistrationRecord, ReviewerRole, Status
 from storage.uow import Database
-from tests.fakes import tg
+from testkit.fakes import tg
 from tests.test_review_dialogs import complete_draft
 
 VILLAGE = "222401100201"  # 光进村, 小营镇

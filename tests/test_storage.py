@@ -29,7 +29,7 @@ from storage.records import (
 )
 from storage.settings import Settings
 from storage.uow import SCHEMA_REVISION, Database
-from tests.fakes import tg
+from testkit.fakes import tg
 
 TOWNSHIP = "222401100000"  # 小营镇
 VILLAGE = "222401100002"  # 白坪社区, gets a committee in the tests

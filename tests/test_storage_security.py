@@ -15,7 +15,7 @@ from storage.errors import DecryptionError, InvalidKeyError, KeyMissingError
 from storage.files import EvidenceStore
 from storage.settings import Settings
 from storage.uow import Database
-from tests.fakes import tg
+from testkit.fakes import tg
 from tests.test_storage import VILLAGE, fake_id
 
 

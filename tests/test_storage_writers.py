@@ -1,56 +1,47 @@
-"""Writers on SQLite: turns within the process, and waiting for another process's lock."""
+"""Writers on SQLite: many of this process at once, and another process holding the lock."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
-import time
+import sys
+import textwrap
 from pathlib import Path
 
-from storage.uow import Database, WriteTurns
+from storage.uow import Database
+from testkit.fakes import tg
+
+# Another process (as the admin CLI would be): takes the write lock, says so, and holds it
+# until told to go on; with a count, it writes that many rows instead, one transaction each.
+OTHER_PROCESS = textwrap.dedent("""
+    import sqlite3, sys
+    con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=15)
+    if len(sys.argv) > 2:
+        for n in range(int(sys.argv[2])):
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("INSERT INTO processed_updates (update_id, at) VALUES (?, ?)",
+                        (10**8 + n, "2026-01-01 00:00:00.000000"))
+            con.execute("COMMIT")
+        sys.exit()
+    con.execute("BEGIN IMMEDIATE")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    con.execute("ROLLBACK")
+""")
 
 
-async def test_urgent_writers_go_before_queued_ones_and_a_cancelled_waiter_passes_its_turn():
-    turns = WriteTurns()
-    order: list[str] = []
-    await turns.acquire()  # someone is writing
-
-    async def writer(name: str, urgent: bool = False) -> None:
-        await turns.acquire(urgent=urgent)
-        order.append(name)
-        turns.release()
-
-    first = asyncio.create_task(writer("first"))
-    gone = asyncio.create_task(writer("gone"))
-    second = asyncio.create_task(writer("second"))
-    await asyncio.sleep(0)
-    urgent = asyncio.create_task(writer("urgent", urgent=True))
-    await asyncio.sleep(0)
-    gone.cancel()
-    turns.release()
-    await asyncio.gather(first, second, urgent, return_exceptions=True)
-    assert order == ["urgent", "first", "second"]
-    await asyncio.wait_for(turns.acquire(), 1)  # free again: nothing leaked a turn
+async def other_process(db: Database, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-c", OTHER_PROCESS, db.engine.url.database, *args,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )
 
 
 async def test_a_write_waiting_for_another_process_does_not_stop_the_event_loop(db: Database):
-    """Statements run on the loop's thread, but BEGIN may wait for the admin CLI's lock: that
-    wait must happen off the loop, or every honoree's reply would stop with it."""
-    path = db.engine.url.database
-    locked, release = threading.Event(), threading.Event()
-
-    def other_process() -> None:
-        con = sqlite3.connect(path, isolation_level=None)
-        con.execute("BEGIN IMMEDIATE")
-        locked.set()
-        release.wait(5)
-        con.execute("ROLLBACK")
-        con.close()
-
-    holder = threading.Thread(target=other_process)
-    holder.start()
-    await asyncio.to_thread(locked.wait, 5)
+    """BEGIN IMMEDIATE waits for the other process's lock on the writers' database thread:
+    the event loop goes on meanwhile, or every honoree's reply would stop with it; so do
+    reads."""
+    holder = await other_process(db)
+    assert await asyncio.wait_for(holder.stdout.readline(), 10) == b"locked\n"
     ticks = 0
 
     async def ticker() -> None:
@@ -59,25 +50,53 @@ async def test_a_write_waiting_for_another_process_does_not_stop_the_event_loop(
             await asyncio.sleep(0.01)
             ticks += 1
 
-    ticking = asyncio.create_task(ticker())
-    started = time.monotonic()
-
     async def write() -> None:
         async with db.uow() as uow:
             await uow.updates.mark(424242)
             await uow.commit()
 
+    ticking = asyncio.create_task(ticker())
     writing = asyncio.create_task(write())
-    await asyncio.sleep(0.5)
-    assert not writing.done()  # it waits for the other writer …
-    assert ticks >= 20  # … while the loop goes on (a blocked loop would tick 0 times)
-    release.set()
-    await asyncio.wait_for(writing, 5)
+    try:
+        await asyncio.sleep(0.5)
+        assert not writing.done()  # it waits for the other process …
+        assert ticks >= 20  # … while the loop goes on (a blocked loop would tick 0 times)
+        async with db.uow(read_only=True) as uow:  # and others can still read
+            assert not await uow.updates.seen(424242)
+    finally:
+        holder.stdin.write(b"go\n")
+        await holder.wait()
+    await asyncio.wait_for(writing, 10)
     ticking.cancel()
-    holder.join()
-    assert time.monotonic() - started >= 0.5
     async with db.uow(read_only=True) as uow:
         assert await uow.updates.seen(424242)
+
+
+async def test_concurrent_writers_of_one_process_never_find_the_database_locked(db: Database):
+    """Each reads before it writes (the pattern that deadlocks with a deferred BEGIN), many at
+    once, while another process writes too: all of them commit."""
+    people = range(700_000, 700_080)
+    writer = await other_process(db, "200")
+
+    async def answer(person: int) -> None:
+        async with db.uow() as uow:
+            draft = await uow.registrations.active_draft(tg(person))
+            if draft is None:
+                draft = await uow.registrations.create_draft(tg(person))
+            await uow.updates.mark(person)
+            await uow.registrations.save_state(
+                draft.id, {"step": person}, {}, name=None, hukou_code=None
+            )
+            await uow.commit()
+
+    await asyncio.gather(*(answer(p) for p in people), *(answer(p) for p in people))
+    assert await writer.wait() == 0
+    async with db.uow(read_only=True) as uow:
+        for person in people:
+            draft = await uow.registrations.active_draft(tg(person))
+            assert draft is not None and draft.state == {"step": person}
+            assert await uow.updates.seen(person)
+        assert await uow.updates.seen(10**8 + 199)  # the other process's writes are there
 
 
 async def test_background_checkpoints_keep_the_copy_into_the_file_off_the_commits(settings):

@@ -21,7 +21,7 @@ from dialogs.validators import (
     parse_phone,
     parse_year_month,
 )
-from tests.fakes import fake_id_number
+from testkit.fakes import fake_id_number
 
 TODAY = date(2024, 6, 15)
 PARSERS = [

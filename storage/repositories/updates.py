@@ -11,17 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
 from storage.models import InboxUpdate, ProcessedUpdate, utcnow
-from storage.prepared import Prepared
 from storage.repositories._base import IN_CHUNK, INSERTS, Repository
 
 _PROCESSED = ProcessedUpdate.__table__
 _MARK = {
-    name: Prepared(
-        insert(_PROCESSED)
-        .values(update_id=sa.bindparam("update_id"), at=sa.bindparam("at"))
-        .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
-        .returning(_PROCESSED.c.update_id)
-    )
+    name: insert(_PROCESSED)
+    .values(update_id=sa.bindparam("update_id"), at=sa.bindparam("at"))
+    .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
+    .returning(_PROCESSED.c.update_id)
     for name, insert in INSERTS.items()
 }
 
@@ -34,8 +31,8 @@ class UpdateRepository(Repository):
     async def mark(self, update_id: int) -> bool:
         """Record the update; False if it was already recorded (never raises on duplicates)."""
         mark = _MARK[self.session.bind.dialect.name]  # built once: this runs for every update
-        ran = await mark.run(self.session, {"update_id": update_id, "at": utcnow()})
-        return bool(ran.rows)
+        result = await self.session.execute(mark, {"update_id": update_id, "at": utcnow()})
+        return result.first() is not None
 
     async def prune(self, before: datetime) -> int:
         """Forget updates older than `before` (Telegram stops redelivering after a day)."""

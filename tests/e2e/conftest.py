@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.botproc import BotProcess, admin
+from testkit.botproc import SECRET, BotProcess, admin
 from tg_emulator.server import TelegramEmulator
-
-SECRET = "e2e-test-secret-key-0123456789abcdef0123456789"
 
 
 @pytest.fixture(scope="session")

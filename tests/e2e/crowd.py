@@ -18,8 +18,8 @@ from dialogs import engine
 from dialogs.model import Draft
 from dialogs.texts import t
 from storage.uow import Database
-from tests.e2e.honoree import photo_bytes
-from tests.fakes import fake_id_number, tg
+from testkit.fakes import fake_id_number, tg
+from testkit.photos import photo_bytes
 from tg_emulator import server
 from tg_emulator.bot_message import BotMessage
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from storage.settings import Settings
 from storage.uow import Database
-from tests.e2e.conftest import SECRET
+from testkit.botproc import SECRET
+from testkit.fakes import fake_id_number
 from tests.e2e.honoree import Honoree
-from tests.fakes import fake_id_number
 
 VILLAGE = "222401100201"  # 延边朝鲜族自治州 延吉市 小营镇 光进村委会
 FAKE_ID = fake_id_number(date(1958, 7, 9), "男", region="222401", seq=31)

@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from dialogs.texts import t
+from testkit.fakes import tg
+from testkit.photos import photo_bytes
 from tests.e2e.flows import n1_award_until_photo, open_db, screen
-from tests.e2e.honoree import Honoree, photo_bytes
-from tests.fakes import tg
+from tests.e2e.honoree import Honoree
 
 pytestmark = pytest.mark.e2e
 MB = 1024 * 1024

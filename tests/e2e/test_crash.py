@@ -16,6 +16,8 @@ import pytest
 
 from dialogs.model import Draft
 from dialogs.texts import t
+from testkit.fakes import tg
+from testkit.photos import photo_bytes
 from tests.e2e.crowd import (
     ConfirmationHold,
     Filler,
@@ -31,8 +33,7 @@ from tests.e2e.flows import (
     p1_award_until_photo,
     screen,
 )
-from tests.e2e.honoree import Honoree, photo_bytes
-from tests.fakes import tg
+from tests.e2e.honoree import Honoree
 
 pytestmark = pytest.mark.e2e
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ocr.synth import CERTIFICATE_AWARDS, sample
-from tests.e2e.botproc import BotProcess
-from tests.e2e.conftest import SECRET
+from testkit.botproc import SECRET, BotProcess
+from testkit.fakes import tg
 from tests.e2e.flows import open_db, screen
 from tests.e2e.honoree import Honoree
-from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 OCR_WAIT = 60.0  # the first read also loads the model in the worker

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.fakes import tg
 from tests.e2e.flows import FAKE_ID, VILLAGE, basics, n1_award, open_db, p1_award, screen
 from tests.e2e.honoree import Honoree
-from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 

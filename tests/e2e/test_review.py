@@ -11,11 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from storage.records import Status
-from tests.e2e.botproc import admin
-from tests.e2e.conftest import SECRET
+from testkit.botproc import SECRET, admin
+from testkit.fakes import fake_id_number
 from tests.e2e.flows import FAKE_ID, VILLAGE, n1_award, open_db, register_farmer
 from tests.e2e.honoree import Honoree
-from tests.fakes import fake_id_number
 
 pytestmark = pytest.mark.e2e
 

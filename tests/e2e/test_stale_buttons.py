@@ -7,10 +7,10 @@ import pytest
 
 from dialogs.model import Draft
 from dialogs.texts import t
+from testkit.fakes import tg
 from tests.e2e.crowd import find_button
 from tests.e2e.flows import FAKE_ID, open_db, register_farmer, screen
 from tests.e2e.honoree import Honoree
-from tests.fakes import tg
 
 pytestmark = pytest.mark.e2e
 STALE = t("stale")

@@ -1,4 +1,4 @@
-"""Throw-away PostgreSQL databases on the local server, for the tests and bench/load.py."""
+"""Throw-away PostgreSQL databases on the local server, for the tests and the benchmarks."""
 
 from __future__ import annotations
 

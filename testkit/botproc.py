@@ -1,4 +1,5 @@
-"""Run the real `honoree-bot` process against the emulator, and kill or restart it at will."""
+"""Run the real `honoree-bot` process against the emulator, and kill or restart it at will;
+run `honoree-admin` commands as real processes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 from pathlib import Path
 
 TOKEN = "123456:TEST-token-for-the-emulator"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "e2e-test-secret-key-0123456789abcdef0123456789"  # HONOREE_SECRET_KEY of test runs
 
 
 def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
@@ -27,7 +29,7 @@ def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
 
 
 def admin(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
-    """Run `honoree-admin ARGS` as a real process; return its output (fails the test on error)."""
+    """Run `honoree-admin ARGS` as a real process; return its output (an error fails the caller)."""
     env = bot_env(data_dir, "http://127.0.0.1:9", **(env_extra or {}))
     done = subprocess.run(
         [sys.executable, "-m", "admin_cli", *args],
@@ -38,6 +40,8 @@ def admin(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) -
 
 
 class BotProcess:
+    command: tuple[str, ...] = ("-m", "bot", "run")  # after the interpreter
+
     def __init__(self, emulator, data_dir: Path, **env_extra: str) -> None:
         self.emulator = emulator
         self.data_dir = data_dir
@@ -49,7 +53,7 @@ class BotProcess:
         polls_before = self._polls()
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, *self.command],
             cwd=ROOT,
             env=bot_env(self.data_dir, self.emulator.base_url, **self.env_extra),
             stdout=log,

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.review.intake import on_submitted
-from dialogs import engine
+from dialogs import callbacks, engine
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import (
     Button,
@@ -123,10 +124,11 @@ class Conversation:
                 record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
-            if isinstance(event, Press) and not engine.well_formed(event.data):
+            pressed = event.data if isinstance(event, Press) else None
+            if pressed is not None and not callbacks.well_formed(pressed, CALLBACK_DATA_BYTES):
                 await uow.audit.record(
                     f"tg:{user_id}", "callback.refused", registration_id=record.id,
-                    data=event.data[:80],
+                    data=pressed[:80],
                 )
                 if fresh:  # refused: nothing is applied, the open question is shown again
                     await uow.commit()

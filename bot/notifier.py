@@ -29,8 +29,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.keyboards import markup
 from bot.reachability import Unreachable
 from bot.review.intake import BATCH_WINDOW, NEW_ENTRY
+from dialogs.callbacks import review as data
 from dialogs.model import Button, Reply
-from dialogs.review import data
 from dialogs.texts import t
 from storage.clock import utcnow
 from storage.records import NotificationRecord

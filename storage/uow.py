@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0003"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0005"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 _READ_ONLY = "honoree_read_only"
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)

@@ -11,9 +11,9 @@ from datetime import timedelta
 from bot.keyboards import markup
 from bot.review.access import members
 from bot.review.routing import township_of
+from dialogs.callbacks import review as data
 from dialogs.form import FILLED_BY_STAFF
 from dialogs.model import Button, Reply
-from dialogs.review import data
 from dialogs.texts import t
 from storage.clock import utcnow
 from storage.errors import InvalidStateError

@@ -18,6 +18,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Messag
 
 from bot.conversation import Conversation
 from bot.filters import OnLoop
+from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.replies import clear_buttons, send_replies
 from bot.review.access import ReviewerIds, refuse
 from bot.review.album import send_album
@@ -26,17 +27,11 @@ from bot.review.decisions import Result, authorised, decide
 from bot.review.enrol import enrol
 from bot.review.reasons import AskedReasons
 from bot.review.views import handover_targets, my_queue, open_entry, queue_page, reveal_id
+from dialogs.callbacks import REVIEW as PREFIX
+from dialogs.callbacks import ReviewAction as Action
+from dialogs.callbacks import review_action
 from dialogs.model import Reply, Start
-from dialogs.review import (
-    PREFIX,
-    Action,
-    handover_menu,
-    menu,
-    parse,
-    parse_reason,
-    reason_menu,
-    reason_text,
-)
+from dialogs.review import handover_menu, menu, parse_reason, reason_menu, reason_text
 from dialogs.texts import t
 from storage.records import ReasonAsked
 from storage.uow import Database
@@ -158,7 +153,7 @@ async def on_press(
 ) -> None:
     raw = query.data or ""
     await REASONS.close(conversation.db, query.from_user.id)  # any press ends the waiting
-    action = parse(raw)
+    action = review_action(raw, CALLBACK_DATA_BYTES)
     if action is None:
         async with conversation.db.uow() as uow:
             await refuse(uow, query.from_user.id, raw, None, "malformed")

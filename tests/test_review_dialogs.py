@@ -12,7 +12,7 @@ from dialogs.callbacks import REVIEW_ARITY as ARITY
 from dialogs.callbacks import ReviewAction as Action
 from dialogs.callbacks import review as data
 from dialogs.callbacks import review_action
-from dialogs.masking import mask_id, mask_phone
+from dialogs.masking import mask_id
 from dialogs.model import Context, Draft
 from dialogs.review import (
     PAGE_SIZE,
@@ -114,15 +114,7 @@ def test_the_township_desk_acts_anywhere_in_its_township():
     assert not may_review(6, "222401101000", committee_id=9, desk_of_township=desk)
 
 
-# --- masking and reasons ------------------------------------------------------------------
-
-
-def test_masking():
-    assert mask_id("22240119560312123X") == "222401********123X"
-    assert mask_id("123") == "***"
-    assert mask_id(None) == ""
-    assert mask_phone("+8613912345678") == "139****5678"
-    assert mask_phone("0433-1234567") == "043*****4567"
+# --- reasons ---------------------------------------------------------------------------------
 
 
 def test_typed_reasons_are_tidied_and_bounded():

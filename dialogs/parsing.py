@@ -27,18 +27,19 @@ def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
             return pressed
         raise Invalid("err.choice")
     if isinstance(event, Text):
-        typed = _typed_option(event.text, options)
-        if typed is not None:
-            return typed
+        typed = event.text.strip()
+        code = by_label(typed, options)
+        if code is None and typed.isdecimal() and 1 <= int(typed) <= len(options):
+            code = options[int(typed) - 1].code
+        if code is not None:
+            return code
     raise Invalid("err.choice")
 
 
-def _typed_option(text: str, options: tuple[Option, ...]) -> str | None:
+def by_label(text: str, options: tuple[Option, ...]) -> str | None:
+    """The code of the option whose words were typed, as the catalogue has them now."""
     typed = text.strip()
-    by_label = next((o.code for o in options if o.label == typed), None)
-    if by_label is None and typed.isdecimal() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1].code
-    return by_label
+    return next((o.code for o in options if o.label == typed), None)
 
 
 def options_of(f: Field, d: Draft, step: Step) -> tuple[Option, ...]:
@@ -68,8 +69,8 @@ def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
         raise Invalid("err.choice")
     if f.kind in (Kind.CHOICE, Kind.CONFIRM):
         return choice(event, step, options_of(f, d, step))
-    if isinstance(event, Text) and f.options and event.text.strip() in [o.label for o in f.options]:
-        return choice(event, step, f.options)  # a coded shortcut of a text question, typed
+    if isinstance(event, Text) and (shortcut := by_label(event.text, f.options)):
+        return shortcut  # a text question's coded shortcut, typed out
     if isinstance(event, Contact) and f.kind is Kind.PHONE:
         return v.parse_phone(event.phone)
     if not isinstance(event, Text):

@@ -109,3 +109,22 @@ def test_a_wrong_birth_date_goes_back_to_the_id_number_by_its_code(monkeypatch):
     chat.press("错了")
     assert chat.step == "id_number" and t("birth.retry") in chat.text
     assert "id_number" not in chat.draft.person
+
+
+def test_a_text_questions_shortcut_works_typed_as_well_as_pressed():
+    for send in ("press", "say"):
+        chat = DialogChat()
+        walk_until_residence(chat)
+        getattr(chat, send)(t("opt.residence.same_as_hukou"))
+        assert chat.draft.person["residence"] == "延吉市 小营镇 光进村 3组15号", send
+
+
+def walk_until_residence(chat: DialogChat) -> None:
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("没有了")
+    for step in (("say", "金明浩"), ("press", "男"), ("say", FAKE_ID), ("press", "对"),
+                 ("press", "朝鲜族"), ("press", "群众"), ("press", "初中"), ("say", "光进村"),
+                 ("press", "延吉市 小营镇 光进村"), ("say", "3组15号")):
+        getattr(chat, step[0])(step[1])
+    assert chat.step == "residence"

@@ -22,11 +22,11 @@ from admin_cli.export.source import CONFIRMED_ACTION
 from dialogs import award_rules
 from dialogs.engine import MORE_AWARDS_KEY, SUMMARY, next_step
 from dialogs.form import (
-    ALIVE,
     CONSENT_YES,
-    FILLED_BY,
-    PERSON_CATEGORIES,
-    SERVING,
+    FILLED_BY_PROXY,
+    FILLED_BY_SELF,
+    FILLED_BY_STAFF,
+    NON_PUBLIC_CATEGORY,
     Field,
     Kind,
 )
@@ -51,21 +51,21 @@ REVIEWERS = ("李会计", "王主任", "张书记", "赵委员")
 # One eligible award per category: the facts the dialog would ask, and a date range.
 AWARDS: dict[str, dict[str, Any]] = {
     "N1": {"title": ("全国劳动模范", "全国先进工作者"), "awarding_body": "中共中央 国务院",
-           "years": (1979, 2017), "treatment": "全国劳动模范（先进工作者）待遇", "doc": "中发"},
+           "years": (1979, 2017), "treatment": "national_model", "doc": "中发"},
     "N2": {"title": ("全国劳动模范", "全国先进工作者"), "awarding_body": "中共中央 国务院",
-           "years": (2018, 2025), "treatment": "国家级表彰奖励获得者待遇", "doc": "中发"},
+           "years": (2018, 2025), "treatment": "national_award", "doc": "中发"},
     "P1": {"title": ("吉林省劳动模范", "吉林省先进工作者"),
            "awarding_body": "中共吉林省委 吉林省人民政府", "years": (1985, 2024),
-           "treatment": "省级劳动模范（先进工作者）待遇", "doc": "吉发"},
+           "treatment": "provincial_model", "doc": "吉发"},
     "P2": {"title": ("全国农业劳动模范", "全国铁路先进生产者"),
            "awarding_body": "中华人民共和国农业部", "years": (1979, 1994),
-           "ministry_confirmed_by_mop": "是", "doc": "农人发"},
+           "ministry_confirmed_by_mop": "yes", "doc": "农人发"},
     "P3": {"title": ("全国农业先进工作者", "全国水利系统劳动模范"),
            "awarding_body": "中华人民共和国农业农村部", "years": (1995, 2024),
-           "hrss_approved": "是", "treatment": "省部级劳动模范（先进工作者）待遇", "doc": "农人发"},
+           "hrss_approved": "yes", "treatment": "ministerial_model", "doc": "农人发"},
     "P4": {"title": ("一等功", "战斗英雄"), "awarding_body": "中国人民解放军沈阳军区",
-           "years": (1979, 2015), "military_honour": "服役期间立一等功",
-           "veteran": "已经退役", "doc": "沈司发"},
+           "years": (1979, 2015), "military_honour": "first_class_merit",
+           "veteran": "discharged", "doc": "沈司发"},
 }  # fmt: skip
 CATEGORIES = tuple(AWARDS)
 
@@ -100,7 +100,7 @@ def fake_name(rng: random.Random) -> str:
 
 def fake_id_number(rng: random.Random, region: str, birth: date, gender: str) -> str:
     """18 digits with a valid GB 11643 check digit; the order code's last digit is the gender."""
-    order = f"{rng.randrange(100):02d}{rng.choice('13579' if gender == '男' else '02468')}"
+    order = f"{rng.randrange(100):02d}{rng.choice('13579' if gender == 'male' else '02468')}"
     body = f"{region}{birth:%Y%m%d}{order}"
     return body + ric.calc_check_digit(body + "0")
 
@@ -117,28 +117,30 @@ class _Answers:
         self.village = village
         self.plan = plan
         self.categories = categories
-        self.gender = rng.choice(("男", "女"))
+        self.gender = rng.choice(("male", "female"))
         self.birth = date(rng.randint(1930, 1975), rng.randint(1, 12), rng.randint(1, 28))
         self.award_year: dict[int, int] = {}
 
     def person(self, f: Field, d: Draft) -> Any:
         rng = self.rng
         fixed = {
-            "consent": CONSENT_YES, "alive": ALIVE[0], "serving": SERVING[0],
-            "filled_by": rng.choices(FILLED_BY, (6, 3, 1))[0],
-            "person_category": rng.choices(PERSON_CATEGORIES[:3], (8, 2, 1))[0],
+            "consent": CONSENT_YES, "alive": "alive", "serving": "civilian",
+            "filled_by": rng.choices((FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF),
+                                     (6, 3, 1))[0],
+            "person_category": rng.choices(("farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY),
+                                           (8, 2, 1))[0],
             "gender": self.gender, "hukou_code": self.village,
             "id_number": lambda: fake_id_number(rng, self.village[:6], self.birth, self.gender),
             "birth_date": f"{self.birth:%Y-%m}",
-            "ethnicity": lambda: rng.choices(f.options, (20, 3, 2, 1, 1))[0],
+            "ethnicity": lambda: rng.choices(f.quick, (20, 3, 2, 1, 1))[0],
             "hukou_address": lambda: f"{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
             "residence": lambda: f"同村{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
             "work_unit": "兴农种植专业合作社 理事长",
-            "personnel_file": lambda: rng.choices(f.options, (8, 1, 1))[0],
-            "hardship": lambda: "是" if rng.random() < self.plan.hardship else "否",
+            "personnel_file": lambda: rng.choices(f.options, (8, 1, 1))[0].code,
+            "hardship": lambda: "yes" if rng.random() < self.plan.hardship else "no",
             "hardship_note": "年老体弱，看病花销较大",
             "remarks": None,
-            "proxy_relation": lambda: rng.choice(f.options),
+            "proxy_relation": lambda: rng.choice(f.quick),
         }  # fmt: skip
         if f.key in fixed:
             value = fixed[f.key]
@@ -158,7 +160,7 @@ class _Answers:
             self.award_year[index] = year
             return f"{year}-{self.rng.randint(1, 12):02d}"
         if f.key == "honour_kept":
-            return f.options[0]
+            return f.options[0].code
         if f.key == "document_number":
             year = self.award_year.get(index, 2000)
             return f"{spec['doc']}〔{year}〕{self.rng.randint(1, 60)}号"
@@ -172,14 +174,14 @@ class _Answers:
         rng = self.rng
         options = f.options_for(person, award) if f.options_for else f.options
         makers: dict[Kind, Callable[[], Any]] = {
-            Kind.CHOICE: lambda: rng.choice(options),
-            Kind.TEXT: lambda: options[0] if options else "演示数据",
+            Kind.CHOICE: lambda: rng.choice(options).code,
+            Kind.TEXT: lambda: f.quick[0] if f.quick else "演示数据",
             Kind.NAME: lambda: fake_name(rng),
             Kind.PHONE: lambda: fake_phone(rng),
             Kind.ID_NUMBER: lambda: fake_id_number(rng, "222401", self.birth, self.gender),
             Kind.YEAR_MONTH: lambda: f"{self.birth.year + 30}-06",
             Kind.DOCUMENT_NUMBER: lambda: "吉发〔2020〕1号",
-            Kind.BODY: lambda: options[0],
+            Kind.BODY: lambda: f.quick[0],
             Kind.DIVISION: lambda: self.village,
             Kind.PHOTOS: lambda: [],  # filled with evidence ids once they exist
             Kind.CONFIRM: lambda: f"{self.birth:%Y-%m}",

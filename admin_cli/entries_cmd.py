@@ -13,10 +13,11 @@ from rich.table import Column, Table
 
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.export import source
-from admin_cli.export.labels import china_time, mask_id, mask_phone, status_label
+from admin_cli.export.labels import china_time, mask_id, mask_phone
 from admin_cli.export.package import default_actor
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import category_text, printed_awards
+from dialogs.review import status_name
 from storage.records import Status
 from storage.uow import Database
 
@@ -90,7 +91,7 @@ def _row(entry: source.Entry, names: DivisionDirectory, reveal: bool) -> dict[st
         "hukou": names.full_name(r.hukou_code, from_level="county") if r.hukou_code else "",
         "categories": [category_text(a) for _, a in printed_awards(entry.draft)],
         "status": r.status.value,
-        "status_label": status_label(r.status),
+        "status_label": status_name(r.status),
         "submitted_at": r.submitted_at,
         "is_demo": r.is_demo,
     }

@@ -12,8 +12,8 @@ from rich.table import Table
 from admin_cli.common import console, run_with_db
 from admin_cli.entries_cmd import County, Demo, Json, Statuses, Township, Village
 from admin_cli.export import source
-from admin_cli.export.labels import STATUS_LABELS
 from admin_cli.export.report import Tally
+from dialogs.review import status_name
 from storage.records import Status
 from storage.uow import Database
 
@@ -54,7 +54,7 @@ def _print(counts: dict[str, Any]) -> None:
     console.print(f"[bold]登记人数合计：{counts['persons']}[/]")
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
     for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
-        table = Table("地方", "合计", *(STATUS_LABELS[s] for s in statuses), title=title)
+        table = Table("地方", "合计", *(status_name(s) for s in statuses), title=title)
         for place in counts[key]:
             table.add_row(
                 escape(place["name"]),
@@ -72,5 +72,5 @@ def _print(counts: dict[str, Any]) -> None:
     console.print(table)
     table = Table("状态", "人数", title="按状态")
     for s in Status:
-        table.add_row(STATUS_LABELS[s], str(counts["by_status"][s.value]))
+        table.add_row(status_name(s), str(counts["by_status"][s.value]))
     console.print(table)

@@ -14,6 +14,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.handlers import router
+from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.logging_setup import setup_logging
 from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
@@ -93,7 +94,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
         log.info("evidence sweep: %d orphaned, %d temporary files removed",
                  swept.removed_orphans, swept.removed_temporary)
     ocr = None if settings.ocr == "off" else OcrService(settings.ocr, workers=settings.ocr_workers)
-    registration = await Registration.create(db, store, ocr)
+    registration = await Registration.create(db, store, ocr, data_limit=CALLBACK_DATA_BYTES)
     desk = ReviewDesk(registration)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)

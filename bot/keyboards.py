@@ -14,6 +14,7 @@ from aiogram.types import (
 
 from dialogs.model import Reply
 
+CALLBACK_DATA_BYTES = 64  # Telegram's limit for a button's callback data
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 

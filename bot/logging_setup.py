@@ -1,24 +1,20 @@
 """Structured logs: one JSON object per line, with the update and entry ids as fields.
 
 Anything that looks like an ID or phone number is masked in the finished line (message,
-fields and traceback alike), so personal numbers never reach a log file in clear.
+fields and traceback alike), the same way as in chat lists and exports (`dialogs.masking`), so
+personal numbers never reach a log file in clear.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from datetime import UTC, datetime
 
-# 11+ digit runs (phones, ID numbers, possibly ending in X) keep only their ends.
-_NUMBER = re.compile(r"(?<![\dA-Za-z])(\+?\d{3})\d{5,14}([\dXx]{2})(?![\dXx])")
+from dialogs.masking import mask_text
+
 FIELDS = ("update", "entry", "chat", "event")
-
-
-def mask(text: str) -> str:
-    return _NUMBER.sub(r"\1****\2", text)
 
 
 class JsonLines(logging.Formatter):
@@ -32,7 +28,7 @@ class JsonLines(logging.Formatter):
         line.update({k: getattr(record, k) for k in FIELDS if hasattr(record, k)})
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return mask(json.dumps(line, ensure_ascii=False, default=str))
+        return mask_text(json.dumps(line, ensure_ascii=False, default=str))
 
 
 def setup_logging() -> None:

@@ -1,4 +1,5 @@
-"""Bridge between one award's stored answers (JSON-safe strings) and the eligibility rules."""
+"""Bridge between one award's stored answers (JSON-safe option codes and text) and the
+eligibility rules."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from dialogs.eligibility import (
 from dialogs.validators import YearMonth
 
 DERIVED = ("category", "level", "outcome", "rule", "reason")  # written by the rules, never asked
-HONOUR_KEPT = ("是，荣誉保持着", "已被撤销")
-VETERAN = ("已经退役", "还在服役")
+HONOUR_KEPT = ("kept", "revoked")
+VETERAN = ("discharged", "serving")
 
 
 def year_month(value: str | None) -> YearMonth | None:
@@ -46,6 +47,7 @@ def _facts_for(body: str, award_date: str | None) -> tuple[str, ...]:
 
 
 def treatment_choices(award: Mapping[str, Any]) -> list[str]:
+    """Codes of the treatment buttons for this body and era, the likeliest first."""
     kind = body_kind(award.get("awarding_body") or "")
     return [t.value for t in treatment_options(kind, year_month(award.get("award_date")))]
 

@@ -33,26 +33,26 @@ class BodyKind(StrEnum):
 
 
 class Treatment(StrEnum):
-    NATIONAL_MODEL = "全国劳动模范（先进工作者）待遇"
-    NATIONAL_AWARD = "国家级表彰奖励获得者待遇"
-    PROVINCIAL_MODEL = "省级劳动模范（先进工作者）待遇"
-    PROVINCIAL_AWARD = "省级表彰奖励获得者待遇"
-    MINISTERIAL_MODEL = "省部级劳动模范（先进工作者）待遇"
-    MINISTERIAL_AWARD = "省部级表彰奖励获得者待遇"
-    NONE = "文件没有写明待遇"
-    UNSURE = "不清楚"
+    NATIONAL_MODEL = "national_model"
+    NATIONAL_AWARD = "national_award"
+    PROVINCIAL_MODEL = "provincial_model"
+    PROVINCIAL_AWARD = "provincial_award"
+    MINISTERIAL_MODEL = "ministerial_model"
+    MINISTERIAL_AWARD = "ministerial_award"
+    NONE = "none"
+    UNSURE = "unsure"
 
 
 class TriState(StrEnum):
-    YES = "是"
-    NO = "否"
-    UNSURE = "不清楚"
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
 
 
 class MilitaryHonour(StrEnum):
-    FIRST_CLASS_MERIT = "服役期间立一等功"
-    HONORARY_TITLE = "中央军委授权大单位或中央军委机关部门授予荣誉称号"
-    OTHER = "其他（如二等功、三等功）"
+    FIRST_CLASS_MERIT = "first_class_merit"
+    HONORARY_TITLE = "honorary_title"
+    OTHER = "other"
 
 
 class Outcome(StrEnum):

@@ -6,20 +6,20 @@ after a crash, a week of silence or an edit needs no extra bookkeeping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from dialogs import award_rules, ocr_answers, parsing, questions
+from dialogs import award_rules, callbacks, ocr_answers, parsing, questions
 from dialogs.form import (
     AWARD_FIELDS,
+    BIRTH_WRONG,
     CONSENT_YES,
     EMPLOYER_CATEGORY,
     FIELDS,
     MORE_AWARDS,
+    MORE_AWARDS_KEY,
     PERSON_FIELDS,
-    RESIDENCE_SAME,
+    SAME_AS_HUKOU,
     SCREEN_FIELDS,
-    Field,
     Kind,
+    in_scope,
 )
 from dialogs.model import (
     Contact,
@@ -33,6 +33,7 @@ from dialogs.model import (
     Press,
     Reply,
     Start,
+    Step,
     Text,
     Unsupported,
 )
@@ -40,35 +41,15 @@ from dialogs.summary import display, summary_replies
 from dialogs.texts import t
 from dialogs.validators import Invalid
 
-MORE_AWARDS_KEY = "more_awards"
-MAX_BUTTON_DATA = 64  # Telegram's limit for callback data
-GLOBAL_ACTIONS = {"cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new"}
 SUMMARY = "summary"
 
-# Screening answers that end the registration here, with the text that explains why.
+# Screening answers (option codes) that end the registration here, with the text saying why.
 STOPPERS = {
-    ("consent", "不同意"): "stop.no_consent",
-    ("alive", "已去世"): "stop.deceased",
-    ("serving", "是现役军人"): "stop.serving",
+    ("consent", "decline"): "stop.no_consent",
+    ("alive", "deceased"): "stop.deceased",
+    ("serving", "serving"): "stop.serving",
     ("person_category", EMPLOYER_CATEGORY): "stop.employer",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """The open question: a field (of the person, or of award number `award`), or a stage."""
-
-    key: str
-    award: int | None = None
-
-    @property
-    def field(self) -> Field | None:
-        return FIELDS.get(self.key)
-
-    @property
-    def token(self) -> str:
-        """Prefix of this question's button data, so a press on an old message is recognised."""
-        return f"{self.key}#{'' if self.award is None else self.award}"
 
 
 def next_step(d: Draft) -> Step:
@@ -87,18 +68,6 @@ def next_step(d: Draft) -> Step:
         if f.key not in d.person and f.applies(d.person):
             return Step(f.key)
     return Step(SUMMARY)
-
-
-def well_formed(data: str) -> bool:
-    """Could this button data have come from us? (Anything else is forged or corrupted.)"""
-    if len(data.encode()) > MAX_BUTTON_DATA:
-        return False
-    if data.startswith("x|"):
-        return data[2:].split(":", 1)[0] in GLOBAL_ACTIONS
-    token, sep, _ = data.partition("|")
-    key, hash_, award = token.partition("#")
-    known = key in FIELDS or key == MORE_AWARDS_KEY
-    return bool(sep and hash_ and known and (award == "" or award.isdecimal()))
 
 
 def photo_slot(d: Draft) -> tuple[str, int | None] | None:
@@ -136,8 +105,9 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     if isinstance(event, Start):
         out.replies = _greeting(d) + ask(d, ctx)
         return out
-    if isinstance(event, Press) and event.data.startswith("x|"):
-        return _global_action(d, event.data[2:], ctx, out)
+    pressed = callbacks.decode(event.data) if isinstance(event, Press) else None
+    if isinstance(pressed, callbacks.Action):
+        return _global_action(d, pressed, ctx, out)
     d.cancel_asked = False  # answering anything means the person goes on
     if isinstance(event, OcrRead):
         out.replies = _ocr_read(d, event, ctx)
@@ -150,7 +120,7 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
         if step.key == SUMMARY:
             out.replies = [Reply(t("summary.use_buttons")), *summary_replies(d, ctx)]
             return out
-        if isinstance(event, Press) and not event.data.startswith(step.token + "|"):
+        if isinstance(event, Press) and callbacks.stale(event.data, step.token):
             out.alert = t("stale")
             out.replies = ask(d, ctx)
             return out
@@ -204,7 +174,7 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         d.nav = {}
         return _finish(d, step, [])
     value = parsing.value(f, event, step, d, ctx)
-    if f.kind is Kind.CONFIRM and value == "不对":
+    if f.kind is Kind.CONFIRM and value == BIRTH_WRONG:
         # The derived birth date is wrong, so the ID number is: ask it again.
         d.person.pop("id_number", None)
         d.person.pop("birth_date", None)
@@ -212,7 +182,7 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         return [Reply(t("birth.retry"))]
     if f.kind is Kind.CONFIRM:
         value = parsing.birth_month(d.person["id_number"], ctx)
-    if f.key == "residence" and value == RESIDENCE_SAME:
+    if f.key == "residence" and value == SAME_AS_HUKOU:
         value = parsing.hukou_address(d.person, ctx)
     said: list[Reply] = []
     target[f.key] = value
@@ -318,11 +288,11 @@ def _compare(d: Draft, index: int | None, read: dict, *, from_photo: bool) -> li
 
 
 def _more_awards(d: Draft, choice: str) -> list[Reply]:
-    if choice == MORE_AWARDS[0]:
+    if choice == MORE_AWARDS[0].code:
         d.awards.append({})
         return [Reply(t("award.next", n=len(d.awards)))]
     d.person[MORE_AWARDS_KEY] = True
-    if not any(a.get("outcome") in ("eligible", "uncertain") for a in d.awards):
+    if not any(in_scope(a) for a in d.awards):
         d.stopped = "stop.out_of_scope"
         return []
     return [Reply(t("person.intro"))]
@@ -336,7 +306,7 @@ def _photo_answer(d: Draft, step: Step, event: Event, target: dict) -> list[Repl
     if isinstance(event, PhotoRejected):
         raise Invalid(f"photo.{event.code}")
     if isinstance(event, Press):
-        payload = event.data.split("|", 1)[1]
+        payload = parsing.payload(event, step)
         pending = target.get("_" + key) or []
         if payload == "~done" and (pending or target.get(key)):
             # Editing adds photos; the earlier ones stay as evidence.
@@ -352,9 +322,10 @@ def _photo_answer(d: Draft, step: Step, event: Event, target: dict) -> list[Repl
     return None
 
 
-def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome:
+def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outcome) -> Outcome:
     """Buttons that work from any question: the summary card, edits and /cancel."""
     step = next_step(d)
+    action, argument = pressed.name, pressed.argument
     if action == "cancel?":
         d.cancel_asked = True
         out.replies = [questions.cancel_question()]
@@ -369,18 +340,18 @@ def _global_action(d: Draft, action: str, ctx: Context, out: Outcome) -> Outcome
         out.replies = ask(d, ctx)
     elif action == "submit" and step.key == SUMMARY:
         out.submit = True
-    elif action == "edit" and step.key == SUMMARY:
+    elif action == "edit" and not argument and step.key == SUMMARY:
         out.replies = [questions.edit_menu(d)]
-    elif action.startswith("edit:") and step.key == SUMMARY:
-        key, _, award = action[5:].partition("#")
+    elif action == "edit" and step.key == SUMMARY:
+        key, _, award = argument.partition("#")
         if not _editable(d, key, award):
             out.alert = t("stale")
             out.replies = ask(d, ctx)
             return out
         d.editing = {"key": key, "award": int(award) if award else None}
         out.replies = ask(d, ctx)
-    elif action.startswith("ocr:") and step.key == "title":
-        _answer_offer(d, step, action.endswith(":yes"), out)
+    elif action == "ocr" and step.key == "title":
+        _answer_offer(d, step, argument.endswith(":yes"), out)
         out.replies += ask(d, ctx)
     elif action == "keep" and d.editing:
         d.editing = None

@@ -17,10 +17,11 @@ from dialogs.form import (
     FIELDS,
     PERSON_FIELDS,
     SCREEN_FIELDS,
-    SUMMARY_COLUMNS,
+    SUMMARY_SOURCES,
     Field,
     Kind,
     Section,
+    column_header,
 )
 from dialogs.model import Draft
 from dialogs.summary import display, in_scope_awards
@@ -42,7 +43,7 @@ UNCERTAIN = t("summary.uncertain")
 # Evidence file names use the photo field's label without 照片; the portrait reads better whole.
 EVIDENCE_NAME_OVERRIDES = {"portrait": "免冠照片"}
 
-_COLUMN_INDEX = {source: i for i, (_, source) in enumerate(SUMMARY_COLUMNS)}
+_COLUMN_INDEX = {source: i for i, source in enumerate(SUMMARY_SOURCES)}
 _NUMBERS = "一二三"
 
 
@@ -66,11 +67,6 @@ def section_title(section: Section) -> str:
     """ "一、基本信息" etc., from the same catalogue the summary card uses."""
     number = _NUMBERS[(Section.BASIC, Section.AWARD, Section.OTHER).index(section)]
     return f"{number}、{t(f'summary.section.{section.value}').strip('【】')}"
-
-
-def column_label(source: str) -> str:
-    """The 汇总表 header of a column source, e.g. "award:category" → 统计类别."""
-    return next(label for label, src in SUMMARY_COLUMNS if src == source)
 
 
 def section_fields(section: Section) -> list[Field]:
@@ -159,8 +155,8 @@ def award_lines(draft: Draft, divisions: DivisionDirectory | None) -> list[list[
             )
             for f in fields
         ]
-        lines.append(Line("category", column_label("award:category"), category_text(award)))
-        lines.append(Line("level", column_label("@level"), award.get("level") or ""))
+        lines.append(Line("category", column_header("award:category"), category_text(award)))
+        lines.append(Line("level", column_header("@level"), award.get("level") or ""))
         shown = [
             f"{evidence_name(f)} {display(f.key, award.get(f.key))}"
             for f in photos
@@ -183,7 +179,7 @@ def text_columns() -> list[int]:
     """汇总表 columns holding numbers that must stay text (ID numbers, phones)."""
     return [
         i
-        for i, (_, source) in enumerate(SUMMARY_COLUMNS)
+        for i, source in enumerate(SUMMARY_SOURCES)
         if source in FIELDS and FIELDS[source].kind in (Kind.ID_NUMBER, Kind.PHONE)
     ]
 
@@ -191,14 +187,14 @@ def text_columns() -> list[int]:
 def summary_cells(
     draft: Draft, meta: Mapping[str, Any], divisions: DivisionDirectory | None
 ) -> list[Any]:
-    """One 汇总表 row in SUMMARY_COLUMNS order; `meta` supplies the "@" sources.
+    """One 汇总表 row in SUMMARY_SOURCES order; `meta` supplies the "@" sources.
 
     Several awards share the row: each award column lists them in the same order, one per
     line; 待遇级别 shows the highest (unless `meta` says otherwise).
     """
     awards = [a for _, a in printed_awards(draft)]
     cells: list[Any] = []
-    for _, source in SUMMARY_COLUMNS:
+    for source in SUMMARY_SOURCES:
         if source == "@level":
             cells.append(meta.get(source) or highest_level(draft))
         elif source.startswith("@"):

@@ -1,7 +1,9 @@
 """The registration form (登记表) as data: one list drives questions, validation, the summary
 card, the printed form and the export columns (spec: shared/spec/registration-form.md §2–§3).
 
-Adding a field means adding one `Field` here (and its question text `q.<key>` in texts.py).
+Adding a field means adding one `Field` here and its texts in texts.py (`field.<key>`,
+`q.<key>`, and `opt.<group>.<code>` for each option). Stored answers hold option codes, so
+rewording any text in the catalogue changes neither the data nor a decision.
 """
 
 from __future__ import annotations
@@ -12,10 +14,37 @@ from enum import StrEnum
 from typing import Any
 
 from dialogs import award_rules
-from dialogs.award_rules import HONOUR_KEPT, VETERAN
-from dialogs.eligibility import MilitaryHonour, TriState
+from dialogs.eligibility import MilitaryHonour, Treatment, TriState
+from dialogs.texts import known, t
 
 Answers = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice: `code` is what is stored and matched, the texts are catalogue's."""
+
+    group: str  # the catalogue namespace, shared by fields with the same choices
+    code: str
+
+    @property
+    def label(self) -> str:
+        return t(f"opt.{self.group}.{self.code}")
+
+    @property
+    def printed(self) -> str:
+        """How the option reads on paper: its own print text, or the button's."""
+        key = f"print.{self.group}.{self.code}"
+        return t(key) if known(key) else self.label
+
+
+def options(group: str, *codes: str) -> tuple[Option, ...]:
+    return tuple(Option(group, code) for code in codes)
+
+
+def in_scope(award: Answers) -> bool:
+    """Is this award registered (eligible, or uncertain for a reviewer to check)?"""
+    return award.get("outcome") in ("eligible", "uncertain")
 
 
 class Section(StrEnum):
@@ -42,38 +71,45 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: str
     section: Section
     kind: Kind
-    options: tuple[str, ...] = ()  # CHOICE buttons, or quick answers for text kinds
+    options: tuple[Option, ...] = ()  # CHOICE buttons; for text kinds, coded shortcuts
+    quick: tuple[str, ...] = ()  # text kinds: sample answers a press types in (content, not codes)
     optional: bool = False  # offers a 跳过 button; skipped answers are stored as None
     sensitive: bool = False  # encrypted at rest, masked in lists
     printed: bool = True  # appears on the printed form and the summary card
     when: Callable[[Answers, Answers], bool] | None = None  # (person, award) -> ask at all?
     evidence_kind: str | None = None  # PHOTOS: the kind stored for each photo
-    options_for: Callable[[Answers, Answers], tuple[str, ...]] | None = None  # dynamic buttons
+    options_for: Callable[[Answers, Answers], tuple[Option, ...]] | None = None  # dynamic buttons
     photo_first: str | None = None  # a photo here counts for this PHOTOS field and is read by OCR
-    printed_options: tuple[str, ...] = ()  # how each option reads on paper, when not as the button
+
+    @property
+    def label(self) -> str:
+        return t(f"field.{self.key}")
+
+    @property
+    def column(self) -> str:
+        """The 汇总表 header: the table's own name for the field, or its label."""
+        key = f"column.{self.key}"
+        return t(key) if known(key) else self.label
 
     def applies(self, person: Answers, award: Answers | None = None) -> bool:
         return self.when is None or self.when(person, award or {})
 
+    def option(self, code: Any) -> Option | None:
+        """The fixed option stored as `code` (None for free text and dynamic choices)."""
+        return next((o for o in self.options if o.code == code), None)
 
-CONSENT_YES = "同意"
-FILLED_BY = ("本人填写", "家属或他人代为填写", "村（社区）工作人员代填")
-FILLED_BY_PROXY, FILLED_BY_STAFF = FILLED_BY[1], FILLED_BY[2]
-ALIVE = ("健在", "已去世")
-SERVING = ("不是现役军人", "是现役军人")
-PERSON_CATEGORIES = (
-    "农民",
-    "无固定单位或稳定工作人员",
-    "无主管部门的非公有制企业或社会组织人员",
-    "在机关、事业单位、国企或有主管部门的单位工作（含离退休）",
-)
-EMPLOYER_CATEGORY = PERSON_CATEGORIES[3]
-NON_PUBLIC_CATEGORY = PERSON_CATEGORIES[2]
-YES_NO = ("是", "否")
-MORE_AWARDS = ("还有其他表彰", "没有了")
+
+CONSENT_YES = "agree"
+FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF = "self", "proxy", "staff"
+EMPLOYER_CATEGORY = "employer"
+NON_PUBLIC_CATEGORY = "non_public"
+SAME_AS_HUKOU = "same_as_hukou"
+BIRTH_WRONG = "wrong"
+TRISTATE = options("tristate", *map(str, TriState))
+MORE_AWARDS_KEY = "more_awards"  # the step after each award: a question, not a form field
+MORE_AWARDS = options(MORE_AWARDS_KEY, "more", "done")
 ETHNIC_QUICK = ("汉族", "朝鲜族", "满族", "蒙古族", "回族")
 ETHNIC_GROUPS = (
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -83,11 +119,6 @@ ETHNIC_GROUPS = (
     "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族",
     "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
 )  # fmt: skip
-POLITICAL_STATUS = (
-    "中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众",
-)  # fmt: skip
-EDUCATION = ("研究生", "大学本科", "大学专科", "中等专科", "高中", "初中", "小学及以下")
-PERSONNEL_FILE = ("有", "无", "不清楚")
 TITLE_QUICK = ("全国劳动模范", "全国先进工作者", "吉林省劳动模范", "吉林省先进工作者")
 BODY_QUICK = (
     "中共中央 国务院",
@@ -96,7 +127,6 @@ BODY_QUICK = (
     "中共吉林省委 吉林省人民政府",
     "吉林省人民政府",
 )
-RESIDENCE_SAME = "和户籍地址相同"
 
 
 def _is_proxy(person: Answers, _award: Answers) -> bool:
@@ -108,14 +138,14 @@ def _needs_work_unit(person: Answers, _award: Answers) -> bool:
 
 
 def _has_hardship(person: Answers, _award: Answers) -> bool:
-    return person.get("hardship") == "是"
+    return person.get("hardship") == "yes"
 
 
 def _needs_evidence(kind: str) -> Callable[[Answers, Answers], bool]:
     """Extra evidence only some categories need (P2: 人事部 confirmation, P4: 退役证)."""
 
     def check(_person: Answers, award: Answers) -> bool:
-        return award.get("category") == kind
+        return in_scope(award) and award.get("category") == kind
 
     return check
 
@@ -129,140 +159,128 @@ def _fact_needed(fact: str) -> Callable[[Answers, Answers], bool]:
     return check
 
 
-def _treatment_options(_person: Answers, award: Answers) -> tuple[str, ...]:
-    return tuple(award_rules.treatment_choices(award))
+def _treatment_options(_person: Answers, award: Answers) -> tuple[Option, ...]:
+    return options("treatment", *award_rules.treatment_choices(award))
 
 
 def _award_in_scope(_person: Answers, award: Answers) -> bool:
-    return award.get("outcome") in ("eligible", "uncertain")
-
-
-def _both(*conds: Callable[[Answers, Answers], bool]) -> Callable[[Answers, Answers], bool]:
-    return lambda p, a: all(c(p, a) for c in conds)
+    return in_scope(award)
 
 
 # Screening: asked before anything personal (privacy consent first, then who may register here).
 SCREEN_FIELDS: tuple[Field, ...] = (
-    Field("consent", "个人信息使用同意", Section.SCREEN, Kind.CHOICE, (CONSENT_YES, "不同意")),
-    Field("filled_by", "填报人", Section.OTHER, Kind.CHOICE, FILLED_BY,
-          printed_options=("本人", "委托他人", "村（社区）工作人员代填")),
-    Field("alive", "是否健在", Section.SCREEN, Kind.CHOICE, ALIVE, printed=False),
-    Field("serving", "是否现役军人", Section.SCREEN, Kind.CHOICE, SERVING, printed=False),
-    Field("person_category", "人员类别", Section.BASIC, Kind.CHOICE, PERSON_CATEGORIES),
+    Field("consent", Section.SCREEN, Kind.CHOICE, options("consent", CONSENT_YES, "decline")),
+    Field("filled_by", Section.OTHER, Kind.CHOICE,
+          options("filled_by", FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF)),
+    Field("alive", Section.SCREEN, Kind.CHOICE, options("alive", "alive", "deceased"),
+          printed=False),
+    Field("serving", Section.SCREEN, Kind.CHOICE, options("serving", "civilian", "serving"),
+          printed=False),
+    Field("person_category", Section.BASIC, Kind.CHOICE,
+          options("person_category", "farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY,
+                  EMPLOYER_CATEGORY)),
 )
 
 # One block per award; facts that only some bodies need are asked by the eligibility rules.
 AWARD_FIELDS: tuple[Field, ...] = (
-    Field("title", "荣誉称号", Section.AWARD, Kind.TEXT, TITLE_QUICK,
-          photo_first="certificate_photos"),
-    Field("awarding_body", "表彰机关", Section.AWARD, Kind.BODY, BODY_QUICK),
-    Field("award_date", "表彰时间", Section.AWARD, Kind.YEAR_MONTH),
+    Field("title", Section.AWARD, Kind.TEXT, quick=TITLE_QUICK, photo_first="certificate_photos"),
+    Field("awarding_body", Section.AWARD, Kind.BODY, quick=BODY_QUICK),
+    Field("award_date", Section.AWARD, Kind.YEAR_MONTH),
     Field(
-        "military_honour", "立功或荣誉情况", Section.AWARD, Kind.CHOICE,
-        tuple(MilitaryHonour), printed=False, when=_fact_needed("military_honour"),
+        "military_honour", Section.AWARD, Kind.CHOICE,
+        options("military_honour", *map(str, MilitaryHonour)), printed=False,
+        when=_fact_needed("military_honour"),
     ),
     Field(
-        "veteran", "是否已退役", Section.AWARD, Kind.CHOICE, VETERAN,
+        "veteran", Section.AWARD, Kind.CHOICE, options("veteran", *award_rules.VETERAN),
         printed=False, when=_fact_needed("veteran"),
     ),
     Field(
-        "ministry_confirmed_by_mop", "原国家人事部是否发文确认", Section.AWARD, Kind.CHOICE,
-        tuple(TriState), printed=False, when=_fact_needed("ministry_confirmed_by_mop"),
+        "ministry_confirmed_by_mop", Section.AWARD, Kind.CHOICE, TRISTATE,
+        printed=False, when=_fact_needed("ministry_confirmed_by_mop"),
     ),
     Field(
-        "hrss_approved", "是否经人社部（原人事部）批准", Section.AWARD, Kind.CHOICE,
-        tuple(TriState), printed=False, when=_fact_needed("hrss_approved"),
+        "hrss_approved", Section.AWARD, Kind.CHOICE, TRISTATE,
+        printed=False, when=_fact_needed("hrss_approved"),
     ),
     Field(
-        "treatment", "文件明确的待遇", Section.AWARD, Kind.CHOICE,
+        "treatment", Section.AWARD, Kind.CHOICE, options("treatment", *map(str, Treatment)),
         when=_fact_needed("treatment"), options_for=_treatment_options,
     ),
-    Field("honour_kept", "是否保持荣誉", Section.AWARD, Kind.CHOICE, HONOUR_KEPT,
-          printed_options=("是", "否")),
+    Field("honour_kept", Section.AWARD, Kind.CHOICE,
+          options("honour_kept", *award_rules.HONOUR_KEPT)),
     Field(
-        "document_number", "表彰文件文号", Section.AWARD, Kind.DOCUMENT_NUMBER,
+        "document_number", Section.AWARD, Kind.DOCUMENT_NUMBER,
         optional=True, when=_award_in_scope,
     ),
+    Field("document_title", Section.AWARD, Kind.TEXT, optional=True, when=_award_in_scope),
     Field(
-        "document_title", "表彰文件名称", Section.AWARD, Kind.TEXT,
-        optional=True, when=_award_in_scope,
-    ),
-    Field(
-        "certificate_photos", "荣誉证书照片", Section.AWARD, Kind.PHOTOS, optional=True,
+        "certificate_photos", Section.AWARD, Kind.PHOTOS, optional=True,
         when=_award_in_scope, evidence_kind="certificate",
     ),
     Field(
-        "document_photos", "表彰文件照片", Section.AWARD, Kind.PHOTOS, optional=True,
+        "document_photos", Section.AWARD, Kind.PHOTOS, optional=True,
         when=_award_in_scope, evidence_kind="award_document",
     ),
     Field(
-        "mop_photos", "人事部确认文件照片", Section.AWARD, Kind.PHOTOS, optional=True,
-        when=_both(_award_in_scope, _needs_evidence("P2")), evidence_kind="mop_confirmation",
+        "mop_photos", Section.AWARD, Kind.PHOTOS, optional=True,
+        when=_needs_evidence("P2"), evidence_kind="mop_confirmation",
     ),
     Field(
-        "discharge_photos", "退役证照片", Section.AWARD, Kind.PHOTOS, optional=True,
-        when=_both(_award_in_scope, _needs_evidence("P4")),
-        evidence_kind="discharge_certificate",
+        "discharge_photos", Section.AWARD, Kind.PHOTOS, optional=True,
+        when=_needs_evidence("P4"), evidence_kind="discharge_certificate",
     ),
 )  # fmt: skip
 
 PERSON_FIELDS: tuple[Field, ...] = (
-    Field("name", "姓名", Section.BASIC, Kind.NAME),
-    Field("gender", "性别", Section.BASIC, Kind.CHOICE, ("男", "女")),
-    Field("id_number", "公民身份号码", Section.BASIC, Kind.ID_NUMBER, sensitive=True),
-    Field("birth_date", "出生年月", Section.BASIC, Kind.CONFIRM, ("对", "不对")),
-    Field("ethnicity", "民族", Section.BASIC, Kind.TEXT, ETHNIC_QUICK),
-    Field("political_status", "政治面貌", Section.BASIC, Kind.CHOICE, POLITICAL_STATUS),
-    Field("education", "文化程度", Section.BASIC, Kind.CHOICE, EDUCATION),
-    Field("work_unit", "工作单位及职务", Section.BASIC, Kind.TEXT, when=_needs_work_unit),
-    Field("hukou_code", "户籍所在地", Section.BASIC, Kind.DIVISION),
-    Field("hukou_address", "户籍详细地址", Section.BASIC, Kind.TEXT),
-    Field("residence", "现居住地址", Section.BASIC, Kind.TEXT, (RESIDENCE_SAME,)),
-    Field("phone", "联系电话", Section.BASIC, Kind.PHONE, sensitive=True),
+    Field("name", Section.BASIC, Kind.NAME),
+    Field("gender", Section.BASIC, Kind.CHOICE, options("gender", "male", "female")),
+    Field("id_number", Section.BASIC, Kind.ID_NUMBER, sensitive=True),
+    Field("birth_date", Section.BASIC, Kind.CONFIRM, options("birth_date", "right", BIRTH_WRONG)),
+    Field("ethnicity", Section.BASIC, Kind.TEXT, quick=ETHNIC_QUICK),
+    Field("political_status", Section.BASIC, Kind.CHOICE,
+          options("political_status", "cpc_member", "cpc_probationary", "cyl_member",
+                  "democratic_party", "non_party", "masses")),
+    Field("education", Section.BASIC, Kind.CHOICE,
+          options("education", "postgraduate", "bachelor", "college", "secondary_vocational",
+                  "high_school", "junior_high", "primary")),
+    Field("work_unit", Section.BASIC, Kind.TEXT, when=_needs_work_unit),
+    Field("hukou_code", Section.BASIC, Kind.DIVISION),
+    Field("hukou_address", Section.BASIC, Kind.TEXT),
+    Field("residence", Section.BASIC, Kind.TEXT, options("residence", SAME_AS_HUKOU)),
+    Field("phone", Section.BASIC, Kind.PHONE, sensitive=True),
     Field(
-        "portrait_photos", "近期免冠照片", Section.BASIC, Kind.PHOTOS, optional=True,
-        evidence_kind="portrait",
+        "portrait_photos", Section.BASIC, Kind.PHOTOS, optional=True, evidence_kind="portrait",
     ),
-    Field("personnel_file", "人事档案记录", Section.OTHER, Kind.CHOICE, PERSONNEL_FILE),
-    Field("hardship", "生活是否困难", Section.OTHER, Kind.CHOICE, YES_NO),
-    Field("hardship_note", "困难情况", Section.OTHER, Kind.TEXT, when=_has_hardship),
-    Field("remarks", "备注", Section.OTHER, Kind.TEXT, optional=True),
-    Field("proxy_name", "代填人姓名", Section.OTHER, Kind.NAME, when=_is_proxy),
-    Field("proxy_relation", "代填人与本人关系", Section.OTHER, Kind.TEXT,
-          ("子女", "配偶", "其他亲属"), when=_is_proxy),
-    Field("proxy_phone", "代填人电话", Section.OTHER, Kind.PHONE, sensitive=True, when=_is_proxy),
+    Field("personnel_file", Section.OTHER, Kind.CHOICE,
+          options("personnel_file", "yes", "no", "unsure")),
+    Field("hardship", Section.OTHER, Kind.CHOICE, options("yes_no", "yes", "no")),
+    Field("hardship_note", Section.OTHER, Kind.TEXT, when=_has_hardship),
+    Field("remarks", Section.OTHER, Kind.TEXT, optional=True),
+    Field("proxy_name", Section.OTHER, Kind.NAME, when=_is_proxy),
+    Field("proxy_relation", Section.OTHER, Kind.TEXT, quick=("子女", "配偶", "其他亲属"),
+          when=_is_proxy),
+    Field("proxy_phone", Section.OTHER, Kind.PHONE, sensitive=True, when=_is_proxy),
 )  # fmt: skip
 
 FIELDS: dict[str, Field] = {f.key: f for f in (*SCREEN_FIELDS, *AWARD_FIELDS, *PERSON_FIELDS)}
 SENSITIVE_KEYS: frozenset[str] = frozenset(f.key for f in FIELDS.values() if f.sensitive)
 
-# 汇总表 columns (spec §3), in order. A source is a field key, or one of the meta sources the
-# export fills from the registration record (prefixed with "@").
-SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("序号", "@row"),
-    ("登记编号", "@reg_no"),
-    ("姓名", "name"),
-    ("性别", "gender"),
-    ("民族", "ethnicity"),
-    ("出生年月", "birth_date"),
-    ("公民身份号码", "id_number"),
-    ("政治面貌", "political_status"),
-    ("文化程度", "education"),
-    ("人员类别", "person_category"),
-    ("户籍所在地（县/乡镇/村）", "hukou_code"),
-    ("现居住地址", "residence"),
-    ("联系电话", "phone"),
-    ("荣誉称号", "award:title"),
-    ("表彰机关", "award:awarding_body"),
-    ("表彰时间", "award:award_date"),
-    ("表彰文件文号", "award:document_number"),
-    ("统计类别", "award:category"),
-    ("待遇级别", "@level"),
-    ("是否保持荣誉", "award:honour_kept"),
-    ("人事档案", "personnel_file"),
-    ("生活困难", "hardship"),
-    ("村（社区）确认人", "@confirmed_by"),
-    ("确认时间", "@confirmed_at"),
-    ("状态", "@status"),
-    ("备注", "remarks"),
-)
+# 汇总表 columns (spec §3), in order. A source is a field key ("award:" for an award's), or one
+# of the meta sources the export fills from the registration record (prefixed with "@").
+SUMMARY_SOURCES: tuple[str, ...] = (
+    "@row", "@reg_no", "name", "gender", "ethnicity", "birth_date", "id_number",
+    "political_status", "education", "person_category", "hukou_code", "residence", "phone",
+    "award:title", "award:awarding_body", "award:award_date", "award:document_number",
+    "award:category", "@level", "award:honour_kept", "personnel_file", "hardship",
+    "@confirmed_by", "@confirmed_at", "@status", "remarks",
+)  # fmt: skip
+
+
+def column_header(source: str) -> str:
+    """A 汇总表 header: the field's column name, or the catalogue's for derived columns."""
+    f = FIELDS.get(source.removeprefix("award:"))
+    return f.column if f is not None else t(f"column.{source}")
+
+
+SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = tuple((column_header(s), s) for s in SUMMARY_SOURCES)

@@ -8,8 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dialogs import callbacks
 from dialogs.divisions import DivisionDirectory
-from dialogs.form import SENSITIVE_KEYS
+from dialogs.form import FIELDS, SENSITIVE_KEYS
+from dialogs.form import Field as FormField
 
 
 class Draft(BaseModel):
@@ -40,6 +42,23 @@ class Draft(BaseModel):
         draft = cls.model_validate(state or {})
         draft.person.update(secrets)
         return draft
+
+
+@dataclass(frozen=True)
+class Step:
+    """The open question: a field (of the person, or of award number `award`), or a stage."""
+
+    key: str
+    award: int | None = None
+
+    @property
+    def field(self) -> FormField | None:
+        return FIELDS.get(self.key)
+
+    @property
+    def token(self) -> str:
+        """Prefix of this question's button data, so a press on an old message is recognised."""
+        return callbacks.token(self.key, self.award)
 
 
 # --- events: what the person did ---------------------------------------------------------

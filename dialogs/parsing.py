@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from dialogs import callbacks
 from dialogs import validators as v
-from dialogs.form import ETHNIC_GROUPS, Field, Kind
-from dialogs.model import Contact, Context, Draft, Event, Press, Text
+from dialogs.form import ETHNIC_GROUPS, Field, Kind, Option
+from dialogs.model import Contact, Context, Draft, Event, Press, Step, Text
 from dialogs.validators import Invalid
 
-if TYPE_CHECKING:
-    from dialogs.engine import Step
-
 SKIP = "~skip"
+DONE = "~done"
 TEXT_LIMITS = {"hardship_note": 300, "remarks": 300, "residence": 120, "hukou_address": 120}
 
 
 def payload(event: Press, step: Step) -> str:
-    return event.data[len(step.token) + 1 :]
+    return callbacks.payload(event.data, step.token) or ""
 
 
-def choice(event: Event, step: Step, options: tuple[str, ...]) -> str:
-    """A pressed button, or the same words typed (or the option's number)."""
+def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
+    """The code of a pressed button, or of the same words typed (or the option's number)."""
     if isinstance(event, Press):
-        index = payload(event, step)
-        if index.isdecimal() and int(index) < len(options):
-            return options[int(index)]
+        pressed = payload(event, step)
+        if any(o.code == pressed for o in options):
+            return pressed
         raise Invalid("err.choice")
     if isinstance(event, Text):
         typed = event.text.strip()
-        if typed in options:
-            return typed
-        if typed.isdecimal() and 1 <= int(typed) <= len(options):
-            return options[int(typed) - 1]
+        code = by_label(typed, options)
+        if code is None and typed.isdecimal() and 1 <= int(typed) <= len(options):
+            code = options[int(typed) - 1].code
+        if code is not None:
+            return code
     raise Invalid("err.choice")
 
 
-def options_of(f: Field, d: Draft, step: Step) -> tuple[str, ...]:
+def by_label(text: str, options: tuple[Option, ...]) -> str | None:
+    """The code of the option whose words were typed, as the catalogue has them now."""
+    typed = text.strip()
+    return next((o.code for o in options if o.label == typed), None)
+
+
+def options_of(f: Field, d: Draft, step: Step) -> tuple[Option, ...]:
     if f.options_for is not None:
         award = d.awards[step.award] if step.award is not None else {}
         return f.options_for(d.person, award)
@@ -56,13 +62,15 @@ def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
         data = payload(event, step)
         if data == SKIP and f.optional:
             return None
-        if f.kind in (Kind.CHOICE, Kind.CONFIRM):
+        if f.kind in (Kind.CHOICE, Kind.CONFIRM) or f.option(data):
             return choice(event, step, options_of(f, d, step))
-        if data.startswith("q") and data[1:].isdecimal() and int(data[1:]) < len(f.options):
-            return _typed(f, f.options[int(data[1:])], d, ctx)
+        if data.startswith("q") and data[1:].isdecimal() and int(data[1:]) < len(f.quick):
+            return _typed(f, f.quick[int(data[1:])], d, ctx)
         raise Invalid("err.choice")
     if f.kind in (Kind.CHOICE, Kind.CONFIRM):
         return choice(event, step, options_of(f, d, step))
+    if isinstance(event, Text) and (shortcut := by_label(event.text, f.options)):
+        return shortcut  # a text question's coded shortcut, typed out
     if isinstance(event, Contact) and f.kind is Kind.PHONE:
         return v.parse_phone(event.phone)
     if not isinstance(event, Text):

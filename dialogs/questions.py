@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dialogs import parsing
+from dialogs.callbacks import action, answer
 from dialogs.form import (
     AWARD_FIELDS,
     FIELDS,
-    FILLED_BY,
+    FILLED_BY_SELF,
     MORE_AWARDS,
     PERSON_FIELDS,
     Kind,
+    Option,
     Section,
+    in_scope,
 )
-from dialogs.model import Button, Context, Draft, Event, Press, Reply
+from dialogs.model import Button, Context, Draft, Event, Press, Reply, Step
 from dialogs.summary import display
 from dialogs.texts import t
 from dialogs.validators import parse_id_number
-
-if TYPE_CHECKING:
-    from dialogs.engine import Step
 
 PROVINCE_CODE = "220000000000"
 PAGE_SIZE = 10
@@ -62,28 +60,29 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
     if d.editing:
         reply = Reply(
             reply.text,
-            (*reply.buttons, (Button(t("btn.keep"), "x|keep"),)),
+            (*reply.buttons, (Button(t("btn.keep"), action("keep")),)),
             reply.contact_button,
             reply.remove_keyboard,
         )
     return reply
 
 
-def _choices(text: str, step: Step, options: tuple[str, ...]) -> Reply:
-    buttons = [Button(o, f"{step.token}|{i}") for i, o in enumerate(options)]
-    return Reply(text, rows(buttons, _per_row(options)))
+def _choices(text: str, step: Step, options: tuple[Option, ...]) -> Reply:
+    labels = [o.label for o in options]
+    buttons = [Button(o.label, answer(step.token, o.code)) for o in options]
+    return Reply(text, rows(buttons, _per_row(labels)))
 
 
 def _typed(text: str, step: Step, d: Draft) -> Reply:
     f = step.field
     assert f is not None
-    buttons = [Button(o, f"{step.token}|q{i}") for i, o in enumerate(f.options)]
-    per_row = _per_row(f.options)
-    layout = list(rows(buttons, per_row))
+    buttons = [Button(q, answer(step.token, f"q{i}")) for i, q in enumerate(f.quick)]
+    buttons += [Button(o.label, answer(step.token, o.code)) for o in f.options]
+    layout = list(rows(buttons, _per_row([b.text for b in buttons])))
     if f.optional:
-        layout.append((Button(t("btn.skip"), f"{step.token}|{parsing.SKIP}"),))
+        layout.append((Button(t("btn.skip"), answer(step.token, parsing.SKIP)),))
     contact = None
-    if f.key == "phone" and d.person.get("filled_by") == FILLED_BY[0]:
+    if f.key == "phone" and d.person.get("filled_by") == FILLED_BY_SELF:
         contact = t("btn.share_phone")
     return Reply(text, tuple(layout), contact_button=contact)
 
@@ -95,10 +94,10 @@ def _photos(text: str, step: Step, d: Draft) -> Reply:
     pending = target.get("_" + f.key) or []
     layout = []
     if pending or target.get(f.key):
-        layout.append((Button(t("btn.done"), f"{step.token}|~done"),))
+        layout.append((Button(t("btn.done"), answer(step.token, parsing.DONE)),))
     else:
         later = "btn.photo_later" if f.section is Section.AWARD else "btn.skip"
-        layout.append((Button(t(later), f"{step.token}|{parsing.SKIP}"),))
+        layout.append((Button(t(later), answer(step.token, parsing.SKIP)),))
     if pending:
         text = t("photos.got", n=len(pending))
     return Reply(text, tuple(layout))
@@ -109,24 +108,26 @@ def _division(text: str, step: Step, d: Draft, ctx: Context) -> Reply:
     nav = d.nav
     if nav.get("matches"):
         buttons = [
-            Button(directory.full_name(code, from_level="county"), f"{step.token}|h{code}")
+            Button(directory.full_name(code, from_level="county"), answer(step.token, f"h{code}"))
             for code in nav["matches"]
         ]
-        layout = [*rows(buttons, 1), (Button(t("btn.browse"), f"{step.token}|up"),)]
+        layout = [*rows(buttons, 1), (Button(t("btn.browse"), answer(step.token, "up")),)]
         return Reply(t("hukou.matches", query=nav.get("query", "")), tuple(layout))
     code = nav.get("code") or PROVINCE_CODE
     children = directory.children(code)
     page = max(0, min(nav.get("page", 0), (len(children) - 1) // PAGE_SIZE))
     shown = children[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [Button(directory.display_name(c.code), f"{step.token}|h{c.code}") for c in shown]
+    buttons = [
+        Button(directory.display_name(c.code), answer(step.token, f"h{c.code}")) for c in shown
+    ]
     layout = list(rows(buttons, 2))
     paging = []
     if page > 0:
-        paging.append(Button(t("btn.prev"), f"{step.token}|p{page - 1}"))
+        paging.append(Button(t("btn.prev"), answer(step.token, f"p{page - 1}")))
     if (page + 1) * PAGE_SIZE < len(children):
-        paging.append(Button(t("btn.next"), f"{step.token}|p{page + 1}"))
+        paging.append(Button(t("btn.next"), answer(step.token, f"p{page + 1}")))
     if code != PROVINCE_CODE:
-        paging.append(Button(t("btn.up"), f"{step.token}|up"))
+        paging.append(Button(t("btn.up"), answer(step.token, "up")))
     if paging:
         layout.append(tuple(paging))
     where = directory.full_name(code, from_level="city") if code != PROVINCE_CODE else ""
@@ -144,30 +145,35 @@ def after_browse(step: Step, d: Draft, ctx: Context, event: Event) -> list[Reply
 
 
 def ocr_offer(award: int, read: str) -> Reply:
-    yes = Button(t("btn.ocr_yes"), f"x|ocr:{award}:yes")
-    no = Button(t("btn.ocr_no"), f"x|ocr:{award}:no")
+    yes = Button(t("btn.ocr_yes"), action("ocr", f"{award}:yes"))
+    no = Button(t("btn.ocr_no"), action("ocr", f"{award}:no"))
     return Reply(t("ocr.offer", read=read), ((yes, no),))
 
 
 def cancel_question() -> Reply:
     return Reply(
         t("cancel.ask"),
-        ((Button(t("btn.cancel_yes"), "x|cancel!"), Button(t("btn.cancel_no"), "x|cancel-")),),
+        (
+            (
+                Button(t("btn.cancel_yes"), action("cancel!")),
+                Button(t("btn.cancel_no"), action("cancel-")),
+            ),
+        ),
     )
 
 
 def edit_menu(d: Draft) -> Reply:
     """Every answer that can be changed, as buttons (awards by number)."""
     buttons = [
-        Button(f.label, f"x|edit:{f.key}#")
+        Button(f.label, action("edit", f"{f.key}#"))
         for f in (FIELDS["filled_by"], *PERSON_FIELDS)
         if f.printed and f.applies(d.person)
     ]
     for i, award in enumerate(d.awards):
-        if award.get("outcome") not in ("eligible", "uncertain"):
+        if not in_scope(award):
             continue
         for f in AWARD_FIELDS:
             if f.printed and f.applies(d.person, award):
                 buttons.append(Button(t("edit.award_field", n=i + 1, label=f.label),
-                                      f"x|edit:{f.key}#{i}"))
+                                      action("edit", f"{f.key}#{i}")))
     return Reply(t("edit.menu"), rows(buttons, 2))

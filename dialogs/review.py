@@ -1,78 +1,30 @@
-"""Committee review as pure functions: button data, masking, the entry card, queue pages, reasons.
+"""Committee review as pure functions: the entry card, queue pages, reasons and who may review.
 
-Button data is only a request: the bot re-checks every one against the database, so nothing
-here decides who may see or change an entry (see `may_review` for the rule it applies).
+Button data (`dialogs.callbacks.review`) is only a request: the bot re-checks every one against
+the database, so nothing here decides who may see or change an entry (see `may_review` for the
+rule it applies).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dialogs import callbacks
 from dialogs.form import FIELDS
+from dialogs.masking import mask_id
 from dialogs.model import Button, Context, Draft, Reply
 from dialogs.questions import rows
 from dialogs.summary import display, in_scope_awards, summary_text
 from dialogs.texts import t
 
-PREFIX = "r"
-MAX_DATA_BYTES = 64  # Telegram's limit for callback_data
 CHINA = ZoneInfo("Asia/Shanghai")
-
-# verb -> number of integer arguments. Verbs ending in "r" carry a reason index, "t" asks for a
-# typed reason; "ret"/"rej"/"fwd" open the menu of reasons or committees.
-ARITY: dict[str, int] = {
-    "list": 0,  # /queue
-    "assist": 0,  # start 代为登记
-    "queue": 2,  # committee id, page
-    "free": 2,  # township desk committee id, page: entries without a village committee
-    "open": 1,  # registration id
-    "id": 1,  # reveal the full ID number
-    "ok": 2,  # registration id, version
-    "ret": 2,
-    "retr": 3,  # + reason index
-    "rett": 2,
-    "rej": 2,
-    "rejr": 3,
-    "rejt": 2,
-    "fwd": 2,
-    "fwdc": 3,  # + target committee id
-}
 RETURN_REASONS = tuple(f"review.ret.{i}" for i in range(5))
 REJECT_REASONS = tuple(f"review.rej.{i}" for i in range(6))
 REASONS = {"ret": RETURN_REASONS, "rej": REJECT_REASONS}
 PAGE_SIZE = 8
-_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # ASCII, canonical, fits a 32-bit column
-
-
-@dataclass(frozen=True)
-class Action:
-    verb: str
-    args: tuple[int, ...] = ()
-
-
-def data(verb: str, *args: int) -> str:
-    """Callback data for `verb`; short enough for Telegram by construction (checked)."""
-    assert len(args) == ARITY[verb], verb
-    text = "|".join((PREFIX, verb, *(str(a) for a in args)))
-    assert len(text.encode()) <= MAX_DATA_BYTES, text
-    return text
-
-
-def parse(raw: str | None) -> Action | None:
-    """The action in callback data, or None for anything malformed (forged, truncated, old)."""
-    if not raw or len(raw.encode()) > MAX_DATA_BYTES:
-        return None
-    prefix, _, rest = raw.partition("|")
-    verb, *args = rest.split("|")
-    if prefix != PREFIX or ARITY.get(verb) != len(args):
-        return None
-    if not all(_NUMBER.fullmatch(a) for a in args):
-        return None
-    return Action(verb, tuple(int(a) for a in args))
 
 
 def may_review(
@@ -88,27 +40,6 @@ def may_review(
     return desk_of_township is not None and entry_township == desk_of_township
 
 
-# --- masking -----------------------------------------------------------------------------
-
-
-def mask_id(number: str | None) -> str:
-    """222401********0031: region and last four only; the birth date stays hidden."""
-    if not number:
-        return ""
-    if len(number) < 11:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    digits = phone.removeprefix("+86")
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def parse_reason(text: str | None) -> str | None:
     """A typed reason, tidied; None when it is empty or too long to tell someone kindly."""
     reason = " ".join((text or "").split())
@@ -121,6 +52,7 @@ def reason_text(kind: str, index: int) -> str | None:
 
 
 def status_name(status: str) -> str:
+    """The catalogue's word for an entry status (review cards, notices, admin lists)."""
     return t(f"review.status.{status}")
 
 
@@ -233,14 +165,14 @@ def entry_buttons(facts: EntryFacts) -> tuple[tuple[Button, ...], ...]:
     buttons = []
     if facts.status == "submitted":
         buttons += [
-            Button(t("review.btn.confirm"), data("ok", reg, ver)),
-            Button(t("review.btn.return"), data("ret", reg, ver)),
-            Button(t("review.btn.reject"), data("rej", reg, ver)),
-            Button(t("review.btn.handover"), data("fwd", reg, ver)),
+            Button(t("review.btn.confirm"), callbacks.review("ok", reg, ver)),
+            Button(t("review.btn.return"), callbacks.review("ret", reg, ver)),
+            Button(t("review.btn.reject"), callbacks.review("rej", reg, ver)),
+            Button(t("review.btn.handover"), callbacks.review("fwd", reg, ver)),
         ]
     buttons += [
-        Button(t("review.btn.reveal"), data("id", reg)),
-        Button(t("review.btn.back"), data("list")),
+        Button(t("review.btn.reveal"), callbacks.review("id", reg)),
+        Button(t("review.btn.back"), callbacks.review("list")),
     ]
     return rows(buttons, 2)
 
@@ -248,9 +180,10 @@ def entry_buttons(facts: EntryFacts) -> tuple[tuple[Button, ...], ...]:
 def reason_menu(kind: str, reg_id: int, version: int) -> Reply:
     """Common reasons for 退回修改 ("ret") or 不予登记 ("rej"), and a way to type one."""
     buttons = [
-        Button(t(key), data(kind + "r", reg_id, version, i)) for i, key in enumerate(REASONS[kind])
+        Button(t(key), callbacks.review(kind + "r", reg_id, version, i))
+        for i, key in enumerate(REASONS[kind])
     ]
-    buttons.append(Button(t("review.btn.typed"), data(kind + "t", reg_id, version)))
+    buttons.append(Button(t("review.btn.typed"), callbacks.review(kind + "t", reg_id, version)))
     ask = "review.ask.return" if kind == "ret" else "review.ask.reject"
     return Reply(t(ask), rows(buttons, 1))
 
@@ -258,14 +191,16 @@ def reason_menu(kind: str, reg_id: int, version: int) -> Reply:
 def handover_menu(reg_id: int, version: int, committees: Sequence[tuple[int, str]]) -> Reply:
     if not committees:
         return Reply(t("review.handover.none"))
-    buttons = [Button(name, data("fwdc", reg_id, version, cid)) for cid, name in committees]
+    buttons = [
+        Button(name, callbacks.review("fwdc", reg_id, version, cid)) for cid, name in committees
+    ]
     return Reply(t("review.ask.handover"), rows(buttons, 2))
 
 
 def menu() -> Reply:
     buttons = [
-        Button(t("review.btn.queue"), data("list")),
-        Button(t("review.btn.assist"), data("assist")),
+        Button(t("review.btn.queue"), callbacks.review("list")),
+        Button(t("review.btn.assist"), callbacks.review("assist")),
     ]
     return Reply(t("review.menu"), rows(buttons, 2))
 
@@ -307,16 +242,17 @@ def queue_reply(q: QueuePage) -> Reply:
         lines.append(t("review.queue.hint", page=page + 1, pages=pages))
     else:
         lines.append(t("review.queue.empty"))
-    layout = [(Button(_item_label(item), data("open", item.reg_id)),) for item in shown]
+    layout = [(Button(_item_label(item), callbacks.review("open", item.reg_id)),) for item in shown]
     paging = []
     if page > 0:
-        paging.append(Button(t("btn.prev"), data(q.verb, q.committee_id, page - 1)))
+        paging.append(Button(t("btn.prev"), callbacks.review(q.verb, q.committee_id, page - 1)))
     if page + 1 < pages:
-        paging.append(Button(t("btn.next"), data(q.verb, q.committee_id, page + 1)))
+        paging.append(Button(t("btn.next"), callbacks.review(q.verb, q.committee_id, page + 1)))
     if paging:
         layout.append(tuple(paging))
     if q.free:
-        layout.append((Button(t("review.btn.free", n=q.free), data("free", q.committee_id, 0)),))
+        free = Button(t("review.btn.free", n=q.free), callbacks.review("free", q.committee_id, 0))
+        layout.append((free,))
     return Reply("\n".join(lines), tuple(layout), edit=True)
 
 
@@ -325,5 +261,5 @@ def _item_label(item: QueueItem) -> str:
 
 
 def committee_picker(committees: Sequence[tuple[int, str]]) -> Reply:
-    buttons = [Button(name, data("queue", cid, 0)) for cid, name in committees]
+    buttons = [Button(name, callbacks.review("queue", cid, 0)) for cid, name in committees]
     return Reply(t("review.queue.pick"), rows(buttons, 1))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dialogs.callbacks import action
 from dialogs.divisions import DivisionDirectory
-from dialogs.form import AWARD_FIELDS, FIELDS, PERSON_FIELDS, Field, Kind, Section
+from dialogs.form import AWARD_FIELDS, FIELDS, PERSON_FIELDS, Field, Kind, Section, in_scope
 from dialogs.model import Button, Context, Draft, Reply
 from dialogs.texts import t
 
@@ -30,14 +31,13 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
     if kind is Kind.PHONE and str(value).startswith("+86"):
         return str(value)[3:]
     if isinstance(value, bool):
-        return "是" if value else "否"
-    if f and f.printed_options and value in f.options:
-        return f.printed_options[f.options.index(value)]
-    return str(value)
+        return t("opt.yes_no.yes" if value else "opt.yes_no.no")
+    option = f.option(value) if f else None
+    return option.printed if option else str(value)
 
 
 def in_scope_awards(d: Draft) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, a) for i, a in enumerate(d.awards) if a.get("outcome") in ("eligible", "uncertain")]
+    return [(i, a) for i, a in enumerate(d.awards) if in_scope(a)]
 
 
 def _line(f: Field, value: Any, divisions: DivisionDirectory) -> str:
@@ -69,5 +69,5 @@ def summary_text(d: Draft, ctx: Context) -> str:
 
 
 def summary_replies(d: Draft, ctx: Context) -> list[Reply]:
-    buttons = ((Button(t("btn.submit"), "x|submit"), Button(t("btn.edit"), "x|edit")),)
+    buttons = ((Button(t("btn.submit"), action("submit")), Button(t("btn.edit"), action("edit"))),)
     return [Reply(summary_text(d, ctx), buttons)]

@@ -194,7 +194,7 @@ class IdInfo:
 
     number: str
     birth_date: date
-    gender: str  # "男" / "女"
+    gender: str  # the form's option code: "male" / "female"
 
 
 def _age(birth: date, today: date) -> int:
@@ -231,14 +231,15 @@ def parse_id_number(text: str, today: date) -> IdInfo:
     age = _age(birth, today)
     if not MIN_AGE <= age <= MAX_AGE:
         raise Invalid("err.id.age", age=age)
-    gender = "男" if int(number[16]) % 2 else "女"
+    gender = "male" if int(number[16]) % 2 else "female"
     return IdInfo(number=number, birth_date=birth, gender=gender)
 
 
 def check_gender(info: IdInfo, gender: str) -> None:
-    """The gender chosen on the form must agree with the ID number."""
+    """The gender chosen on the form (its option code) must agree with the ID number."""
     if info.gender != gender:
-        raise Invalid("err.id.gender", id_gender=info.gender, gender=gender)
+        said = {"id_gender": t(f"opt.gender.{info.gender}"), "gender": t(f"opt.gender.{gender}")}
+        raise Invalid("err.id.gender", **said)
 
 
 # --- phone numbers -------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dialogs.review import data
+from dialogs.callbacks import review as data
 from dialogs.texts import t
 from services.reachability import Unreachable
 from services.review.intake import BATCH_WINDOW, NEW_ENTRY

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from dialogs import engine
+from dialogs import callbacks, engine
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import (
     Button,
@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
 NEW_REGISTRATION = "x|new"  # button data: start a registration for another person
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # enough for any phone photo (and what Telegram lets bots fetch)
+# Button data must work in every channel, so the strictest channel's limit (Telegram's callback
+# data) holds for all of them unless a channel runs alone with its own.
+BUTTON_DATA_LIMIT = 64
 MIN_CONFIDENCE = 0.5  # below this a reading is not worth showing
 
 
@@ -82,21 +85,30 @@ class Registration:
         divisions: DivisionDirectory,
         store: EvidenceStore,
         ocr: OcrService | None = None,
+        *,
+        data_limit: int = BUTTON_DATA_LIMIT,
     ) -> None:
         self.db = db
         self.divisions = divisions
         self.store = store
         self.ocr = ocr
+        self.data_limit = data_limit  # button data longer than this is forged
         self._locks: defaultdict[Address, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reading: set[asyncio.Task] = set()
 
     @classmethod
     async def create(
-        cls, db: Database, store: EvidenceStore, ocr: OcrService | None = None
+        cls,
+        db: Database,
+        store: EvidenceStore,
+        ocr: OcrService | None = None,
+        *,
+        data_limit: int = BUTTON_DATA_LIMIT,
     ) -> Registration:
         async with db.uow() as uow:
             rows = await uow.divisions.all_rows()
-        return cls(db, DivisionDirectory(Division(*row) for row in rows), store, ocr)
+        directory = DivisionDirectory(Division(*row) for row in rows)
+        return cls(db, directory, store, ocr, data_limit=data_limit)
 
     def context(self) -> Context:
         now = datetime.now(UTC)
@@ -138,10 +150,11 @@ class Registration:
                 record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
             draft = Draft.from_storage(record.state, record.secrets)
-            if isinstance(event, Press) and not engine.well_formed(event.data):
+            pressed = event.data if isinstance(event, Press) else None
+            if pressed is not None and not callbacks.well_formed(pressed, self.data_limit):
                 await uow.audit.record(
                     who.actor, "callback.refused", registration_id=record.id,
-                    data=event.data[:80],
+                    data=pressed[:80],
                 )
                 if fresh:  # refused: nothing is applied, the open question is shown again
                     await uow.commit()

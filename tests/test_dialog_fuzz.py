@@ -262,8 +262,8 @@ def _real_button(draft: Draft, data: str) -> bool:
         return False
     payload = data[len(token):]
     digits = payload.removeprefix("q")
-    if digits.isascii() and digits.isdigit():
-        return True
+    if payload.startswith("q") and digits.isascii() and digits.isdigit():
+        return True  # a quick answer ("q01" is "q1"); options are pressed by their code
     return payload.startswith("h") and directory().get(payload[1:]) is not None
 
 

@@ -355,7 +355,7 @@ def test_treatment_options():
 def test_facts_are_json_safe():
     award = facts(CENTRAL, YearMonth(2015, 4), treatment=T.NATIONAL_MODEL, veteran=None)
     data = award.model_dump(mode="json")
-    assert data["treatment"] == "全国劳动模范（先进工作者）待遇"
+    assert data["treatment"] == "national_model"  # the stored code, not the button's words
     assert data["award_date"] == {"year": 2015, "month": 4, "day": None}
     assert AwardFacts.model_validate_json(award.model_dump_json()) == award
 

@@ -90,6 +90,22 @@ def test_summary_cells_put_several_awards_in_one_row() -> None:
     assert by_label["公民身份号码"] == draft.person["id_number"]
 
 
+def test_headers_and_option_values_come_from_the_form() -> None:
+    """Field sources take their header from the field (the table's own name where §3 has one),
+    and option answers, stored as codes, are printed with their labels."""
+    for header, source in SUMMARY_COLUMNS:
+        f = FIELDS.get(source.removeprefix("award:"))
+        if f is not None:
+            assert header == f.column
+            assert header == f.label or source in ("hukou_code", "personnel_file", "hardship")
+    draft = two_award_draft()
+    by_label = dict(zip([label for label, _ in SUMMARY_COLUMNS],
+                        summary_cells(draft, {}, directory()), strict=True))
+    category = FIELDS["person_category"].option(draft.person["person_category"])
+    assert by_label["人员类别"] == category.label and category.code.isascii()
+    assert set(by_label["是否保持荣誉"].split("\n")) == {"是"}  # the printed label, not the button
+
+
 def test_missing_evidence_names_the_award_and_the_photo() -> None:
     draft = two_award_draft()
     present = {(0, "certificate"), (0, "award_document"), (0, "discharge_certificate")}

@@ -11,17 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from dialogs.callbacks import REVIEW, ReviewAction, review_action
 from dialogs.model import Reply, Start
-from dialogs.review import (
-    PREFIX,
-    Action,
-    handover_menu,
-    menu,
-    parse,
-    parse_reason,
-    reason_menu,
-    reason_text,
-)
+from dialogs.review import handover_menu, menu, parse_reason, reason_menu, reason_text
 from dialogs.texts import t
 from services.invites import enrol
 from services.registration import Registration
@@ -38,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def is_review_data(raw: str) -> bool:
     """Whether button data belongs to the review desk (else to the registration form)."""
-    return raw.startswith(PREFIX + "|")
+    return raw.startswith(REVIEW + "|")
 
 
 class ReviewDesk:
@@ -107,7 +99,7 @@ class ReviewDesk:
 
     async def press(self, who: Address, raw: str, update_id: int | None) -> Answer:
         await self.reasons.close(self.db, who)  # any press ends the waiting
-        action = parse(raw)
+        action = review_action(raw, self.registration.data_limit)
         if action is None:
             async with self.db.uow() as uow:
                 await refuse(uow, who, raw, None, "malformed")
@@ -223,7 +215,7 @@ class ReviewDesk:
 class _Press:
     who: Address
     raw: str
-    action: Action
+    action: ReviewAction
     update_id: int | None
 
 

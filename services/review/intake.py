@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs.callbacks import review as data
 from dialogs.form import FILLED_BY_STAFF
-from dialogs.review import data
 from dialogs.texts import t
 from services.review.access import members, township_of
 from storage.clock import utcnow

@@ -74,17 +74,17 @@ QUESTIONS: tuple[Question, ...] = (
     Question("提交成功", "done", "none", answer=False),
     Question(t("finished.hint"), "done", "none", answer=False),
     Question("请核对填写的内容", engine.SUMMARY, "press", "✅ 确认提交"),
-    Question("您同意吗", "consent", "press", "同意", "同意"),
-    Question("是谁在填写", "filled_by", "press", "本人填写", "本人填写"),
-    Question("现在健在吗", "alive", "press", "健在", "健在"),
-    Question("现在是现役军人吗", "serving", "press", "不是现役军人", "不是现役军人"),
-    Question("现在属于哪一类", "person_category", "press", "农民", "农民"),
+    Question("您同意吗", "consent", "press", "同意", "agree"),
+    Question("是谁在填写", "filled_by", "press", "本人填写", "self"),
+    Question("现在健在吗", "alive", "press", "健在", "alive"),
+    Question("现在是现役军人吗", "serving", "press", "不是现役军人", "civilian"),
+    Question("现在属于哪一类", "person_category", "press", "农民", "farmer"),
     Question("获得的荣誉称号是什么", "title", "press", "全国劳动模范", "全国劳动模范"),
     Question("是哪个机关表彰的", "awarding_body", "press", "中共中央 国务院", "中共中央 国务院"),
     Question("是哪年哪月表彰的", "award_date", "say", "2015年4月", "2015-04"),
     Question("享受什么待遇", "treatment", "press", "全国劳动模范（先进工作者）待遇",
-             "全国劳动模范（先进工作者）待遇"),
-    Question("现在还保持着吗", "honour_kept", "press", "是，荣誉保持着", "是，荣誉保持着"),
+             "national_model"),
+    Question("现在还保持着吗", "honour_kept", "press", "是，荣誉保持着", "kept"),
     Question("文件的文号是多少", "document_number", "say", "中发[2015]10号"),
     Question("表彰文件的名称", "document_title", "press", "跳过", None),
     Question("可以发几张", "certificate_photos", "photo"),
@@ -92,20 +92,20 @@ QUESTIONS: tuple[Question, ...] = (
     Question("请拍表彰文件", "document_photos", "press", "暂时没有，以后再补", None),
     Question("还有其他省部级以上的表彰吗", "more_awards", "press", "没有了", True),
     Question("获奖人的姓名是", "name", "say", "{name}", "{name}"),
-    Question("获奖人的性别", "gender", "press", "{gender}", "{gender}"),
+    Question("获奖人的性别", "gender", "press", "{gender}", "{gender_code}"),
     Question("身份证号码（18位）", "id_number", "say", "{id_number}", "{id_number}"),
     Question("出生年月是", "birth_date", "press", "对"),
     Question("获奖人的民族", "ethnicity", "press", "汉族", "汉族"),
-    Question("获奖人的政治面貌", "political_status", "press", "群众", "群众"),
-    Question("获奖人的文化程度", "education", "press", "初中", "初中"),
+    Question("获奖人的政治面貌", "political_status", "press", "群众", "masses"),
+    Question("获奖人的文化程度", "education", "press", "初中", "junior_high"),
     Question("户口在哪里", "hukou_code", "say", "光进", answer=False),
     Question("找到这些地方", "hukou_code", "press", VILLAGE_BUTTON, VILLAGE),
     Question("户籍的详细地址", "hukou_address", "say", "3组15号", "3组15号"),
     Question("现在住在哪里", "residence", "press", "和户籍地址相同"),  # stored as the address
     Question("获奖人的联系电话", "phone", "contact", "{phone}", "{phone}"),
     Question("近期的免冠照片", "portrait_photos", "press", "跳过", None),
-    Question("人事档案记录", "personnel_file", "press", "有", "有"),
-    Question("目前生活有困难吗", "hardship", "press", "否", "否"),
+    Question("人事档案记录", "personnel_file", "press", "有", "yes"),
+    Question("目前生活有困难吗", "hardship", "press", "否", "no"),
     Question("需要说明的吗", "remarks", "press", "跳过", None),
 )
 AWARD_KEYS = {"title", "awarding_body", "award_date", "treatment", "honour_kept",
@@ -155,7 +155,9 @@ class Filler:
     def fill(self, value: Any) -> Any:
         if isinstance(value, str):
             p = self.person
-            return value.format(name=p.name, gender=p.gender, id_number=p.id_number, phone=p.phone)
+            gender_code = {"男": "male", "女": "female"}[p.gender]
+            return value.format(name=p.name, gender=p.gender, gender_code=gender_code,
+                                id_number=p.id_number, phone=p.phone)
         return value
 
     async def act(self, q: Question) -> list[BotMessage] | None:

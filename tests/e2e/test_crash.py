@@ -161,7 +161,7 @@ async def test_redelivered_updates_are_applied_once(emulator, data_dir, bot, mon
     h = Honoree(emulator.user(user_id=8201, first_name="甲"), timeout=20)
     # (polls started from now on go through the hold)
     hold = ConfirmationHold(
-        monkeypatch, lambda u: u.get("callback_query", {}).get("data") == "more_awards#|0"
+        monkeypatch, lambda u: u.get("callback_query", {}).get("data") == "more_awards#|more"
     )
     await screen(h)
     await n1_award(h)

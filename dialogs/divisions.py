@@ -39,6 +39,16 @@ class Match:
     score: float  # 0–100, higher is better
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results, for buttons with a 更多 button after them."""
+
+    matches: list[Match]
+    page: int
+    more: bool  # a further page exists
+    crowded: bool  # many places share the best name: ask for the township
+
+
 # --- names ---------------------------------------------------------------
 
 _PARENTHESES = re.compile(r"^[（(][^（()）]*[)）]|[（(][^（()）]*[)）]$")
@@ -148,6 +158,9 @@ _POLYPHONES = {
 }
 
 
+SYLLABLE = "'"  # between syllables, so a sound matches whole syllables only
+
+
 class _Pinyin:
     """Toneless pinyin with a per-character cache (whole-phrase conversion is too slow
     to index every name at start-up)."""
@@ -166,10 +179,11 @@ class _Pinyin:
         return readings
 
     def variants(self, text: str) -> list[str]:
+        """Up to MAX_VARIANTS spellings, syllables joined by SYLLABLE: "shuang'bao'dai"."""
         found = self._variants.get(text)
         if found is None:
             options = itertools.product(*(self._of(c) for c in text))
-            found = ["".join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
+            found = [SYLLABLE.join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
             self._variants[text] = found
         return found
 
@@ -188,6 +202,22 @@ _BARE_KIND = re.compile(
 _MIN_SCORE = 45.0
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
+_STRONG = 80.0
+_RELATIVE_CUT = 0.6  # names far weaker than the best of their group are noise, not choices
+_SAME_NAME_SCORE = 95.0  # the name itself or the same sound
+CROWDED = 5  # this many places of the same name: the dialog asks for the township
+
+
+def _rank_key(found: tuple[int, float]) -> tuple[int, float]:
+    """Places under the township the person named come first (people know their township
+    better than the exact spelling of their village), then by score."""
+    missed, score = found
+    return missed, -score
+
+
+def _found_named(best: dict[str, tuple[int, float]]) -> bool:
+    """A good match under the places the person named makes the rest of Jilin noise."""
+    return any(not missed and score >= _STRONG for missed, score in best.values())
 
 
 class DivisionDirectory:
@@ -207,7 +237,7 @@ class DivisionDirectory:
         self._short: dict[str, str] = {}
         for code in self._by_code:
             self._index_names(code)
-        self._aliases = self._alias_index()
+        self._aliases, self._bare_cores = self._alias_index()
         self._alias_names = list(self._aliases)
         self._alias_pinyin: dict[str, list[str]] = defaultdict(list)
         for alias in self._alias_names:
@@ -232,13 +262,20 @@ class DivisionDirectory:
             parent_names |= {self._by_code[ancestor].name, *_aliases(self._short[ancestor])}
         self._short[code] = short_name(division.name, parents=parent_names)
 
-    def _alias_index(self) -> dict[str, set[str]]:
+    def _alias_index(self) -> tuple[dict[str, set[str]], set[str]]:
+        """Written forms of every higher place, and the bare cores among them that people
+        also type in front of a village ("洮北新兴", "坦途双宝")."""
         aliases: dict[str, set[str]] = defaultdict(set)
+        written: set[str] = set()
         for code, division in self._by_code.items():
             if division.level != "village":
-                for alias in _aliases(_normalise(self._short[code])) | {_normalise(division.name)}:
-                    aliases[alias].add(code)
-        return aliases
+                short = _normalise(self._short[code])
+                forms = _aliases(short) | {_normalise(division.name)}
+                written |= forms
+                for alias in forms | {_core(short)}:
+                    if len(alias) >= 2:
+                        aliases[alias].add(code)
+        return aliases, aliases.keys() - written
 
     # --- navigation ---
 
@@ -281,29 +318,64 @@ class DivisionDirectory:
     ) -> list[Match]:
         """Best matches for a typed place name, best first.
 
-        Higher levels written in front ("依兰镇春兴村") put the places under them first;
-        names are compared exactly, by prefix, by substring, fuzzily and by toneless pinyin.
+        Higher levels written in front ("依兰镇春兴村", "洮北新兴") put the places under them
+        first; names are compared exactly, by prefix, by substring, fuzzily and by sound.
         """
+        return self._ranked(query, within, level)[:limit]
+
+    def search_page(
+        self,
+        query: str,
+        *,
+        within: str | None = None,
+        level: str | None = "village",
+        page: int = 0,
+        per_page: int = 8,
+    ) -> SearchPage:
+        """Page `page` (from 0) of `search`, with whether more pages follow and whether so
+        many places share the name that the person should add the township."""
+        ranked = self._ranked(query, within, level)
+        start = max(page, 0) * per_page
+        same_name = sum(1 for m in ranked if m.score >= _SAME_NAME_SCORE)
+        return SearchPage(
+            matches=ranked[start : start + per_page],
+            page=max(page, 0),
+            more=len(ranked) > start + per_page,
+            crowded=same_name >= CROWDED,
+        )
+
+    def _ranked(self, query: str, within: str | None, level: str | None) -> list[Match]:
         text = _normalise(_strip_parentheses("".join(unicodedata.normalize("NFKC", query).split())))
         if not text:
             return []
-        contexts, rest = self._peel(text)
         pool = self._pool(level)
-        scores = pool.scores(_core(short_name(rest)), self._pinyin)
-        ranked = []
-        for index, score in scores.items():
-            code = pool.codes[index]
-            if within and not self.is_within(code, within):
-                continue
-            missed = sum(1 for ctx in contexts if ctx.isdisjoint(self._ancestors[code]))
-            final = score * _CONTEXT_PENALTY**missed
-            if final >= (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
-                ranked.append((missed, -final, code))
-        # Places under the township the person named come first: people know their
-        # township better than the exact spelling of their village.
-        ranked.sort()
-        matches = [Match(self._by_code[code], round(-neg, 1)) for _, neg, code in ranked]
-        return matches[:limit]
+        best: dict[str, tuple[int, float]] = {}
+        readings = self._readings(text)
+        for contexts, rest in readings:
+            if _found_named(best):
+                break  # the first reading found the village: the others cannot beat it
+            scores = pool.scores(_core(short_name(rest)), self._pinyin)
+            if not contexts:
+                scores = {i: score for i, score in scores.items() if score >= _MIN_SCORE}
+            for index, score in scores.items():
+                code = pool.codes[index]
+                missed = sum(1 for ctx in contexts if ctx.isdisjoint(self._ancestors[code]))
+                score *= _CONTEXT_PENALTY**missed
+                if score >= (_MIN_SCORE_IN_CONTEXT if not missed else _MIN_SCORE):
+                    found = (missed, score)
+                    best[code] = min(best.get(code, found), found, key=_rank_key)
+        if within:
+            best = {code: found for code, found in best.items() if self.is_within(code, within)}
+        top: dict[int, float] = defaultdict(float)  # compared within each group
+        for missed, score in best.values():
+            top[missed] = max(top[missed], score)
+        strong = _found_named(best)
+        ranked = sorted(
+            (*_rank_key((missed, score)), code)
+            for code, (missed, score) in best.items()
+            if score >= _RELATIVE_CUT * top[missed] and not (strong and missed)
+        )
+        return [Match(self._by_code[code], round(-neg, 1)) for _, neg, code in ranked]
 
     def _pool(self, level: str | None) -> _Pool:
         if level not in self._pools:
@@ -311,14 +383,22 @@ class DivisionDirectory:
             self._pools[level] = _Pool(codes, [self._short[c] for c in codes], self._pinyin)
         return self._pools[level]
 
-    def _peel(self, text: str) -> tuple[list[frozenset[str]], str]:
-        """Split leading higher places off the query: 延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴."""
+    def _readings(self, text: str) -> list[tuple[list[frozenset[str]], str]]:
+        """Ways to split leading higher places off the query, as (places, rest):
+        延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴.
+
+        A bare core taken off (烧锅峰 → 烧锅 + 峰) may as well be the start of the village's
+        own name (烧锅岭村), so the split that stops before it is a second reading.
+        """
         contexts: list[frozenset[str]] = []
+        readings = []
         while True:
             found = self._exact_prefix(text) or self._fuzzy_prefix(text)
             if not found or _BARE_KIND.fullmatch(text[found[1] :]):
-                return contexts, text
+                return [(contexts, text), *readings]
             codes, length = found
+            if not readings and text[:length] in self._bare_cores:
+                readings.append((list(contexts), text))
             contexts.append(frozenset(codes))
             text = text[length:]
 
@@ -358,21 +438,43 @@ class _Pool:
         # per hit instead of a Python loop over every name. Normalised text has no newline.
         self._joined = "\n".join(self.cores)
         self._starts = list(itertools.accumulate((len(c) + 1 for c in self.cores[:-1]), initial=0))
-        self._spellings: list[str] = []
-        self._owner: list[int] = []
-        for i, core in enumerate(self.cores):
-            for variant in spell.variants(core):
-                self._spellings.append(variant)
-                self._owner.append(i)
+        spelled = [
+            (variant, i) for i, core in enumerate(self.cores) for variant in spell.variants(core)
+        ]
+        self._spellings = [variant.replace(SYLLABLE, "") for variant, _ in spelled]
+        self._owner = [i for _, i in spelled]
+        # The same trick for sounds: homophones of the start of a name (双保 → 双宝岱).
+        self._sounds = "\n".join(variant for variant, _ in spelled) + "\n"
+        self._sound_starts = list(
+            itertools.accumulate((len(v) + 1 for v, _ in spelled[:-1]), initial=0)
+        )
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""
         if not query:
             return {}
         best = self._fuzzy(query, spell)
-        for i, score in self._literal(query):
+        for i, score in itertools.chain(self._literal(query), self._sound_pieces(query, spell)):
             best[i] = max(best.get(i, 0.0), score)
         return best
+
+    def _sound_pieces(self, query: str, spell: _Pinyin) -> Iterator[tuple[int, float]]:
+        """Names whose sound starts with or contains the query's whole syllables: a
+        homophone of part of the name scores a little below the written part would."""
+        if len(query) < 2 or query.isascii() or "\n" in query:
+            return
+        for sound in spell.variants(query):
+            at = self._sounds.find(sound)
+            while at != -1:
+                j = bisect.bisect_right(self._sound_starts, at) - 1
+                end = at + len(sound)
+                if (
+                    at == self._sound_starts[j] or self._sounds[at - 1] == SYLLABLE
+                ) and self._sounds[end] in (SYLLABLE, "\n"):
+                    i = self._owner[j]
+                    extra = min(10, len(self.cores[i]) - len(query))
+                    yield i, (85.0 if at == self._sound_starts[j] else 75.0) - extra
+                at = self._sounds.find(sound, at + 1)
 
     def _literal(self, query: str) -> Iterator[tuple[int, float]]:
         """Exact, prefix and substring matches of the written name."""
@@ -414,7 +516,10 @@ class _Pool:
                 score_cutoff=0.3,
             )
         }  # fmt: skip
-        return {
-            i: 95.0 if sounds.get(i) == 100 else 0.85 * (texts.get(i, 0.0) + sounds.get(i, 0.0)) / 2
-            for i in texts.keys() | sounds.keys()
-        }
+        found = {}
+        for i in texts.keys() | sounds.keys():
+            sound = sounds.get(i, 0.0)
+            score = 95.0 if sound == 100 else 0.85 * (texts.get(i, 0.0) + sound) / 2
+            if score >= _MIN_SCORE_IN_CONTEXT:  # weaker names are never shown
+                found[i] = score
+        return found

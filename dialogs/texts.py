@@ -76,6 +76,7 @@ ZH_CN: dict[str, str] = {
     "edit.award_field": "第{n}项·{label}",
     "hukou.matches": "找到这些地方，请点选（“{query}”）：",
     "hukou.where": "当前位置：{where}",
+    "hukou.crowded": "同名的村很多，请加上乡镇名，例如：坦途镇双宝岱。",
     # --- questions (q.<field key>) ---
     "q.consent": "开始之前：登记需要获奖人的姓名、身份证号码、电话等信息，只用于这次表彰人员统计登记，加密保存，只有户籍所在地村（社区）和乡镇（街道）的工作人员能看到。您同意吗？",
     "q.filled_by": "请问是谁在填写？",
@@ -156,6 +157,7 @@ ZH_CN: dict[str, str] = {
     "btn.browse": "一级一级地选",
     "btn.prev": "◀ 上一页",
     "btn.next": "下一页 ▶",
+    "btn.more": "更多",
     "btn.up": "返回上一级",
     "btn.cancel_yes": "确定删除",
     "btn.cancel_no": "继续填写",

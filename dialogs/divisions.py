@@ -354,16 +354,21 @@ class DivisionDirectory:
         for contexts, rest in readings:
             if _found_named(best):
                 break  # the first reading found the village: the others cannot beat it
-            scores = pool.scores(_core(short_name(rest)), self._pinyin)
-            if not contexts:
-                scores = {i: score for i, score in scores.items() if score >= _MIN_SCORE}
-            for index, score in scores.items():
+            under = [pool.under(ctx) for ctx in contexts]
+            inside = set.intersection(*under) if under else None
+            for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
+                if inside is None or index in inside:
+                    missed = 0
+                elif score * _CONTEXT_PENALTY < _MIN_SCORE:
+                    continue  # outside the places named and too weak to show anyway
+                else:
+                    missed = sum(index not in places for places in under)
+                    score *= _CONTEXT_PENALTY**missed
+                if score < (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
+                    continue
                 code = pool.codes[index]
-                missed = sum(1 for ctx in contexts if ctx.isdisjoint(self._ancestors[code]))
-                score *= _CONTEXT_PENALTY**missed
-                if score >= (_MIN_SCORE_IN_CONTEXT if not missed else _MIN_SCORE):
-                    found = (missed, score)
-                    best[code] = min(best.get(code, found), found, key=_rank_key)
+                if code not in best or _rank_key((missed, score)) < _rank_key(best[code]):
+                    best[code] = (missed, score)
         if within:
             best = {code: found for code, found in best.items() if self.is_within(code, within)}
         top: dict[int, float] = defaultdict(float)  # compared within each group
@@ -380,7 +385,12 @@ class DivisionDirectory:
     def _pool(self, level: str | None) -> _Pool:
         if level not in self._pools:
             codes = [c for c, d in self._by_code.items() if level is None or d.level == level]
-            self._pools[level] = _Pool(codes, [self._short[c] for c in codes], self._pinyin)
+            self._pools[level] = _Pool(
+                codes,
+                [self._short[c] for c in codes],
+                [self._ancestors[c] for c in codes],
+                self._pinyin,
+            )
         return self._pools[level]
 
     def _readings(self, text: str) -> list[tuple[list[frozenset[str]], str]]:
@@ -428,8 +438,12 @@ class DivisionDirectory:
 class _Pool:
     """Searchable names of one level: core text and pinyin spellings."""
 
-    def __init__(self, codes: list[str], names: list[str], spell: _Pinyin) -> None:
+    def __init__(
+        self, codes: list[str], names: list[str], ancestry: list[tuple[str, ...]], spell: _Pinyin
+    ) -> None:
         self.codes = codes
+        self._ancestry = ancestry
+        self._under: dict[str, set[int]] | None = None  # built when first asked
         self.cores = [_normalise(_core(n)) for n in names]
         self._by_core: dict[str, list[int]] = defaultdict(list)
         for i, core in enumerate(self.cores):
@@ -448,6 +462,15 @@ class _Pool:
         self._sound_starts = list(
             itertools.accumulate((len(v) + 1 for v, _ in spelled[:-1]), initial=0)
         )
+
+    def under(self, places: Iterable[str]) -> set[int]:
+        """Names below any of the places (codes of higher divisions)."""
+        if self._under is None:
+            self._under = defaultdict(set)
+            for i, ancestors in enumerate(self._ancestry):
+                for ancestor in ancestors:
+                    self._under[ancestor].add(i)
+        return set().union(*(self._under.get(code, ()) for code in places))
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""

@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -169,7 +170,6 @@ class _Pinyin:
 
     def __init__(self) -> None:
         self._readings: dict[str, tuple[str, ...]] = dict(_POLYPHONES)
-        self._variants: dict[str, list[str]] = {}
 
     def _of(self, char: str) -> tuple[str, ...]:
         readings = self._readings.get(char)
@@ -179,13 +179,11 @@ class _Pinyin:
         return readings
 
     def variants(self, text: str) -> list[str]:
-        """Up to MAX_VARIANTS spellings, syllables joined by SYLLABLE: "shuang'bao'dai"."""
-        found = self._variants.get(text)
-        if found is None:
-            options = itertools.product(*(self._of(c) for c in text))
-            found = [SYLLABLE.join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
-            self._variants[text] = found
-        return found
+        """Up to MAX_VARIANTS spellings, syllables joined by SYLLABLE: "shuang'bao'dai".
+
+        Not cached: queries are any text, and a cache of them would only grow."""
+        options = itertools.product(*(self._of(c) for c in text))
+        return [SYLLABLE.join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
 
     def first(self, text: str) -> str:
         return "".join(self._of(c)[0] for c in text)
@@ -355,15 +353,11 @@ class DivisionDirectory:
             if _found_named(best):
                 break  # the first reading found the village: the others cannot beat it
             under = [pool.under(ctx) for ctx in contexts]
-            inside = set.intersection(*under) if under else None
             for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
-                if inside is None or index in inside:
-                    missed = 0
-                elif score * _CONTEXT_PENALTY < _MIN_SCORE:
+                missed = sum(not any(index in span for span in spans) for spans in under)
+                if missed and score * _CONTEXT_PENALTY < _MIN_SCORE:
                     continue  # outside the places named and too weak to show anyway
-                else:
-                    missed = sum(index not in places for places in under)
-                    score *= _CONTEXT_PENALTY**missed
+                score *= _CONTEXT_PENALTY**missed
                 if score < (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
                     continue
                 code = pool.codes[index]
@@ -384,7 +378,10 @@ class DivisionDirectory:
 
     def _pool(self, level: str | None) -> _Pool:
         if level not in self._pools:
-            codes = [c for c, d in self._by_code.items() if level is None or d.level == level]
+            codes = sorted(
+                (c for c, d in self._by_code.items() if level is None or d.level == level),
+                key=lambda c: (self._ancestors[c], c),
+            )  # in tree order: the names below any place are one span
             self._pools[level] = _Pool(
                 codes,
                 [self._short[c] for c in codes],
@@ -443,7 +440,7 @@ class _Pool:
     ) -> None:
         self.codes = codes
         self._ancestry = ancestry
-        self._under: dict[str, set[int]] | None = None  # built when first asked
+        self._spans: dict[str, range] | None = None  # built when first asked
         self.cores = [_normalise(_core(n)) for n in names]
         self._by_core: dict[str, list[int]] = defaultdict(list)
         for i, core in enumerate(self.cores):
@@ -459,18 +456,19 @@ class _Pool:
         self._owner = [i for _, i in spelled]
         # The same trick for sounds: homophones of the start of a name (双保 → 双宝岱).
         self._sounds = "\n".join(variant for variant, _ in spelled) + "\n"
-        self._sound_starts = list(
-            itertools.accumulate((len(v) + 1 for v, _ in spelled[:-1]), initial=0)
+        self._sound_starts = array(
+            "l", itertools.accumulate((len(v) + 1 for v, _ in spelled[:-1]), initial=0)
         )
 
-    def under(self, places: Iterable[str]) -> set[int]:
-        """Names below any of the places (codes of higher divisions)."""
-        if self._under is None:
-            self._under = defaultdict(set)
+    def under(self, places: Iterable[str]) -> list[range]:
+        """Positions of the names below any of the places (codes of higher divisions)."""
+        if self._spans is None:
+            self._spans = {}
             for i, ancestors in enumerate(self._ancestry):
                 for ancestor in ancestors:
-                    self._under[ancestor].add(i)
-        return set().union(*(self._under.get(code, ()) for code in places))
+                    start = self._spans.get(ancestor, range(i, i)).start
+                    self._spans[ancestor] = range(start, i + 1)
+        return [self._spans[code] for code in places if code in self._spans]
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""

@@ -21,6 +21,7 @@ import re
 import statistics
 import sys
 import time
+import tracemalloc
 from collections import defaultdict
 from pathlib import Path
 
@@ -129,6 +130,12 @@ def main() -> None:
         directory = DivisionDirectory(rows)
         index_s.append(time.perf_counter() - started)
 
+    tracemalloc.start()
+    held = DivisionDirectory(rows)
+    held_mb = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
+    del held
+
     queries = typed_queries(directory, rows, args.queries, random.Random(args.seed))
     table = Table(title=f"search, {args.queries} queries per way of typing")
     columns = ("typed", "p50 ms", "p95 ms", "p99 ms", "max ms", "listed", "later page", "crowded")
@@ -166,6 +173,7 @@ def main() -> None:
         f"(min {min(index_s):.3f}), target < {TARGET_INDEX_S} s: "
         f"{'PASS' if index < TARGET_INDEX_S else 'MISS'}"
     )
+    console.print(f"memory the directory holds (tracemalloc): {held_mb:.1f} MB")
     console.print(
         f"search, all {len(every):,} queries: p50 {overall[50]:.2f} ms, "
         f"p99 {p99:.2f} ms, target p99 < {TARGET_SEARCH_P99_MS:g} ms: "

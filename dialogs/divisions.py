@@ -178,12 +178,12 @@ class _Pinyin:
             self._readings[char] = readings
         return readings
 
-    def variants(self, text: str) -> list[str]:
-        """Up to MAX_VARIANTS spellings, syllables joined by SYLLABLE: "shuang'bao'dai".
+    def variants(self, text: str) -> list[tuple[str, ...]]:
+        """Up to MAX_VARIANTS readings of the text, one syllable per character.
 
         Not cached: queries are any text, and a cache of them would only grow."""
         options = itertools.product(*(self._of(c) for c in text))
-        return [SYLLABLE.join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
+        return list(itertools.islice(options, self.MAX_VARIANTS))
 
     def first(self, text: str) -> str:
         return "".join(self._of(c)[0] for c in text)
@@ -449,15 +449,18 @@ class _Pool:
         # per hit instead of a Python loop over every name. Normalised text has no newline.
         self._joined = "\n".join(self.cores)
         self._starts = list(itertools.accumulate((len(c) + 1 for c in self.cores[:-1]), initial=0))
+        readings = {core: spell.variants(core) for core in self._by_core}
         spelled = [
-            (variant, i) for i, core in enumerate(self.cores) for variant in spell.variants(core)
+            (syllables, i) for i, core in enumerate(self.cores) for syllables in readings[core]
         ]
-        self._spellings = [variant.replace(SYLLABLE, "") for variant, _ in spelled]
+        self._spellings = ["".join(syllables) for syllables, _ in spelled]
         self._owner = [i for _, i in spelled]
-        # The same trick for sounds: homophones of the start of a name (双保 → 双宝岱).
-        self._sounds = "\n".join(variant for variant, _ in spelled) + "\n"
+        # The same trick for sounds, syllables apart: homophones of the start of a name
+        # (双保 → 双宝岱), whole syllables only.
+        sounds = [SYLLABLE.join(syllables) for syllables, _ in spelled]
+        self._sounds = "\n".join(sounds) + "\n"
         self._sound_starts = array(
-            "l", itertools.accumulate((len(v) + 1 for v, _ in spelled[:-1]), initial=0)
+            "l", itertools.accumulate((len(x) + 1 for x in sounds[:-1]), initial=0)
         )
 
     def under(self, places: Iterable[str]) -> list[range]:
@@ -484,7 +487,7 @@ class _Pool:
         homophone of part of the name scores a little below the written part would."""
         if len(query) < 2 or query.isascii() or "\n" in query:
             return
-        for sound in spell.variants(query):
+        for sound in map(SYLLABLE.join, spell.variants(query)):
             at = self._sounds.find(sound)
             while at != -1:
                 j = bisect.bisect_right(self._sound_starts, at) - 1

@@ -222,6 +222,7 @@ def test_township_word_and_homophones_find_shuangbaodai(directory, query):
 
 def test_township_word_in_front_shows_only_that_township(directory):
     assert codes(directory.search("坦途双宝")) == [SHUANGBAODAI]
+    assert codes(directory.search("洮北区青山镇新兴")) == ["220802101212"]
 
 
 @pytest.mark.parametrize(

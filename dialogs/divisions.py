@@ -200,7 +200,7 @@ _BARE_KIND = re.compile(
 _MIN_SCORE = 45.0
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
-_STRONG = 80.0
+_STRONG = 80.0  # a match this good under the places named is the village meant
 _RELATIVE_CUT = 0.6  # names far weaker than the best of their group are noise, not choices
 _SAME_NAME_SCORE = 95.0  # the name itself or the same sound
 CROWDED = 5  # this many places of the same name: the dialog asks for the township
@@ -361,10 +361,10 @@ class DivisionDirectory:
                 if score < (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
                     continue
                 code = pool.codes[index]
+                if within and not self.is_within(code, within):
+                    continue
                 if code not in best or _rank_key((missed, score)) < _rank_key(best[code]):
                     best[code] = (missed, score)
-        if within:
-            best = {code: found for code, found in best.items() if self.is_within(code, within)}
         top: dict[int, float] = defaultdict(float)  # compared within each group
         for missed, score in best.values():
             top[missed] = max(top[missed], score)

@@ -174,6 +174,21 @@ def parse_year_month(text: str, today: date, *, earliest: int = 1949) -> YearMon
     return value
 
 
+def parse_month_of(text: str, year: int, today: date, *, earliest: int = 1949) -> YearMonth:
+    """The answer to `MonthMissing`: "4月", "4", "四月" or "4月30日" in the year already given
+    (a whole date typed again is read as it is)."""
+    try:
+        return parse_year_month(text, today, earliest=earliest)
+    except MonthMissing:
+        raise
+    except Invalid as whole:
+        try:
+            return parse_year_month(f"{year}年{text.strip()}", today, earliest=earliest)
+        except Invalid as in_year:
+            # "13月" or a month still to come says more than "没看懂这个日期"
+            raise (whole if in_year.key == "err.date.format" else in_year) from None
+
+
 # --- names and free text -------------------------------------------------
 
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·"})

@@ -18,6 +18,7 @@ from dialogs.validators import (
     normalise_document_number,
     parse_free_text,
     parse_id_number,
+    parse_month_of,
     parse_name,
     parse_phone,
     parse_year_month,
@@ -30,6 +31,7 @@ PARSERS = [
     lambda s: parse_id_number(s, TODAY),
     parse_phone,
     lambda s: parse_year_month(s, TODAY),
+    lambda s: parse_month_of(s, 2005, TODAY),
     normalise_document_number,
     parse_free_text,
 ]
@@ -311,6 +313,41 @@ def test_year_without_month_asks_for_the_month(typed, year):
     assert info.value.year == year
     assert isinstance(info.value, Invalid)
     assert str(info.value) == f"是{year}年的几月？请把月份也写上，例如：{year}年4月。"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("4月", YearMonth(2005, 4)),
+        ("4", YearMonth(2005, 4)),
+        ("04", YearMonth(2005, 4)),
+        ("四月", YearMonth(2005, 4)),
+        ("４月份", YearMonth(2005, 4)),
+        ("4月30日", YearMonth(2005, 4, 30)),
+        ("2006年5月", YearMonth(2006, 5)),  # the whole date typed again
+    ],
+)
+def test_the_month_answers_the_month_question(typed, expected):
+    assert parse_month_of(typed, 2005, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "year", "key"),
+    [
+        ("13月", 2005, "err.date.month"),
+        ("7月", 2024, "err.date.future"),
+        ("不知道", 2005, "err.date.format"),
+        ("2005年", 2005, "err.date.need_month"),
+    ],
+)
+def test_the_month_question_refuses_what_is_not_a_month(typed, year, key):
+    assert key_of(lambda: parse_month_of(typed, year, TODAY)) == key
+
+
+@given(st.dates(min_value=date(1949, 1, 1), max_value=TODAY), st.booleans())
+def test_property_a_month_in_its_year_round_trips(day, cn):
+    written = f"{_cn_small(day.month)}月" if cn else f"{day.month}月"
+    assert parse_month_of(written, day.year, TODAY) == YearMonth(day.year, day.month)
 
 
 def test_too_old_error_says_the_earliest_year():

@@ -76,7 +76,7 @@ ZH_CN: dict[str, str] = {
     "edit.award_field": "第{n}项·{label}",
     "hukou.matches": "找到这些地方，请点选（“{query}”）：",
     "hukou.where": "当前位置：{where}",
-    "hukou.crowded": "同名的村很多，请加上乡镇名，例如：坦途镇双宝岱。",
+    "hukou.crowded": "同名的村很多，请加上乡镇名，例如：“××镇{query}”。",
     # --- questions (q.<field key>) ---
     "q.consent": "开始之前：登记需要获奖人的姓名、身份证号码、电话等信息，只用于这次表彰人员统计登记，加密保存，只有户籍所在地村（社区）和乡镇（街道）的工作人员能看到。您同意吗？",
     "q.filled_by": "请问是谁在填写？",

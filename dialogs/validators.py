@@ -101,8 +101,10 @@ def _cn_number(run: str) -> str:
 # Year first, then month and day; a two-digit year ("05年4月", "05.4.30") is resolved by
 # `_full_year`. A year alone is read too, so the dialog can ask for the month.
 _DATE_FORMS = (
-    re.compile(r"(\d{4}|\d{2})年(?:(\d{1,2})(?:月份?(?:(\d{1,2})[日号]?)?)?)?", re.ASCII),
-    re.compile(r"(\d{4}|\d{2})[./\-,、](\d{1,2})(?:[./\-,、](\d{1,2}))?\.?", re.ASCII),
+    re.compile(r"(\d{4}|\d{2})年(?:(\d{1,2})(?:月份?(?:(\d{1,2})[日号號]?)?)?)?", re.ASCII),
+    re.compile(
+        r"(\d{4}|\d{2})[./\-,、。—–_](\d{1,2})(?:[./\-,、。—–_](\d{1,2})[日号號]?)?\.?", re.ASCII
+    ),
     re.compile(r"((?:19|20)\d{2})(?:(\d{2})(\d{2})?)?", re.ASCII),
 )
 _SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")

@@ -272,6 +272,10 @@ def test_parse_phone_rejects(typed):
         ("2005年4", YearMonth(2005, 4)),
         ("1 9 9 4 年 5 月", YearMonth(1994, 5)),
         ("94年12月", YearMonth(1994, 12)),
+        ("2005。4。30", YearMonth(2005, 4, 30)),
+        ("2005—4", YearMonth(2005, 4)),
+        ("2005/4/30号", YearMonth(2005, 4, 30)),
+        ("2005年4月30號", YearMonth(2005, 4, 30)),
         ("24.6", YearMonth(2024, 6)),  # this year's two digits: this century
         ("49.10", YearMonth(1949, 10)),  # larger than this year's two digits: last century
     ],
@@ -410,6 +414,7 @@ def written_forms(ym: YearMonth) -> list[str]:
             forms += [
                 f"{year}年{m}月{d}日", f"{year}年{m}月{d}号", f"{year}.{m}.{d}",
                 f"{year}-{m:02d}-{d:02d}", f"{year}/{m}/{d}", f"{year} {m} {d}",
+                f"{year}。{m}。{d}", f"{year}.{m}.{d}日",
                 f"{cn_year}年{_cn_small(m)}月{_cn_small(d)}日",
             ]  # fmt: skip
     forms.append(f"{y}{m:02d}{d:02d}" if d else f"{y}{m:02d}")

@@ -342,7 +342,7 @@ _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1",
 _DOCNO = re.compile(
     rf"(?P<issuer>[\u3400-\u9fff]+?)"
     rf"[{re.escape(_OPEN)}]?(?P<year>[0-9OolI|〇]{{4}})年?[{re.escape(_CLOSE)}]?[-.,、]?"
-    rf"第?(?P<serial>[0-9OolI|〇]{{1,5}})号?"
+    rf"第?(?P<serial>[0-9OolI|〇]{{1,5}})号?(?:文件|文)?"
 )
 _DOCNO_LABEL = re.compile(r"^(?:文号|文件号|发文字号|发文号)[:：]?")
 

@@ -465,6 +465,8 @@ def test_property_future_dates_are_refused(day):
         "吉发(2020年)12号",
         "吉发2020年第12号",
         "吉发2020-12号",
+        "吉发〔2020〕12号文",
+        "吉发〔2020〕12号文件",
     ],
 )
 def test_document_number_variants(typed):

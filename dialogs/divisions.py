@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,16 @@ class Division:
 class Match:
     division: Division
     score: float  # 0–100, higher is better
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results, for buttons with a 更多 button after them."""
+
+    matches: list[Match]
+    page: int
+    more: bool  # a further page exists
+    crowded: bool  # many places share the best name: ask for the township
 
 
 # --- names ---------------------------------------------------------------
@@ -148,6 +159,9 @@ _POLYPHONES = {
 }
 
 
+SYLLABLE = "'"  # between syllables, so a sound matches whole syllables only
+
+
 class _Pinyin:
     """Toneless pinyin with a per-character cache (whole-phrase conversion is too slow
     to index every name at start-up)."""
@@ -156,7 +170,6 @@ class _Pinyin:
 
     def __init__(self) -> None:
         self._readings: dict[str, tuple[str, ...]] = dict(_POLYPHONES)
-        self._variants: dict[str, list[str]] = {}
 
     def _of(self, char: str) -> tuple[str, ...]:
         readings = self._readings.get(char)
@@ -165,13 +178,12 @@ class _Pinyin:
             self._readings[char] = readings
         return readings
 
-    def variants(self, text: str) -> list[str]:
-        found = self._variants.get(text)
-        if found is None:
-            options = itertools.product(*(self._of(c) for c in text))
-            found = ["".join(p) for p in itertools.islice(options, self.MAX_VARIANTS)]
-            self._variants[text] = found
-        return found
+    def variants(self, text: str) -> list[tuple[str, ...]]:
+        """Up to MAX_VARIANTS readings of the text, one syllable per character.
+
+        Not cached: queries are any text, and a cache of them would only grow."""
+        options = itertools.product(*(self._of(c) for c in text))
+        return list(itertools.islice(options, self.MAX_VARIANTS))
 
     def first(self, text: str) -> str:
         return "".join(self._of(c)[0] for c in text)
@@ -188,6 +200,22 @@ _BARE_KIND = re.compile(
 _MIN_SCORE = 45.0
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
+_STRONG = 80.0  # a match this good under the places named is the village meant
+_RELATIVE_CUT = 0.6  # names far weaker than the best of their group are noise, not choices
+_SAME_NAME_SCORE = 95.0  # the name itself or the same sound
+CROWDED = 5  # this many places of the same name: the dialog asks for the township
+
+
+def _rank_key(found: tuple[int, float]) -> tuple[int, float]:
+    """Places under the township the person named come first (people know their township
+    better than the exact spelling of their village), then by score."""
+    missed, score = found
+    return missed, -score
+
+
+def _found_named(best: dict[str, tuple[int, float]]) -> bool:
+    """A good match under the places the person named makes the rest of Jilin noise."""
+    return any(not missed and score >= _STRONG for missed, score in best.values())
 
 
 class DivisionDirectory:
@@ -207,7 +235,7 @@ class DivisionDirectory:
         self._short: dict[str, str] = {}
         for code in self._by_code:
             self._index_names(code)
-        self._aliases = self._alias_index()
+        self._aliases, self._bare_cores = self._alias_index()
         self._alias_names = list(self._aliases)
         self._alias_pinyin: dict[str, list[str]] = defaultdict(list)
         for alias in self._alias_names:
@@ -232,13 +260,20 @@ class DivisionDirectory:
             parent_names |= {self._by_code[ancestor].name, *_aliases(self._short[ancestor])}
         self._short[code] = short_name(division.name, parents=parent_names)
 
-    def _alias_index(self) -> dict[str, set[str]]:
+    def _alias_index(self) -> tuple[dict[str, set[str]], set[str]]:
+        """Written forms of every higher place, and the bare cores among them that people
+        also type in front of a village ("洮北新兴", "坦途双宝")."""
         aliases: dict[str, set[str]] = defaultdict(set)
+        written: set[str] = set()
         for code, division in self._by_code.items():
             if division.level != "village":
-                for alias in _aliases(_normalise(self._short[code])) | {_normalise(division.name)}:
-                    aliases[alias].add(code)
-        return aliases
+                short = _normalise(self._short[code])
+                forms = _aliases(short) | {_normalise(division.name)}
+                written |= forms
+                for alias in forms | {_core(short)}:
+                    if len(alias) >= 2:
+                        aliases[alias].add(code)
+        return aliases, aliases.keys() - written
 
     # --- navigation ---
 
@@ -281,44 +316,96 @@ class DivisionDirectory:
     ) -> list[Match]:
         """Best matches for a typed place name, best first.
 
-        Higher levels written in front ("依兰镇春兴村") put the places under them first;
-        names are compared exactly, by prefix, by substring, fuzzily and by toneless pinyin.
+        Higher levels written in front ("依兰镇春兴村", "洮北新兴") put the places under them
+        first; names are compared exactly, by prefix, by substring, fuzzily and by sound.
         """
+        return self._ranked(query, within, level)[:limit]
+
+    def search_page(
+        self,
+        query: str,
+        *,
+        within: str | None = None,
+        level: str | None = "village",
+        page: int = 0,
+        per_page: int = 8,
+    ) -> SearchPage:
+        """Page `page` (from 0) of `search`, with whether more pages follow and whether so
+        many places share the name that the person should add the township."""
+        ranked = self._ranked(query, within, level)
+        start = max(page, 0) * per_page
+        same_name = sum(1 for m in ranked if m.score >= _SAME_NAME_SCORE)
+        return SearchPage(
+            matches=ranked[start : start + per_page],
+            page=max(page, 0),
+            more=len(ranked) > start + per_page,
+            crowded=same_name >= CROWDED,
+        )
+
+    def _ranked(self, query: str, within: str | None, level: str | None) -> list[Match]:
         text = _normalise(_strip_parentheses("".join(unicodedata.normalize("NFKC", query).split())))
         if not text:
             return []
-        contexts, rest = self._peel(text)
         pool = self._pool(level)
-        scores = pool.scores(_core(short_name(rest)), self._pinyin)
-        ranked = []
-        for index, score in scores.items():
-            code = pool.codes[index]
-            if within and not self.is_within(code, within):
-                continue
-            missed = sum(1 for ctx in contexts if ctx.isdisjoint(self._ancestors[code]))
-            final = score * _CONTEXT_PENALTY**missed
-            if final >= (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
-                ranked.append((missed, -final, code))
-        # Places under the township the person named come first: people know their
-        # township better than the exact spelling of their village.
-        ranked.sort()
-        matches = [Match(self._by_code[code], round(-neg, 1)) for _, neg, code in ranked]
-        return matches[:limit]
+        best: dict[str, tuple[int, float]] = {}
+        readings = self._readings(text)
+        for contexts, rest in readings:
+            if _found_named(best):
+                break  # the first reading found the village: the others cannot beat it
+            under = [pool.under(ctx) for ctx in contexts]
+            for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
+                missed = sum(not any(index in span for span in spans) for spans in under)
+                if missed and score * _CONTEXT_PENALTY < _MIN_SCORE:
+                    continue  # outside the places named and too weak to show anyway
+                score *= _CONTEXT_PENALTY**missed
+                if score < (_MIN_SCORE_IN_CONTEXT if contexts and not missed else _MIN_SCORE):
+                    continue
+                code = pool.codes[index]
+                if within and not self.is_within(code, within):
+                    continue
+                if code not in best or _rank_key((missed, score)) < _rank_key(best[code]):
+                    best[code] = (missed, score)
+        top: dict[int, float] = defaultdict(float)  # compared within each group
+        for missed, score in best.values():
+            top[missed] = max(top[missed], score)
+        strong = _found_named(best)
+        ranked = sorted(
+            (*_rank_key((missed, score)), code)
+            for code, (missed, score) in best.items()
+            if score >= _RELATIVE_CUT * top[missed] and not (strong and missed)
+        )
+        return [Match(self._by_code[code], round(-neg, 1)) for _, neg, code in ranked]
 
     def _pool(self, level: str | None) -> _Pool:
         if level not in self._pools:
-            codes = [c for c, d in self._by_code.items() if level is None or d.level == level]
-            self._pools[level] = _Pool(codes, [self._short[c] for c in codes], self._pinyin)
+            codes = sorted(
+                (c for c, d in self._by_code.items() if level is None or d.level == level),
+                key=lambda c: (self._ancestors[c], c),
+            )  # in tree order: the names below any place are one span
+            self._pools[level] = _Pool(
+                codes,
+                [self._short[c] for c in codes],
+                [self._ancestors[c] for c in codes],
+                self._pinyin,
+            )
         return self._pools[level]
 
-    def _peel(self, text: str) -> tuple[list[frozenset[str]], str]:
-        """Split leading higher places off the query: 延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴."""
+    def _readings(self, text: str) -> list[tuple[list[frozenset[str]], str]]:
+        """Ways to split leading higher places off the query, as (places, rest):
+        延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴.
+
+        A bare core taken off (烧锅峰 → 烧锅 + 峰) may as well be the start of the village's
+        own name (烧锅岭村), so the split that stops before it is a second reading.
+        """
         contexts: list[frozenset[str]] = []
+        readings = []
         while True:
             found = self._exact_prefix(text) or self._fuzzy_prefix(text)
             if not found or _BARE_KIND.fullmatch(text[found[1] :]):
-                return contexts, text
+                return [(contexts, text), *readings]
             codes, length = found
+            if not readings and text[:length] in self._bare_cores:
+                readings.append((list(contexts), text))
             contexts.append(frozenset(codes))
             text = text[length:]
 
@@ -348,8 +435,12 @@ class DivisionDirectory:
 class _Pool:
     """Searchable names of one level: core text and pinyin spellings."""
 
-    def __init__(self, codes: list[str], names: list[str], spell: _Pinyin) -> None:
+    def __init__(
+        self, codes: list[str], names: list[str], ancestry: list[tuple[str, ...]], spell: _Pinyin
+    ) -> None:
         self.codes = codes
+        self._ancestry = ancestry
+        self._spans: dict[str, range] | None = None  # built when first asked
         self.cores = [_normalise(_core(n)) for n in names]
         self._by_core: dict[str, list[int]] = defaultdict(list)
         for i, core in enumerate(self.cores):
@@ -358,21 +449,56 @@ class _Pool:
         # per hit instead of a Python loop over every name. Normalised text has no newline.
         self._joined = "\n".join(self.cores)
         self._starts = list(itertools.accumulate((len(c) + 1 for c in self.cores[:-1]), initial=0))
-        self._spellings: list[str] = []
-        self._owner: list[int] = []
-        for i, core in enumerate(self.cores):
-            for variant in spell.variants(core):
-                self._spellings.append(variant)
-                self._owner.append(i)
+        readings = {core: spell.variants(core) for core in self._by_core}
+        spelled = [
+            (syllables, i) for i, core in enumerate(self.cores) for syllables in readings[core]
+        ]
+        self._spellings = ["".join(syllables) for syllables, _ in spelled]
+        self._owner = [i for _, i in spelled]
+        # The same trick for sounds, syllables apart: homophones of the start of a name
+        # (双保 → 双宝岱), whole syllables only.
+        sounds = [SYLLABLE.join(syllables) for syllables, _ in spelled]
+        self._sounds = "\n".join(sounds) + "\n"
+        self._sound_starts = array(
+            "l", itertools.accumulate((len(x) + 1 for x in sounds[:-1]), initial=0)
+        )
+
+    def under(self, places: Iterable[str]) -> list[range]:
+        """Positions of the names below any of the places (codes of higher divisions)."""
+        if self._spans is None:
+            self._spans = {}
+            for i, ancestors in enumerate(self._ancestry):
+                for ancestor in ancestors:
+                    start = self._spans.get(ancestor, range(i, i)).start
+                    self._spans[ancestor] = range(start, i + 1)
+        return [self._spans[code] for code in places if code in self._spans]
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""
         if not query:
             return {}
         best = self._fuzzy(query, spell)
-        for i, score in self._literal(query):
+        for i, score in itertools.chain(self._literal(query), self._sound_pieces(query, spell)):
             best[i] = max(best.get(i, 0.0), score)
         return best
+
+    def _sound_pieces(self, query: str, spell: _Pinyin) -> Iterator[tuple[int, float]]:
+        """Names whose sound starts with or contains the query's whole syllables: a
+        homophone of part of the name scores a little below the written part would."""
+        if len(query) < 2 or query.isascii() or "\n" in query:
+            return
+        for sound in map(SYLLABLE.join, spell.variants(query)):
+            at = self._sounds.find(sound)
+            while at != -1:
+                j = bisect.bisect_right(self._sound_starts, at) - 1
+                end = at + len(sound)
+                if (
+                    at == self._sound_starts[j] or self._sounds[at - 1] == SYLLABLE
+                ) and self._sounds[end] in (SYLLABLE, "\n"):
+                    i = self._owner[j]
+                    extra = min(10, len(self.cores[i]) - len(query))
+                    yield i, (85.0 if at == self._sound_starts[j] else 75.0) - extra
+                at = self._sounds.find(sound, at + 1)
 
     def _literal(self, query: str) -> Iterator[tuple[int, float]]:
         """Exact, prefix and substring matches of the written name."""
@@ -414,7 +540,10 @@ class _Pool:
                 score_cutoff=0.3,
             )
         }  # fmt: skip
-        return {
-            i: 95.0 if sounds.get(i) == 100 else 0.85 * (texts.get(i, 0.0) + sounds.get(i, 0.0)) / 2
-            for i in texts.keys() | sounds.keys()
-        }
+        found = {}
+        for i in texts.keys() | sounds.keys():
+            sound = sounds.get(i, 0.0)
+            score = 95.0 if sound == 100 else 0.85 * (texts.get(i, 0.0) + sound) / 2
+            if score >= _MIN_SCORE_IN_CONTEXT:  # weaker names are never shown
+                found[i] = score
+        return found

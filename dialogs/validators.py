@@ -98,28 +98,71 @@ def _cn_number(run: str) -> str:
     return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0))
 
 
+# Year first, then month and day; a two-digit year ("05年4月", "05.4.30") is resolved by
+# `_full_year`. A year alone is read too, so the dialog can ask for the month.
 _DATE_FORMS = (
-    re.compile(r"(\d{4})年(\d{1,2})月份?(?:(\d{1,2})[日号]?)?", re.ASCII),
-    re.compile(r"(\d{4})[./\-](\d{1,2})(?:[./\-](\d{1,2}))?\.?", re.ASCII),
-    re.compile(r"(\d{4})(\d{2})(\d{2})?", re.ASCII),
+    re.compile(r"(\d{4}|\d{2})年(?:(\d{1,2})(?:月份?(?:(\d{1,2})[日号號]?)?)?)?", re.ASCII),
+    re.compile(
+        r"(\d{4}|\d{2})[./\-,、。—–_](\d{1,2})(?:[./\-,、。—–_](\d{1,2})[日号號]?)?\.?", re.ASCII
+    ),
+    re.compile(r"((?:19|20)\d{2})(?:(\d{2})(\d{2})?)?", re.ASCII),
 )
+_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
-def _split_date(text: str) -> tuple[int, int, int | None]:
-    """Find year, month and optional day in any of the written forms."""
-    text = _without_spaces(_nfkc(text)).replace("元月", "1月")
+class MonthMissing(Invalid):
+    """Only the year was given: the dialog asks for the month of `year`."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__("err.date.need_month", year=year)
+        self.year = year
+
+
+def _full_year(written: str, today: date) -> int:
+    """Two digits mean the latest such year not in the future: 05 → 2005, 94 → 1994."""
+    if len(written) == 4:
+        return int(written)
+    century = 2000 if int(written) <= today.year % 100 else 1900
+    return century + int(written)
+
+
+def _spellings(text: str) -> tuple[str, ...]:
+    """The text with spaces between digits read as separators ("2005 4 30"), then without
+    any spaces ("2 0 0 5年"), full-width forms and Chinese numerals made ASCII."""
+    text = _nfkc(text).replace("元月", "1月")
     text = _CN_NUMERAL_RUN.sub(lambda m: _cn_number(m.group()), text)
-    for form in _DATE_FORMS:
-        m = form.fullmatch(text)
-        if m:
-            year, month, day = m.groups()
-            return int(year), int(month), int(day) if day else None
+    separated = _without_spaces(_SPACE_BETWEEN_DIGITS.sub(".", text))
+    return (separated, _without_spaces(text))
+
+
+def _split_date(text: str, today: date) -> tuple[int, int | None, int | None]:
+    """Find year, optional month and optional day in any of the written forms."""
+    for spelling in _spellings(text):
+        for form in _DATE_FORMS:
+            m = form.fullmatch(spelling)
+            if m:
+                year, month, day = m.groups()
+                return (
+                    _full_year(year, today),
+                    int(month) if month else None,
+                    int(day) if day else None,
+                )
     raise Invalid("err.date.format")
 
 
 def parse_year_month(text: str, today: date, *, earliest: int = 1949) -> YearMonth:
-    """Read a year and month (and the day if given) the way people write it."""
-    year, month, day = _split_date(text)
+    """Read a year and month (and the day if given) the way people write it.
+
+    A year without a month raises `MonthMissing` (an `Invalid`) once the year itself is
+    plausible, so the person is asked only for what is missing.
+    """
+    year, month, day = _split_date(text, today)
+    if month is None:
+        if year > today.year:
+            raise Invalid("err.date.future", value=f"{year}年")
+        if year < earliest:
+            raise Invalid("err.date.too_old", value=f"{year}年", earliest=earliest)
+        raise MonthMissing(year)
     if not 1 <= month <= 12:
         raise Invalid("err.date.month")
     try:
@@ -129,8 +172,23 @@ def parse_year_month(text: str, today: date, *, earliest: int = 1949) -> YearMon
     if value > YearMonth(today.year, today.month, today.day):
         raise Invalid("err.date.future", value=str(value))
     if year < earliest:
-        raise Invalid("err.date.too_old", value=str(value))
+        raise Invalid("err.date.too_old", value=str(value), earliest=earliest)
     return value
+
+
+def parse_month_of(text: str, year: int, today: date, *, earliest: int = 1949) -> YearMonth:
+    """The answer to `MonthMissing`: "4月", "4", "四月" or "4月30日" in the year already given
+    (a whole date typed again is read as it is)."""
+    try:
+        return parse_year_month(text, today, earliest=earliest)
+    except MonthMissing:
+        raise
+    except Invalid as whole:
+        try:
+            return parse_year_month(f"{year}年{text.strip()}", today, earliest=earliest)
+        except Invalid as in_year:
+            # "13月" or a month still to come says more than "没看懂这个日期"
+            raise (whole if in_year.key == "err.date.format" else in_year) from None
 
 
 # --- names and free text -------------------------------------------------
@@ -284,14 +342,15 @@ _CLOSE = "])〕】〉>》}」』］）﹞"
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
 _DOCNO = re.compile(
     rf"(?P<issuer>[\u3400-\u9fff]+?)"
-    rf"[{re.escape(_OPEN)}]?(?P<year>[0-9OolI|〇]{{4}})[{re.escape(_CLOSE)}]?"
-    rf"第?(?P<serial>[0-9OolI|〇]{{1,5}})号?"
+    rf"[{re.escape(_OPEN)}]?(?P<year>[0-9OolI|〇]{{4}})年?[{re.escape(_CLOSE)}]?[-.,、]?"
+    rf"第?(?P<serial>[0-9OolI|〇]{{1,5}})号?(?:文件|文)?"
 )
 _DOCNO_LABEL = re.compile(r"^(?:文号|文件号|发文字号|发文号)[:：]?")
 
 
 def normalise_document_number(text: str) -> str:
-    """Any bracket style, full-width digits and OCR slips → 吉发〔2020〕12号."""
+    """Any bracket style or none (phone keyboards have no 〔〕), 年 after the year,
+    full-width digits and OCR slips → 吉发〔2020〕12号."""
     cleaned = _DOCNO_LABEL.sub("", _without_spaces(_nfkc(text)))
     m = _DOCNO.fullmatch(cleaned)
     if not m:

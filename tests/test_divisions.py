@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dialogs.divisions import Division, DivisionDirectory, Match, short_name
+from dialogs.divisions import CROWDED, Division, DivisionDirectory, Match, short_name
 
 DATA = Path(__file__).resolve().parent.parent / "storage" / "data" / "jilin_divisions.csv"
 
@@ -189,6 +189,93 @@ def test_polyphone_place_names_match_either_reading(directory):
     assert spelled and all(directory.get(c).name.startswith("长兴") for c in spelled[:3])
 
 
+# --- the sloppy inputs of issue 19 -----------------------------------------
+
+TAOBEI = "220802000000"  # 白城市 洮北区
+TAOBEI_XINXING = {"220802009006", "220802101212"}  # 新华街道 新兴社区, 青山镇 新兴村
+TANTU = "220821101000"  # 白城市 镇赉县 坦途镇
+SHUANGBAODAI = "220821101208"  # 坦途镇 双宝岱村委会
+
+
+def test_the_real_places_of_the_examples(directory, rows):
+    xinxing = [r for r in rows if r.level == "village" and short_name(r.name) == "新兴村"]
+    assert len(xinxing) > 20
+    assert {c for c in TAOBEI_XINXING if directory.is_within(c, TAOBEI)} == TAOBEI_XINXING
+    assert directory.full_name(SHUANGBAODAI) == "白城市 镇赉县 坦途镇 双宝岱村"
+
+
+@pytest.mark.parametrize(
+    "query", ["洮北新兴", "洮北新兴村", "洮北区 新兴", "白城洮北新兴", "洮北新星"]
+)
+def test_county_word_in_front_narrows_to_that_county(directory, query):
+    found = codes(directory.search(query))
+    assert set(found[:2]) == TAOBEI_XINXING
+    assert all(directory.is_within(c, TAOBEI) for c in found)
+
+
+@pytest.mark.parametrize(
+    "query", ["坦途双宝", "坦途双保", "坦途镇双宝", "镇赉双宝岱", "双保", "双宝带"]
+)
+def test_township_word_and_homophones_find_shuangbaodai(directory, query):
+    assert codes(directory.search(query))[0] == SHUANGBAODAI
+
+
+def test_township_word_in_front_shows_only_that_township(directory):
+    assert codes(directory.search("坦途双宝")) == [SHUANGBAODAI]
+    assert codes(directory.search("洮北区青山镇新兴")) == ["220802101212"]
+
+
+@pytest.mark.parametrize(
+    ("query", "meant"),
+    [("烧锅峰村", SHAOGUOLING), ("太平山", None)],  # 烧锅镇 and 太平镇 exist too
+)
+def test_a_name_starting_like_a_township_is_still_found(directory, query, meant):
+    found = directory.search(query)
+    if meant:
+        assert found[0].division.code == meant
+    else:
+        assert {directory.display_name(m.division.code) for m in found} == {"太平山村"}
+
+
+def test_pages_of_a_crowded_name(directory):
+    first = directory.search_page("新兴")
+    assert len(first.matches) == 8 and first.more and first.crowded and first.page == 0
+    pages, page = [first], first
+    while page.more:
+        page = directory.search_page("新兴", page=page.page + 1)
+        pages.append(page)
+    listed = [m for p in pages for m in p.matches]
+    assert listed == directory.search("新兴", limit=len(listed) + 1)
+    assert len({m.division.code for m in listed}) == len(listed)
+    assert sum(directory.display_name(m.division.code) == "新兴村" for m in listed) > 20
+    assert not pages[-1].more and pages[-1].matches
+
+
+@pytest.mark.parametrize(
+    ("query", "crowded"),
+    [("太平村", True), ("新兴", True), ("米沙子镇太平村", False), ("洮北新兴", False),
+     ("双宝岱", False), ("春兴", False)],
+)  # fmt: skip
+def test_crowded_means_many_places_of_that_name(directory, query, crowded):
+    page = directory.search_page(query)
+    assert page.crowded is crowded
+    same = sum(m.score >= 95 for m in directory.search(query, limit=100))
+    assert (same >= CROWDED) is crowded
+
+
+def test_a_short_list_has_no_more_page(directory):
+    page = directory.search_page("洮北新兴")
+    assert not page.more and not page.crowded
+    assert {m.division.code for m in page.matches} == TAOBEI_XINXING
+
+
+def test_crowded_is_counted_within_the_chosen_county(directory):
+    assert directory.search_page("太平村").crowded
+    within = directory.search_page("太平村", within="222426000000")  # 安图县
+    assert not within.crowded
+    assert all(directory.is_within(m.division.code, "222426000000") for m in within.matches)
+
+
 DUPLICATE = "太平村委会"
 
 
@@ -207,7 +294,9 @@ def test_township_prefix_picks_the_right_duplicate(directory, rows, query, expec
     results = directory.search(query)
     assert results[0].division.code == expected
     assert results[0].division.name == DUPLICATE
-    assert results[1].score < results[0].score
+    # the other 太平村 of Jilin are not in the way once the township is named
+    township = directory.get(expected).parent_code
+    assert all(directory.is_within(c, township) for c in codes(results))
 
 
 def test_duplicates_without_prefix_are_all_offered(directory):
@@ -248,6 +337,20 @@ def test_search_nothing_found(directory, query):
 def test_property_search_never_fails(directory, text, level):
     for match in directory.search(text, level=level):
         assert 0 < match.score <= 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="太平新兴村镇洮北坦途双宝岱 ", max_size=8), st.integers(1, 9))
+def test_property_pages_cover_the_ranking_once(directory, text, per_page):
+    ranked = directory.search(text, limit=10_000)
+    listed, page = [], 0
+    while True:
+        found = directory.search_page(text, page=page, per_page=per_page)
+        listed += found.matches
+        if not found.more:
+            break
+        page += 1
+    assert listed == ranked
 
 
 def _literal_by_scanning(cores: list[str], query: str) -> dict[int, float]:

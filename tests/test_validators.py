@@ -12,11 +12,13 @@ from dialogs.texts import ZH_CN
 from dialogs.validators import (
     IdInfo,
     Invalid,
+    MonthMissing,
     YearMonth,
     check_gender,
     normalise_document_number,
     parse_free_text,
     parse_id_number,
+    parse_month_of,
     parse_name,
     parse_phone,
     parse_year_month,
@@ -29,6 +31,7 @@ PARSERS = [
     lambda s: parse_id_number(s, TODAY),
     parse_phone,
     lambda s: parse_year_month(s, TODAY),
+    lambda s: parse_month_of(s, 2005, TODAY),
     normalise_document_number,
     parse_free_text,
 ]
@@ -253,6 +256,28 @@ def test_parse_phone_rejects(typed):
         ("1989年元月", YearMonth(1989, 1)),
         ("2024年6月", YearMonth(2024, 6)),
         ("2024.6.15", YearMonth(2024, 6, 15)),
+        # the sloppy forms of issue 19
+        ("05.4.30", YearMonth(2005, 4, 30)),
+        ("05年4月", YearMonth(2005, 4)),
+        ("2005.4", YearMonth(2005, 4)),
+        ("2005-04", YearMonth(2005, 4)),
+        ("2005年4月30日", YearMonth(2005, 4, 30)),
+        ("2005年4月30号", YearMonth(2005, 4, 30)),
+        ("二〇〇五年四月", YearMonth(2005, 4)),
+        ("〇五年四月", YearMonth(2005, 4)),
+        ("２００５．４．３０", YearMonth(2005, 4, 30)),
+        ("2005 4 30", YearMonth(2005, 4, 30)),
+        ("05 4", YearMonth(2005, 4)),
+        ("2005，4", YearMonth(2005, 4)),
+        ("2005年4", YearMonth(2005, 4)),
+        ("1 9 9 4 年 5 月", YearMonth(1994, 5)),
+        ("94年12月", YearMonth(1994, 12)),
+        ("2005。4。30", YearMonth(2005, 4, 30)),
+        ("2005—4", YearMonth(2005, 4)),
+        ("2005/4/30号", YearMonth(2005, 4, 30)),
+        ("2005年4月30號", YearMonth(2005, 4, 30)),
+        ("24.6", YearMonth(2024, 6)),  # this year's two digits: this century
+        ("49.10", YearMonth(1949, 10)),  # larger than this year's two digits: last century
     ],
 )
 def test_parse_year_month_forms(typed, expected):
@@ -262,20 +287,77 @@ def test_parse_year_month_forms(typed, expected):
 @pytest.mark.parametrize(
     ("typed", "key"),
     [
-        ("2015年", "err.date.format"),
-        ("2015", "err.date.format"),
-        ("15年4月", "err.date.format"),
         ("去年", "err.date.format"),
+        ("4.30", "err.date.format"),
+        ("5.4.30", "err.date.format"),
+        ("050430", "err.date.format"),
         ("2015.2.30", "err.date.format"),
         ("2015年13月", "err.date.month"),
         ("201500", "err.date.month"),
         ("2024年7月", "err.date.future"),
         ("2024.6.16", "err.date.future"),
         ("1948年12月", "err.date.too_old"),
+        ("48年12月", "err.date.too_old"),
+        ("25.1", "err.date.too_old"),  # 1925
+        ("2030年", "err.date.future"),
+        ("1948年", "err.date.too_old"),
     ],
 )
 def test_parse_year_month_rejects(typed, key):
     assert key_of(lambda: parse_year_month(typed, TODAY)) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "year"),
+    [("2005年", 2005), ("2005", 2005), ("05年", 2005), ("二〇〇五年", 2005), ("９４年", 1994)],
+)
+def test_year_without_month_asks_for_the_month(typed, year):
+    with pytest.raises(MonthMissing) as info:
+        parse_year_month(typed, TODAY)
+    assert info.value.year == year
+    assert isinstance(info.value, Invalid)
+    assert str(info.value) == f"是{year}年的几月？请把月份也写上，例如：{year}年4月。"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("4月", YearMonth(2005, 4)),
+        ("4", YearMonth(2005, 4)),
+        ("04", YearMonth(2005, 4)),
+        ("四月", YearMonth(2005, 4)),
+        ("４月份", YearMonth(2005, 4)),
+        ("4月30日", YearMonth(2005, 4, 30)),
+        ("2006年5月", YearMonth(2006, 5)),  # the whole date typed again
+    ],
+)
+def test_the_month_answers_the_month_question(typed, expected):
+    assert parse_month_of(typed, 2005, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "year", "key"),
+    [
+        ("13月", 2005, "err.date.month"),
+        ("7月", 2024, "err.date.future"),
+        ("不知道", 2005, "err.date.format"),
+        ("2005年", 2005, "err.date.need_month"),
+    ],
+)
+def test_the_month_question_refuses_what_is_not_a_month(typed, year, key):
+    assert key_of(lambda: parse_month_of(typed, year, TODAY)) == key
+
+
+@given(st.dates(min_value=date(1949, 1, 1), max_value=TODAY), st.booleans())
+def test_property_a_month_in_its_year_round_trips(day, cn):
+    written = f"{_cn_small(day.month)}月" if cn else f"{day.month}月"
+    assert parse_month_of(written, day.year, TODAY) == YearMonth(day.year, day.month)
+
+
+def test_too_old_error_says_the_earliest_year():
+    with pytest.raises(Invalid) as info:
+        parse_year_month("1948.3", TODAY)
+    assert "1949" in str(info.value) and "1948年3月" in str(info.value)
 
 
 def test_future_error_shows_the_date():
@@ -313,18 +395,30 @@ def _cn_small(n: int) -> str:
     return (_CN[tens] if tens > 1 else "") + "十" + (_CN[units] if units else "")
 
 
+_FULL_WIDTH = str.maketrans("0123456789.-/", "０１２３４５６７８９．－／")
+
+
 def written_forms(ym: YearMonth) -> list[str]:
+    """Every accepted style: four- and two-digit years, Chinese numerals, full width, spaces."""
     y, m, d = ym.year, ym.month, ym.day
-    cn_year = "".join(_CN[int(c)] for c in str(y))
-    if d is None:
-        return [
-            f"{y}年{m}月", f"{y}年{m:02d}月", f"{y}.{m}", f"{y}-{m}", f"{y}/{m:02d}",
-            f"{y}{m:02d}", f"{cn_year}年{_cn_small(m)}月", f"{y} 年 {m} 月",
-        ]  # fmt: skip
-    return [
-        f"{y}年{m}月{d}日", f"{y}.{m}.{d}", f"{y}{m:02d}{d:02d}", f"{y}-{m:02d}-{d:02d}",
-        f"{cn_year}年{_cn_small(m)}月{_cn_small(d)}日",
-    ]  # fmt: skip
+    forms = []
+    for year in (f"{y}", f"{y % 100:02d}"):
+        cn_year = "".join(_CN[int(c)] for c in year)
+        if d is None:
+            forms += [
+                f"{year}年{m}月", f"{year}年{m:02d}月", f"{year}.{m}", f"{year}-{m}",
+                f"{year}/{m:02d}", f"{cn_year}年{_cn_small(m)}月", f"{year} 年 {m} 月",
+                f"{year} {m}", f"{year}年{m}月份",
+            ]  # fmt: skip
+        else:
+            forms += [
+                f"{year}年{m}月{d}日", f"{year}年{m}月{d}号", f"{year}.{m}.{d}",
+                f"{year}-{m:02d}-{d:02d}", f"{year}/{m}/{d}", f"{year} {m} {d}",
+                f"{year}。{m}。{d}", f"{year}.{m}.{d}日",
+                f"{cn_year}年{_cn_small(m)}月{_cn_small(d)}日",
+            ]  # fmt: skip
+    forms.append(f"{y}{m:02d}{d:02d}" if d else f"{y}{m:02d}")
+    return forms + [form.translate(_FULL_WIDTH) for form in forms]
 
 
 @given(st.dates(min_value=date(1949, 1, 1), max_value=TODAY), st.booleans())
@@ -332,6 +426,20 @@ def test_property_dates_round_trip_through_written_forms(day, with_day):
     ym = YearMonth(day.year, day.month, day.day if with_day else None)
     for form in written_forms(ym):
         assert parse_year_month(form, TODAY) == ym, form
+
+
+@given(st.integers(1949, TODAY.year), st.booleans())
+def test_property_a_year_alone_asks_for_its_month(year, two_digits):
+    written = f"{year % 100:02d}年" if two_digits else f"{year}年"
+    with pytest.raises(MonthMissing) as info:
+        parse_year_month(written, TODAY)
+    assert info.value.year == year
+
+
+@given(st.dates(min_value=TODAY + timedelta(days=1), max_value=date(2099, 12, 31)))
+def test_property_future_dates_are_refused(day):
+    for form in (f"{day.year}年{day.month}月{day.day}日", f"{day.year}.{day.month}.{day.day}"):
+        assert key_of(lambda f=form: parse_year_month(f, TODAY)) == "err.date.future"
 
 
 # --- document numbers ----------------------------------------------------
@@ -352,10 +460,26 @@ def test_property_dates_round_trip_through_written_forms(day, with_day):
         "吉发〔2O2O〕l2号",
         "吉发〔2020〕12",
         "文号：吉发〔2020〕12号",
+        "吉发2020年12号",
+        "吉发2020 12号",
+        "吉发(2020年)12号",
+        "吉发2020年第12号",
+        "吉发2020-12号",
+        "吉发〔2020〕12号文",
+        "吉发〔2020〕12号文件",
     ],
 )
 def test_document_number_variants(typed):
     assert normalise_document_number(typed) == "吉发〔2020〕12号"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["国发2005年10号", "国发2005 10号", "国发[2005]10号", "国发【2005】10号", "国发200510号"],
+)
+def test_document_number_of_the_issue(typed):
+    assert normalise_document_number(typed) == "国发〔2005〕10号"
+    assert normalise_document_number("吉政发〔2005〕10号") == "吉政发〔2005〕10号"
 
 
 def test_document_number_issuer_with_zi():
@@ -377,14 +501,30 @@ BRACKETS = [
     ("［", "］"),
     ("【", "】"),
     ("", ""),
+    ("", "年"),
+    ("", " "),
+    ("", "年 "),
+    ("(", "年)"),
+    ("（", "年）"),
 ]
 issuers = st.text(alphabet="吉国人社发办联字中省委政函", min_size=1, max_size=6)
 
 
-@given(issuers, st.integers(1949, 2099), st.integers(1, 9999), st.sampled_from(BRACKETS))
-def test_property_document_numbers_normalise_the_same(issuer, year, serial, brackets):
+@given(
+    issuers,
+    st.integers(1949, 2099),
+    st.integers(1, 9999),
+    st.sampled_from(BRACKETS),
+    st.sampled_from(["", "第"]),
+    st.booleans(),
+)
+def test_property_document_numbers_normalise_the_same(
+    issuer, year, serial, brackets, di, full_width
+):
     left, right = brackets
-    typed = f"{issuer}{left}{year}{right}{serial}号"
+    typed = f"{issuer}{left}{year}{right}{di}{serial}号"
+    if full_width:
+        typed = typed.translate(_FULL_WIDTH)
     assert normalise_document_number(typed) == f"{issuer}〔{year}〕{serial}号"
 
 

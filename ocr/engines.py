@@ -10,6 +10,7 @@ import itertools
 import logging
 import os
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -74,14 +75,15 @@ class RapidOcrEngine:
 
 
 class TesseractEngine:
-    """Tesseract 5 with chi_sim, one uniform block (psm 6): ~200 MB instead of ~900 MB.
+    """Tesseract 5 with chi_sim, one uniform block (psm 6), and far less memory than RapidOCR.
+    With chi_sim_vert and psm 5 it reads pages printed in vertical columns.
 
     Returns one box per run of words on a line (runs split at wide gaps, like RapidOCR's).
     """
 
     name = "tesseract"
 
-    def __init__(self, lang: str = "chi_sim"):
+    def __init__(self, lang: str = "chi_sim", psm: int = 6):
         try:
             import pytesseract
         except ImportError as exc:
@@ -96,12 +98,13 @@ class TesseractEngine:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per worker, like rapidocr
         self._tesseract = pytesseract
         self._lang = lang
+        self._psm = psm
 
     def read(self, image: Image.Image) -> list[TextBox]:
         data = self._tesseract.image_to_data(
             image,
             lang=self._lang,
-            config="--psm 6",
+            config=f"--psm {self._psm}",
             output_type=self._tesseract.Output.DICT,
         )
         lines: dict[tuple[int, int, int], list[int]] = {}
@@ -149,6 +152,17 @@ def _run_box(run: list[int], data: dict) -> TextBox:
 
 
 _MAKERS = {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine}
+
+
+@cache
+def vertical_reader() -> OcrEngine | None:
+    """Tesseract's vertical model, for columns the main engine reads poorly; None when
+    tesseract-ocr-chi-sim-vert is not installed. Loaded on the first vertical page."""
+    try:
+        return TesseractEngine("chi_sim_vert", psm=5)
+    except EngineUnavailable as exc:
+        log.warning("no fallback for vertical text: %s", exc)
+        return None
 
 
 def make_engine(name: str) -> OcrEngine:

@@ -200,12 +200,14 @@ def vertical_reader() -> OcrEngine | None:
         return None
 
 
-def make_engine(name: str) -> OcrEngine:
-    """The named engine, or the other one when it is missing; EngineUnavailable if neither."""
+def make_engine(name: str, *, fallback: bool = True) -> OcrEngine:
+    """The named engine, or (with `fallback`) the other one when it is missing;
+    EngineUnavailable if none can be loaded."""
     if name not in _MAKERS:
         raise ValueError(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}")
     reasons = []
-    for candidate in (name, *(e for e in ENGINES if e != name)):
+    others = [e for e in ENGINES if e != name] if fallback else []
+    for candidate in (name, *others):
         try:
             engine = _MAKERS[candidate]()
         except EngineUnavailable as exc:

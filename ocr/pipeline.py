@@ -55,14 +55,14 @@ def recognise(engine: OcrEngine, gray: Image.Image) -> list[TextBox]:
     """
     best: list[TextBox] = []
     best_sure = -1
+    upright, columns = gray, False
     turns = [0]
     while turns:
         turn = turns.pop(0)
         page = deskew(gray if turn == 0 else gray.rotate(turn, expand=True))
         boxes = engine.read(page)
-        columns = is_vertical(boxes) or engine.name == "tesseract"
-        if turn == 0 and columns and not _reads_well(boxes):
-            boxes = max(boxes, _read_vertical(page), key=lambda b: _sure_share(b)[0])
+        if turn == 0:
+            upright, columns = page, is_vertical(boxes) or engine.name == "tesseract"
         sure = _sure_share(boxes)[0]
         if sure > best_sure:
             best, best_sure = boxes, sure
@@ -70,6 +70,8 @@ def recognise(engine: OcrEngine, gray: Image.Image) -> list[TextBox]:
             break
         if turn == 0 and boxes:
             turns = [90, 270, 180] if _looks_sideways(boxes) else [180, 90, 270]
+    if columns and not _reads_well(best):  # no turn read well: try the vertical model last
+        best = max(best, _read_vertical(upright), key=lambda b: _sure_share(b)[0])
     return [b for b in best if b.confidence >= KEEP and re.search(r"\w", b.text)]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from ocr import vocabulary
 from ocr.engines import TextBox
 from ocr.layout import Line, group_lines
 from ocr.normalise import (
@@ -34,8 +35,12 @@ __all__ = [
 
 @dataclass
 class FieldGuess:
+    """A field's value and how sure it is; `source` says where the value came from: the
+    sentence's structure, the vocabulary of known titles and bodies, or both agreeing."""
+
     value: str
     confidence: float
+    source: str = "structure"  # "structure" | "vocabulary" | "both"
 
 
 @dataclass
@@ -65,15 +70,23 @@ class Extraction:
 _NAME = rf"(?:[{CJK}]{{1,8}}·[{CJK}·]{{1,12}}|[{CJK}]{{2,4}})"
 _NOT_IN_NAMES = set("的等名位各们和及与为对在是了于")
 _NOT_NAMES = re.compile("模范|先进|工作|劳动|单位|同志|名单")
-_KNOWN_TITLE = re.compile(
-    rf"[{CJK}]{{2,16}}?(?:劳动模范|先进工作者|劳动英雄|先进生产者|五一劳动奖章)"
+_TITLE_VERB = re.compile(r"授予|评为|评选为|荣获|命名为|评定为")
+# Where the text a title phrase introduces ends at the latest.
+_TITLE_STOP = re.compile(r"[,，。;；!！、\s]|称号|特发|特颁|以资|享受|此证")
+_YEAR = r"[0-9〇○零OoQlI一二三四五六七八九十]{2,4}"
+_NUMERAL = r"[0-9一二三四五六七八九十百零〇]+"
+# What may stand between a phrase and its title: a year or a range of years with 年/年度, 度,
+# an ordinal (第三届, 首批, 第2次), 了, 为, a colon or an opening quote.
+_TITLE_LEAD = re.compile(
+    rf"(?:{_YEAR}\s*(?:[-—~至到]\s*{_YEAR}\s*)?年(?:度)?|度|第{_NUMERAL}[届批次期]|首[届批]"
+    rf"|了|为|[:\s\"])+"
 )
-_TITLE_VERB = re.compile(r"授予|评为|荣获|命名为")
+_TITLE_TRAIL = re.compile(r'(?:荣誉|光荣|的|"|\))$')
 _TITLE_END = re.compile(r"(?:决定|通知|命令|通报|批复|意见)$")
 _ORG = re.compile(
-    rf"中共中央|国务院|中央军委|中央军事委员会|中华全国总工会"
-    rf"|中共[{CJK}]{{1,8}}?(?:省委|市委|州委|县委|委员会)"
-    rf"|[{CJK}]{{2,14}}?(?:人民政府|委员会|总工会|政府|部|厅|局)"
+    "|".join(re.escape(term) for term in vocabulary.terms("body"))
+    + rf"|中共[{CJK}]{{1,8}}?(?:省委|市委|州委|县委|委员会)"
+    + rf"|[{CJK}]{{2,14}}?(?:人民政府|委员会|总工会|联合会|领导小组|办公室|政府|部|厅|局|委|办)"
 )
 
 
@@ -91,8 +104,10 @@ class _Page:
         self.flat = "".join(flat)
         self.flat_confidences = confidences
 
-    def flat_guess(self, value: str, start: int, end: int, weight: float) -> FieldGuess:
-        return FieldGuess(value, _score(self.flat_confidences[start:end], weight))
+    def flat_guess(
+        self, value: str, start: int, end: int, weight: float, source: str = "structure"
+    ) -> FieldGuess:
+        return FieldGuess(value, _score(self.flat_confidences[start:end], weight), source)
 
 
 def _score(confidences: list[float], weight: float) -> float:
@@ -133,31 +148,59 @@ def _name(page: _Page) -> FieldGuess | None:
 
 
 def _title(page: _Page) -> FieldGuess | None:
-    """The honorary title: between 授予/评为/荣获 and 称号 (quoted if quotes are there)."""
+    """The honour title, from the sentence that states it (授予…称号, 被评为…, 荣获…, or a
+    "荣誉称号：" label), checked against the vocabulary; a known title printed anywhere else is
+    the last resort."""
     flat = page.flat
-    for end in (m.start() for m in re.finditer("称号", flat)):
-        window_start = max(0, end - 60)
-        verbs = list(_TITLE_VERB.finditer(flat, window_start, end))
-        if not verbs:
+    for start, end, weight in _title_spans(flat):
+        found = _strip_title(flat, start, end)
+        if found is None:
             continue
-        start = verbs[-1].end()
-        span = flat[start:end]
-        quoted = list(re.finditer(r'"([^"]{2,30})"', span))
-        if quoted:
-            q = quoted[-1]
-            return page.flat_guess(q[1], start + q.start(1), start + q.end(1), 1.0)
-        if "同志" in span:
-            start += span.rindex("同志") + 2
-            span = flat[start:end]
-        value = span.removesuffix("荣誉").strip('":,，。')
-        if 2 <= len(value) <= 30 and re.fullmatch(rf"[{CJK}()]+", value):
-            return page.flat_guess(value, start, start + len(value), 0.9)
-    m = re.search(r"荣获([^,，。]{2,20}?奖章)", flat)
-    if m:
-        return page.flat_guess(m[1], m.start(1), m.end(1), 0.85)
-    m = _KNOWN_TITLE.search(flat)
-    if m:
-        return page.flat_guess(m[0], m.start(), m.end(), 0.6)
+        start, end = found
+        value, known = vocabulary.correct("title", flat[start:end])
+        guess = page.flat_guess(value, start, end, weight if known else weight * 0.9)
+        guess.source = "both" if known else "structure"
+        return guess
+    for term, start, end in vocabulary.find("title", flat):
+        return page.flat_guess(term, start, end, 0.7, source="vocabulary")
+    return None
+
+
+def _title_spans(flat: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the text each title phrase introduces, surest phrases first."""
+    spans = []
+    for m in re.finditer(r"(?:荣誉称号|称号|奖项|荣誉):", flat):
+        end = _TITLE_STOP.search(flat, m.end())
+        spans.append((m.end(), end.start() if end else len(flat), 1.0))
+    for end in (m.start() for m in re.finditer("称号", flat)):
+        verbs = list(_TITLE_VERB.finditer(flat, max(0, end - 60), end))
+        if verbs:
+            spans.append((verbs[-1].end(), end, 1.0))
+    for verb in _TITLE_VERB.finditer(flat):
+        end = _TITLE_STOP.search(flat, verb.end())
+        spans.append((verb.end(), end.start() if end else len(flat), 0.9))
+    return spans
+
+
+def _strip_title(flat: str, start: int, end: int) -> tuple[int, int] | None:
+    """The title inside a phrase's text: after the person and any year, ordinal or 年度, without
+    quotes or 荣誉 around it; None if what is left does not look like a title."""
+    span = flat[start:end]
+    quoted = list(re.finditer(r'"([^"]{2,30})"', span))
+    if quoted:
+        return start + quoted[-1].start(1), start + quoted[-1].end(1)
+    if "同志" in span:
+        start += span.rindex("同志") + 2
+    while True:
+        lead = _TITLE_LEAD.match(flat, start, end)
+        if not lead or lead.end() == start:
+            break
+        start = lead.end()
+    while end > start and (trail := _TITLE_TRAIL.search(flat, start, end)):
+        end = trail.start()
+    value = flat[start:end]
+    if 2 <= len(value) <= 30 and re.fullmatch(rf"[{CJK}()]+", value):
+        return start, end
     return None
 
 
@@ -199,9 +242,19 @@ def _date(page: _Page) -> tuple[FieldGuess | None, int | None]:
     return _line_guess(line, value, start, end, 1.0 if own_line else 0.75), index
 
 
-def _orgs(text: str) -> list[re.Match]:
+def _orgs(text: str) -> list[str]:
+    """The bodies named in `text`, near-misses of known bodies corrected."""
     # A seal's star between two bodies often reads as 一; no body's name starts with it.
-    return list(_ORG.finditer(compact(text).replace("一", " ")))
+    return [m[0] for m in _ORG.finditer(compact(text).replace("一", " "))]
+
+
+def _bodies_guess(names: list[str], confidences: list[float], weight: float) -> FieldGuess:
+    """One guess for bodies printed side by side; sure when every body is a known one."""
+    corrected = [vocabulary.correct("body", name) for name in names]
+    known = all(k for _, k in corrected)
+    value = " ".join(dict.fromkeys(name for name, _ in corrected))
+    source = "both" if known else "structure"
+    return FieldGuess(value, _score(confidences, weight if known else weight * 0.9), source)
 
 
 def _header_body(page: _Page) -> FieldGuess | None:
@@ -210,7 +263,7 @@ def _header_body(page: _Page) -> FieldGuess | None:
         text = compact(line.text)
         orgs = _orgs(text.removesuffix("文件")) if text.endswith("文件") else []
         if orgs:
-            return FieldGuess(" ".join(m[0] for m in orgs), _score(line.confidences, 0.9))
+            return _bodies_guess(orgs, line.confidences, 0.9)
     return None
 
 
@@ -220,22 +273,22 @@ def _signature_body(page: _Page, date_line: int | None) -> FieldGuess | None:
     weight = 0.95 if date_line is not None else 0.7
     if date_line is None:
         date_line = len(page.lines) - 1
-    picked: list[tuple[Line, list[re.Match]]] = []
+    picked: list[tuple[Line, list[str]]] = []
     for line in reversed(page.lines[max(0, date_line - 3) : date_line + 1]):
         text = line.text
         for _, start, end in reversed(find_dates(text)):
             text = text[:start] + text[end:]
         orgs = _orgs(text)
-        if orgs and sum(len(m[0]) for m in orgs) >= 0.7 * len(compact(text)):
+        if orgs and sum(len(m) for m in orgs) >= 0.7 * len(compact(text)):
             picked.insert(0, (line, orgs))
         elif picked:
             break
     if not picked:
         return None
     # Seal text repeats a body's name above the printed one; keep each body once, in print order.
-    names = [m[0] for _, orgs in picked for m in orgs]
-    value = " ".join(reversed(dict.fromkeys(reversed(names))))
-    return FieldGuess(value, _score([c for line, _ in picked for c in line.confidences], weight))
+    names = [name for _, orgs in picked for name in orgs]
+    names = list(reversed(dict.fromkeys(reversed(names))))
+    return _bodies_guess(names, [c for line, _ in picked for c in line.confidences], weight)
 
 
 def _awarding_body(page: _Page, date_line: int | None) -> FieldGuess | None:
@@ -243,7 +296,7 @@ def _awarding_body(page: _Page, date_line: int | None) -> FieldGuess | None:
     signature = _signature_body(page, date_line)
     header = _header_body(page)
     if signature and header and compact(signature.value) == compact(header.value):
-        return FieldGuess(signature.value, max(signature.confidence, header.confidence))
+        signature.confidence = max(signature.confidence, header.confidence)
     return signature or header
 
 

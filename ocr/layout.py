@@ -2,7 +2,9 @@
 
 Engines return boxes in their own order; on skewed pages a name and its work unit come back far
 apart in that order (findings 5). Grouping boxes into lines by vertical overlap and ordering each
-line left to right puts them back together.
+line left to right puts them back together. Pages printed in vertical columns (竖排) are told
+by their boxes' shape, tall and narrow; each column is then a line, read top to bottom, and
+the columns are read from right to left.
 """
 
 from __future__ import annotations
@@ -43,8 +45,37 @@ def _overlap(a: TextBox, top: int, bottom: int) -> float:
     return inter / smaller
 
 
+def is_tall(box: TextBox) -> bool:
+    """A box of two or more characters standing upright: a column of vertical text."""
+    x0, y0, x1, y1 = box.box
+    return len(box.text) >= 2 and (y1 - y0) >= 1.5 * (x1 - x0)
+
+
+def is_vertical(boxes: list[TextBox]) -> bool:
+    """Most characters on the page stand in columns."""
+    total = sum(len(b.text) for b in boxes)
+    return total > 0 and sum(len(b.text) for b in boxes if is_tall(b)) > 0.6 * total
+
+
+def _transposed(box: TextBox) -> TextBox:
+    """The box as it would lie if the page were turned so columns became lines, right to left
+    becoming top to bottom."""
+    x0, y0, x1, y1 = box.box
+    return TextBox(box.text, box.confidence, (y0, -x1, y1, -x0))
+
+
 def group_lines(boxes: list[TextBox]) -> list[Line]:
-    """Boxes grouped into lines, top to bottom; text canonical, cells joined by two spaces."""
+    """Boxes grouped into lines in reading order; text canonical, cells joined by two spaces."""
+    if is_vertical(boxes):
+        lines = _group([_transposed(b) for b in boxes])
+        originals = {_transposed(b): b for b in boxes}
+        for line in lines:
+            line.boxes = [originals[b] for b in line.boxes]
+        return lines
+    return _group(boxes)
+
+
+def _group(boxes: list[TextBox]) -> list[Line]:
     lines: list[Line] = []
     for box in sorted(boxes, key=lambda b: (b.box[1] + b.box[3]) / 2):
         home = next(

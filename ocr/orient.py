@@ -54,4 +54,4 @@ def deskew(gray: Image.Image) -> Image.Image:
     angle = estimate_skew(gray)
     if abs(angle) < _MIN_CORRECTION:
         return gray
-    return gray.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return gray.rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=255)

@@ -14,10 +14,10 @@ import time
 
 from PIL import Image
 
-from ocr.engines import OcrEngine, TextBox
+from ocr.engines import OcrEngine, TextBox, vertical_reader
 from ocr.extract import extract
 from ocr.image import ImageRejected, inspect_image, preprocess
-from ocr.layout import group_lines
+from ocr.layout import group_lines, is_vertical
 from ocr.orient import deskew
 from ocr.result import OcrResult, failure
 
@@ -42,23 +42,42 @@ def _looks_sideways(boxes: list[TextBox]) -> bool:
     return tall > len(boxes) / 2
 
 
+def _reads_well(boxes: list[TextBox]) -> bool:
+    sure, share = _sure_share(boxes)
+    return sure >= _MIN_SURE_CHARS and share >= _READS_WELL
+
+
 def recognise(engine: OcrEngine, gray: Image.Image) -> list[TextBox]:
-    """Read the page in the orientation that reads best; boxes are in that page's pixels."""
+    """Read the page in the orientation that reads best; boxes are in that page's pixels.
+
+    A page of vertical columns that reads poorly, or any upright page Tesseract reads poorly
+    (its horizontal model sees no columns at all), is read again with the vertical model.
+    """
     best: list[TextBox] = []
     best_sure = -1
+    upright, columns = gray, False
     turns = [0]
     while turns:
         turn = turns.pop(0)
-        page = gray if turn == 0 else gray.rotate(turn, expand=True)
-        boxes = engine.read(deskew(page))
-        sure, share = _sure_share(boxes)
+        page = deskew(gray if turn == 0 else gray.rotate(turn, expand=True))
+        boxes = engine.read(page)
+        if turn == 0:
+            upright, columns = page, is_vertical(boxes) or engine.name == "tesseract"
+        sure = _sure_share(boxes)[0]
         if sure > best_sure:
             best, best_sure = boxes, sure
-        if sure >= _MIN_SURE_CHARS and share >= _READS_WELL:
+        if _reads_well(boxes):
             break
         if turn == 0 and boxes:
             turns = [90, 270, 180] if _looks_sideways(boxes) else [180, 90, 270]
+    if columns and not _reads_well(best):  # no turn read well: try the vertical model last
+        best = max(best, _read_vertical(upright), key=lambda b: _sure_share(b)[0])
     return [b for b in best if b.confidence >= KEEP and re.search(r"\w", b.text)]
+
+
+def _read_vertical(page: Image.Image) -> list[TextBox]:
+    reader = vertical_reader()
+    return reader.read(page) if reader else []
 
 
 def read_photo(engine: OcrEngine, data: bytes, registrant_name: str | None = None) -> OcrResult:

@@ -3,7 +3,10 @@
 OCR takes about a second of CPU per photo, so it runs in worker processes, never on the event
 loop. Each worker is its own single-process pool: a read that hangs past the timeout or kills
 its process is answered with ok=False, and only that worker is replaced; reads in the other
-workers go on.
+workers go on. When OCR cannot help, the answer comes at once with a stable code
+(`OcrResult.error`): "unavailable" (OCR off, no engine installed, or the service closed),
+"engine_failed" (the engine raised, or its worker died), "timeout" (no answer within `timeout`
+seconds, waiting for a free worker included), or an image code from `ocr.image`.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ log = logging.getLogger(__name__)
 class _Worker:
     """One worker process in a pool of its own, so it can be killed alone."""
 
-    def __init__(self, engine_name: str):
+    def __init__(self, engine_name: str, fallback: bool):
         self._engine_name = engine_name
+        self._fallback = fallback
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -36,7 +40,7 @@ class _Worker:
             max_workers=1,
             mp_context=get_context("spawn"),  # no fork of the bot's threads and sockets
             initializer=worker.init_worker,
-            initargs=(self._engine_name,),
+            initargs=(self._engine_name, self._fallback),
         )
         pool.submit(worker.ready)  # load the model now, not on the first photo
         return pool
@@ -57,15 +61,18 @@ class _Worker:
 
 class OcrService:
     """Reads photos in `workers` processes with engine `engine_name` ("off" answers
-    "unavailable" without starting any)."""
+    "unavailable" without starting any); with `fallback` a missing engine is replaced by the
+    other one."""
 
-    def __init__(self, engine_name: str, workers: int = 1, timeout: float = 30.0):
+    def __init__(
+        self, engine_name: str, workers: int = 1, timeout: float = 30.0, *, fallback: bool = True
+    ):
         if engine_name not in (*ENGINES, "off"):
             raise ValueError(f"unknown OCR engine {engine_name!r}")
         self.engine_name = engine_name
         self.timeout = timeout
         self._workers = (
-            [] if engine_name == "off" else [_Worker(engine_name) for _ in range(workers)]
+            [] if engine_name == "off" else [_Worker(engine_name, fallback) for _ in range(workers)]
         )
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         for w in self._workers:
@@ -84,9 +91,14 @@ class OcrService:
 
         if not self._workers:
             return fail("unavailable")
-        slot = await self._idle.get()
         try:
-            return await self._run(slot, data, registrant_name, fail)
+            slot = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            log.warning("no OCR worker free within %.1f s", self.timeout)
+            return fail("timeout")
+        try:
+            left = max(0.0, self.timeout - (time.monotonic() - started))
+            return await self._run(slot, data, registrant_name, fail, left)
         except Exception:
             log.exception("OCR read failed")
             self._replace(slot)
@@ -94,7 +106,9 @@ class OcrService:
         finally:
             self._idle.put_nowait(slot)
 
-    async def _run(self, slot: _Worker, data: bytes, registrant_name, fail) -> OcrResult:
+    async def _run(
+        self, slot: _Worker, data: bytes, registrant_name, fail, timeout: float
+    ) -> OcrResult:
         if slot not in self._workers:
             return fail("unavailable")  # closed meanwhile
         try:
@@ -104,7 +118,7 @@ class OcrService:
             slot.restart()
             future = slot.pool.submit(worker.run, data, registrant_name)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except TimeoutError:
             log.warning("OCR read took over %.1f s; restarting the worker", self.timeout)
             self._replace(slot)

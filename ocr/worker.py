@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import time
 
 from ocr.engines import EngineUnavailable, OcrEngine, make_engine
 from ocr.result import OcrResult, failure
@@ -18,20 +19,24 @@ log = logging.getLogger(__name__)
 
 _engine: OcrEngine | None = None
 _requested = ""
+_load_seconds = 0.0
 
 
-def init_worker(engine_name: str) -> None:
-    """Pool initializer: load the engine (or its fallback) once for this process."""
-    global _engine, _requested
+def init_worker(engine_name: str, fallback: bool = True) -> None:
+    """Pool initializer: load the engine (or, with `fallback`, the other one) once for this
+    process."""
+    global _engine, _requested, _load_seconds
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _yield_to_the_bot()
     _requested = engine_name
     import ocr.pipeline  # noqa: F401  (load it and numpy now, not on the first photo)
 
+    started = time.perf_counter()
     try:
-        _engine = make_engine(engine_name)
+        _engine = make_engine(engine_name, fallback=fallback)
     except EngineUnavailable as exc:
         log.error("no OCR engine available: %s", exc)
+    _load_seconds = time.perf_counter() - started
 
 
 def _yield_to_the_bot() -> None:
@@ -43,9 +48,10 @@ def _yield_to_the_bot() -> None:
         os.nice(10)
 
 
-def ready() -> str | None:
-    """The loaded engine's name (None if none); submitted once to warm a new pool up."""
-    return _engine.name if _engine else None
+def ready() -> tuple[str | None, float]:
+    """The loaded engine's name (None if none) and the seconds loading it took; submitted once
+    to warm a new pool up."""
+    return (_engine.name if _engine else None), _load_seconds
 
 
 def run(data: bytes, registrant_name: str | None) -> OcrResult:

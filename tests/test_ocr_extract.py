@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ocr import vocabulary
 from ocr.engines import TextBox
 from ocr.extract import extract, normalise_document_number, parse_chinese_date
 
@@ -214,3 +217,81 @@ def test_name_list_is_only_the_list():
 def test_bare_name_list_under_a_heading():
     ex = extract(page("表彰名单", "张三  李四  王五", "赵六  钱七", "吉林省人民政府", "2019年5月"))
     assert ex.names_listed == ["张三", "李四", "王五", "赵六", "钱七"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ("被授予2015年全国劳动模范称号。", "全国劳动模范"),
+        ("被授予２０１５年度全国三八红旗手称号。", "全国三八红旗手"),
+        ("被授予二〇一五年全国五一劳动奖章。", "全国五一劳动奖章"),
+        ("荣获第五届全国道德模范称号。", "全国道德模范"),
+        ("被评为2013—2014年度吉林省优秀共产党员，特发此证。", "吉林省优秀共产党员"),
+        ("荣获全国五一劳动奖章。", "全国五一劳动奖章"),
+        ("被评为首届白山市十佳农民。", "白山市十佳农民"),  # unknown: from the structure
+        ("授予张三同志“松原市乡村振兴带头人”光荣称号。", "松原市乡村振兴带头人"),
+        ("被授予全国劳动横范称号。", "全国劳动模范"),  # one character misread
+        ("被授予吉林市劳动模范称号。", "吉林市劳动模范"),  # a near neighbour that is known
+    ],
+)
+def test_title_from_the_phrase_that_introduces_it(sentence, title):
+    ex = extract(page("张三同志：", sentence, "吉林省人民政府", "二〇一六年五月"))
+    assert ex.title.value == title
+
+
+def test_title_source_says_structure_vocabulary_or_both():
+    known = extract(page("张三同志：", "被授予全国劳动模范称号。")).title
+    unknown = extract(page("张三同志：", "被评为延吉市金牌月嫂。")).title
+    only_named = extract(page("全国先进工作者", "中共中央  国务院")).title
+    assert (known.source, unknown.source, only_named.source) == ("both", "structure", "vocabulary")
+    assert known.confidence > unknown.confidence > only_named.confidence
+
+
+def test_title_from_a_labelled_form():
+    ex = extract(page("姓名：张三", "荣誉称号：全国优秀农民工", "授予单位：中华全国总工会"))
+    assert (ex.name.value, ex.title.value) == ("张三", "全国优秀农民工")
+
+
+def test_awarding_body_near_miss_is_corrected_and_unknown_is_kept():
+    seal = extract(page("张三同志：", "被授予吉林省劳动模范称号。", "吉释省人民政府", "2016年5月"))
+    assert (seal.awarding_body.value, seal.awarding_body.source) == ("吉林省人民政府", "both")
+    other = extract(page("张三同志：", "被评为优秀社员。", "前进乡人民政府", "2016年5月"))
+    assert (other.awarding_body.value, other.awarding_body.source) == (
+        "前进乡人民政府",
+        "structure",
+    )
+
+
+_YEARS = st.sampled_from(
+    [
+        "",
+        "2015年",
+        "２０１５年度",
+        "二〇一五年",
+        "2015—2016年度",
+        "第三届",
+        "首届",
+        "2015年度第二批",
+    ]
+)
+_TITLES = st.one_of(
+    st.sampled_from(vocabulary.terms("title")),
+    st.text(alphabet="劳动模范先进个人优秀青年标兵能手工匠", min_size=3, max_size=10).map(
+        lambda t: "吉林省" + t
+    ),
+)
+_PHRASES = st.sampled_from(
+    [
+        "被授予{y}{t}称号。",
+        "被授予{y}“{t}”荣誉称号。",
+        "被评为{y}{t}，特发此证。",
+        "荣获{y}{t}称号。",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_YEARS, _TITLES, _PHRASES)
+def test_any_year_or_ordinal_before_a_title_is_stripped(year, title, phrase):
+    ex = extract(page("张三同志：", phrase.format(y=year, t=title), "二〇一六年五月"))
+    assert ex.title.value == vocabulary.correct("title", title)[0]

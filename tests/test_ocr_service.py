@@ -105,3 +105,34 @@ async def test_off_means_unavailable():
 def test_unknown_engine_name_is_refused():
     with pytest.raises(ValueError):
         OcrService("easyocr")
+
+
+async def test_an_engine_whose_binary_is_missing_answers_unavailable_at_once(
+    monkeypatch, tmp_path
+):
+    """The worker starts with no tesseract on its PATH: every read says so, nothing raises."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    service = OcrService("tesseract", workers=1, timeout=60, fallback=False)
+    try:
+        data, _ = imagegen.certificate_photo(2)
+        started = time.monotonic()
+        first = await service.read(data)
+        second = await service.read(data)
+    finally:
+        await service.close()
+    assert (first.ok, first.error) == (False, "unavailable")
+    assert (second.ok, second.error) == (False, "unavailable")
+    assert time.monotonic() - started < 30  # the worker's start-up, not a time-out
+
+
+async def test_waiting_for_a_busy_worker_counts_towards_the_timeout():
+    service = OcrService("rapidocr", workers=1, timeout=60)
+    try:
+        document, _ = imagegen.award_document_photo(1, "large")
+        await service.read(imagegen.blank_photo())  # the model is loaded
+        service.timeout = 0.5
+        first, queued = await asyncio.gather(service.read(document), service.read(document))
+    finally:
+        await service.close()
+    assert (queued.ok, queued.error) == (False, "timeout")
+    assert first.error in (None, "timeout")

@@ -47,6 +47,7 @@ from storage.repositories import (
     InboxRepository,
     InviteRepository,
     NotificationRepository,
+    ReceivedRepository,
     RegistrationRepository,
     ReviewerRepository,
     UpdateRepository,
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0003"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0006"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 _READ_ONLY = "honoree_read_only"
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
@@ -143,6 +144,7 @@ class UnitOfWork:
         self.updates = UpdateRepository(session)
         self.inbox = InboxRepository(session, cipher)
         self.notifications = NotificationRepository(session)
+        self.received = ReceivedRepository(session, cipher)
 
     async def commit(self) -> None:
         transaction_ended(self.session)

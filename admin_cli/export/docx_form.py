@@ -1,9 +1,13 @@
 """Each person's printable A4 登记表 as a .docx, written directly as WordprocessingML.
 
-python-docx needs ~20 ms to open, fill and save a document, too slow for a township's
-thousands of forms. The package parts that never change (styles, relationships, content types)
-are prepared once; per person only document.xml is rendered from the form view, and the zip
-is written directly (about 1 ms). python-docx reads the result (the tests check with it).
+python-docx is too slow to open, fill and save a township's thousands of forms. The package
+parts that never change (styles, content types) are prepared once; per person only
+document.xml and the page header are rendered from the form view, and the zip is written
+directly. python-docx reads the result (the tests check with it).
+
+On paper: every page's header names the form (登记编号, 姓名) and its page of how many, so a
+stapled form that comes apart can be put back together; the pledge and the review boxes are
+kept together on one page, with room to sign and stamp.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from xml.sax.saxutils import escape
 
 from dialogs.export_view import (
     FORM_TITLE,
+    PLEDGE,
+    PLEDGE_SIGN,
+    PLEDGE_TITLE,
     REVIEW_BOXES,
     REVIEW_TITLE,
+    SIGNED_BOXES,
     FormView,
     Line,
     section_title,
@@ -38,9 +46,10 @@ _NS = (
 )
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SECTION = (
-    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-    '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" '
-    'w:footer="567" w:gutter="0"/></w:sectPr>'
+    '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1247" w:right="1134" w:bottom="907" w:left="1134" w:header="567" '
+    'w:footer="454" w:gutter="0"/></w:sectPr>'
 )
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT_TYPES = (
@@ -54,6 +63,8 @@ _CONTENT_TYPES = (
     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/word/styles.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
     "</Types>"
 )
 _PACKAGE_RELS = (
@@ -112,9 +123,12 @@ def _p(
     align: str | None = None,
     before: int = 0,
     after: int = 0,
+    keep_next: bool = False,
 ) -> str:
-    """A paragraph; `size` in half points (21 = 10.5 pt, 五号)."""
-    ppr = f'<w:spacing w:before="{before}" w:after="{after}"/>'
+    """A paragraph; `size` in half points (21 = 10.5 pt, 五号). `keep_next` keeps it on the
+    page of the paragraph that follows (how Word and LibreOffice keep a block together)."""
+    ppr = "<w:keepNext/>" if keep_next else ""
+    ppr += f'<w:spacing w:before="{before}" w:after="{after}"/>'
     if align:
         ppr += f'<w:jc w:val="{align}"/>'
     rpr = "<w:b/>" if bold else ""
@@ -124,7 +138,14 @@ def _p(
     return f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p>"
 
 
-def _cell(content: str, width: int, *, merge: str | None = None, shade: bool = False) -> str:
+def _cell(
+    content: str,
+    width: int,
+    *,
+    merge: str | None = None,
+    shade: bool = False,
+    keep_next: bool = False,
+) -> str:
     """A table cell; `content` is paragraph XML, or plain text wrapped in one paragraph.
 
     `merge` is "restart" or "continue" for a cell spanning rows (the photo box).
@@ -137,14 +158,14 @@ def _cell(content: str, width: int, *, merge: str | None = None, shade: bool = F
     if shade:
         tcpr += '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
     tcpr += '<w:vAlign w:val="center"/>'
-    body = content if content.startswith("<w:p>") else _p(content)
+    body = content if content.startswith("<w:p>") else _p(content, keep_next=keep_next)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
 
 @lru_cache(maxsize=512)
-def _label(text: str, width: int) -> str:
+def _label(text: str, width: int, keep_next: bool = False) -> str:
     """A shaded label cell; labels repeat on every form, so each is rendered once."""
-    return _cell(text, width, shade=True)
+    return _cell(text, width, shade=True, keep_next=keep_next)
 
 
 def _row(cells: list[str], height: int = 420) -> str:
@@ -229,22 +250,46 @@ def _pairs(lines: list[Line]) -> str:
 
 @lru_cache(maxsize=256)
 def _reviews(confirmation: Confirmation) -> str:
+    """The five review boxes; the three levels that sign and stamp get room for it."""
     label_w = 2000
     rows = []
     for n, label in enumerate(REVIEW_BOXES):
+        last = n == len(REVIEW_BOXES) - 1
         if n == 0 and confirmation.by:
             signed = f"确认人：{confirmation.by}　　　确认时间：{confirmation.at}"
         else:
             signed = "签字：　　　　　　　（盖章）　　　　　　年　　月　　日"
-        box = _p("意见：", before=60) + _p() + _p(signed, align="right", after=60)
-        rows.append(_row([_label(label, label_w), _cell(box, PAGE_WIDTH - label_w)], height=1300))
+        roomy = label in SIGNED_BOXES
+        box = (
+            _p("意见：", before=40, keep_next=not last)
+            + (_p(keep_next=not last) * (2 if roomy else 0))
+            + _p(signed, align="right", after=40, keep_next=not last)
+        )
+        rows.append(
+            _row(
+                [
+                    _label(label, label_w, keep_next=not last),
+                    _cell(box, PAGE_WIDTH - label_w),
+                ],
+                height=1250 if roomy else 700,
+            )
+        )
     return _table([label_w, PAGE_WIDTH - label_w], rows)
+
+
+def _pledge() -> str:
+    """本人（或代填人）承诺 with lines to sign and date, kept with the review boxes."""
+    return (
+        _p(PLEDGE_TITLE, bold=True, size=24, before=160, after=60, keep_next=True)
+        + _p(PLEDGE, keep_next=True, after=120)
+        + _p(PLEDGE_SIGN, keep_next=True, after=60)
+    )
 
 
 def document_xml(
     view: FormView, header: str, confirmation: Confirmation, portrait: Portrait | None
 ) -> str:
-    heading = {"before": 200, "after": 80, "bold": True, "size": 24}
+    heading = {"before": 120, "after": 60, "bold": True, "size": 24}
     body = [
         _p(FORM_TITLE, bold=True, size=32, align="center", after=120),
         _p(header, align="left", after=120),
@@ -254,15 +299,41 @@ def document_xml(
         _awards(view.awards),
         _p(section_title(Section.OTHER), **heading),
         _pairs(view.other),
-        _p(REVIEW_TITLE, **heading),
+        _pledge(),
+        _p(REVIEW_TITLE, keep_next=True, **heading),
         _reviews(confirmation),
-        _p(FOOTNOTE, size=18, before=120),
+        _p(FOOTNOTE, size=18, before=80),
     ]
     return f"{_XML}<w:document {_NS}><w:body>{''.join(body)}{_SECTION}</w:body></w:document>"
 
 
+def header_xml(running_head: str) -> str:
+    """The page header: whose form this is, and 第 N 页 共 M 页 (Word's PAGE/NUMPAGES fields)."""
+
+    def field(name: str) -> str:
+        return (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+
+    def run(text: str) -> str:
+        return f"<w:r>{_text(text)}</w:r>"
+
+    tab = f'<w:tabs><w:tab w:val="right" w:pos="{PAGE_WIDTH}"/></w:tabs>'
+    border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'
+    paragraph = (
+        f'<w:p><w:pPr>{border}{tab}<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>'
+        f"{run(running_head)}<w:r><w:tab/></w:r>{run('第 ')}{field('PAGE')}{run(' 页 共 ')}"
+        f"{field('NUMPAGES')}{run(' 页')}</w:p>"
+    )
+    return f"{_XML}<w:hdr {_NS}>{paragraph}</w:hdr>"
+
+
 def _document_rels(portrait: Portrait | None) -> str:
     rels = f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
+    rels += f'<Relationship Id="rIdHeader" Type="{_REL}/header" Target="header1.xml"/>'
     if portrait is not None:
         rels += (
             f'<Relationship Id="rIdPortrait" Type="{_REL}/image" '
@@ -275,15 +346,20 @@ def _document_rels(portrait: Portrait | None) -> str:
 
 
 def render(
-    view: FormView, header: str, confirmation: Confirmation, portrait: Portrait | None = None
+    view: FormView,
+    header: str,
+    confirmation: Confirmation,
+    portrait: Portrait | None = None,
+    running_head: str = "",
 ) -> bytes:
-    """The .docx file's bytes."""
+    """The .docx file's bytes; `running_head` is printed at the top of every page."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
         z.writestr("_rels/.rels", _PACKAGE_RELS)
         z.writestr("word/document.xml", document_xml(view, header, confirmation, portrait))
         z.writestr("word/styles.xml", _STYLES)
+        z.writestr("word/header1.xml", header_xml(running_head))
         z.writestr("word/_rels/document.xml.rels", _document_rels(portrait))
         if portrait is not None:
             z.writestr(

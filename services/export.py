@@ -38,6 +38,7 @@ from admin_cli.export.report import Tally
 from dialogs.divisions import DivisionDirectory
 from dialogs.model import Draft
 from dialogs.texts import t
+from services.receive import received_store
 from storage.files import EvidenceStore
 from storage.records import (
     AwardOutcome,
@@ -233,11 +234,12 @@ async def export_county(
         fresh = [entry_id for (entry_id, unsent), _ in keys if unsent]
         result.marked = await uow.received.mark_exported(fresh, started)
 
-    level = area.level
     plan = _Plan(
-        Sender(area.code, divisions.full_name(area.code, from_level="city"), level, actor, started),
+        Sender(
+            area.code, divisions.full_name(area.code, from_level="city"), area.level, actor, started
+        ),
         divisions,
-        EvidenceStore(settings.evidence_dir),
+        received_store(settings),
         total,
         everything - total,
         entries,

@@ -168,7 +168,7 @@ def _label(text: str, width: int, keep_next: bool = False) -> str:
     return _cell(text, width, shade=True, keep_next=keep_next)
 
 
-def _row(cells: list[str], height: int = 420) -> str:
+def _row(cells: list[str], height: int = 360) -> str:
     return (
         f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/></w:trPr>'
         + "".join(cells)
@@ -248,33 +248,43 @@ def _pairs(lines: list[Line]) -> str:
     return _table([label_w, PAGE_WIDTH - label_w], rows)
 
 
+def _signature(lines: list[str], *, last: bool) -> str:
+    """A box's content: 意见, room to write, then the signing lines (right-aligned)."""
+    keep = not last
+    body = _p("意见：", before=40, keep_next=keep) + _p(keep_next=keep) * 2
+    body += "".join(_p(line, align="right", keep_next=keep) for line in lines)
+    return body + _p(after=20, keep_next=keep)
+
+
+def _box_row(labels: list[str], contents: list[str], height: int) -> list[str]:
+    """A row of shaded labels over a row of boxes, one column each."""
+    width = PAGE_WIDTH // len(labels)
+    head = _row([_label(label, width, keep_next=True) for label in labels])
+    return [head, _row([_cell(c, width) for c in contents], height=height)]
+
+
 @lru_cache(maxsize=256)
 def _reviews(confirmation: Confirmation) -> str:
-    """The five review boxes; the three levels that sign and stamp get room for it."""
-    label_w = 2000
-    rows = []
-    for n, label in enumerate(REVIEW_BOXES):
-        last = n == len(REVIEW_BOXES) - 1
-        if n == 0 and confirmation.by:
-            signed = f"确认人：{confirmation.by}　　　确认时间：{confirmation.at}"
-        else:
-            signed = "签字：　　　　　　　（盖章）　　　　　　年　　月　　日"
-        roomy = label in SIGNED_BOXES
-        box = (
-            _p("意见：", before=40, keep_next=not last)
-            + (_p(keep_next=not last) * (2 if roomy else 0))
-            + _p(signed, align="right", after=40, keep_next=not last)
-        )
-        rows.append(
-            _row(
-                [
-                    _label(label, label_w, keep_next=not last),
-                    _cell(box, PAGE_WIDTH - label_w),
-                ],
-                height=1250 if roomy else 700,
-            )
-        )
-    return _table([label_w, PAGE_WIDTH - label_w], rows)
+    """The review boxes side by side: the three levels that sign and stamp (村, 乡镇, 县)
+    with room for it, then the city's and the province's."""
+    sign = ["签字：　　　　　　　", "（盖章）　　　　　　", "年　　月　　日"]
+    signed = [_signature(sign, last=False) for _ in SIGNED_BOXES]
+    if confirmation.by:
+        bot = [f"确认人：{confirmation.by}", f"确认时间：{confirmation.at}", *sign[:2]]
+        signed[0] = _signature(bot, last=False)
+    later = [label for label in REVIEW_BOXES if label not in SIGNED_BOXES]
+    width = PAGE_WIDTH // len(SIGNED_BOXES)
+    later_width = PAGE_WIDTH // max(len(later), 1)
+    first = _table(
+        [width] * len(SIGNED_BOXES),
+        _box_row(list(SIGNED_BOXES), signed, 2300),
+    )
+    second_sign = ["签字：　　　　　（盖章）　　　　　年　　月　　日"]
+    second = _table(
+        [later_width] * len(later),
+        _box_row(later, [_signature(second_sign, last=True) for _ in later], 1100),
+    )
+    return first + _p(keep_next=True) + second
 
 
 def _pledge() -> str:

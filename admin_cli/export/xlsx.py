@@ -33,9 +33,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WIDTH_SAMPLE = 300  # rows looked at to size the columns
-MIN_WIDTH, MAX_WIDTH = 5, 42
-HEADER_LINE = 8  # header labels wrap at about four Chinese characters
-LINE_POINTS = 15.5  # one printed line of 11 pt text, CJK fallback fonts included
+MIN_WIDTH, MAX_WIDTH = 3, 42
+FONT_POINTS = 10  # body and header text, printed at full size
+HEADER_CHARS = 2  # header labels may wrap down to two Chinese characters a line
+LINE_POINTS = 14  # one printed line of 10 pt text, CJK fonts included
+PADDING_POINTS = 5  # cell margins and grid line
 YEAR_MONTH = 'yyyy"年"m"月"'
 YEAR_MONTH_DAY = 'yyyy"年"m"月"d"日"'
 SIGN_LINE = (
@@ -89,7 +91,7 @@ def _lines(value: Any) -> list[str]:
     if value is None:
         return [""]
     if isinstance(value, date):
-        return ["0000年00月00日"]
+        return ["0000年00月" if value.day == 1 else "0000年00月00日"]
     return str(value).split("\n")
 
 
@@ -97,9 +99,27 @@ def _line_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
+def _points(line: str) -> float:
+    """Printed width of one line at FONT_POINTS: a CJK character is square, digits and Latin
+    letters about half as wide."""
+    return FONT_POINTS * sum(
+        1.02 if unicodedata.east_asian_width(c) in "WF" else 0.53 for c in line
+    )
+
+
 def _px(width: float) -> float:
-    """Excel's pixel width of a column `width` characters wide (Calibri 11)."""
+    """Excel's pixel width of a column `width` characters wide (Calibri 11, 96 per inch)."""
     return width * 7 + 5
+
+
+def _width_for(points: float) -> float:
+    """The column width (in Excel's characters) whose printed width is `points`."""
+    return max(((points + PADDING_POINTS) / 0.75 - 5) / 7, MIN_WIDTH)
+
+
+def _room(width: float) -> float:
+    """Printed points available for text in a column `width` characters wide."""
+    return max(_px(width) * 0.75 - PADDING_POINTS, FONT_POINTS)
 
 
 def is_formula_like(value: Any) -> bool:
@@ -107,45 +127,41 @@ def is_formula_like(value: Any) -> bool:
 
 
 class _Styles:
-    """Style arrays copied onto the few cells that need one; plain values are written as is
-    (openpyxl's write-only mode is several times faster for unstyled values)."""
+    """Style arrays copied onto each cell: the body font and wrapping, the text format for
+    numbers that must stay text, a 年月 format for dates, a quote prefix for formula-like
+    text."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        wrapped = WriteOnlyCell(ws)
-        wrapped.alignment = Alignment(vertical="top", wrap_text=True)
-        text = WriteOnlyCell(ws)
-        text.number_format = "@"
-        quoted = WriteOnlyCell(ws)
-        quoted._style = copy(wrapped._style)
-        quoted.quotePrefix = True
         self._ws = ws
-        self._wrapped, self._text, self._quoted = wrapped._style, text._style, quoted._style
-        self._dates: dict[str, Any] = {}
+        body = Font(name="Calibri", size=FONT_POINTS)
+        top = Alignment(vertical="top", wrap_text=True)
+        self._wrapped = self._style(font=body, alignment=top)
+        self._text = self._style(font=body, alignment=top, number_format="@")
+        self._quoted = self._style(font=body, alignment=top, quotePrefix=True)
+        self._number = self._style(font=body, alignment=Alignment(vertical="top"))
+        self._dates = {
+            fmt: self._style(font=body, alignment=Alignment(vertical="top"), number_format=fmt)
+            for fmt in (YEAR_MONTH, YEAR_MONTH_DAY)
+        }
+
+    def _style(self, **attributes: Any) -> Any:
+        cell = WriteOnlyCell(self._ws)
+        for name, value in attributes.items():
+            setattr(cell, name, value)
+        return cell._style
 
     def cell(self, value: Any, as_text: bool) -> Any:
-        if isinstance(value, date):
-            return self._date(value, YEAR_MONTH if value.day == 1 else YEAR_MONTH_DAY)
-        if not isinstance(value, str):
-            return value
-        if is_formula_like(value):
-            cell = WriteOnlyCell(self._ws, value)
-            cell.data_type = "s"  # openpyxl made "=…" a formula: keep it a string
-            cell._style = copy(self._quoted)
-        elif "\n" in value or (as_text and value):
-            cell = WriteOnlyCell(self._ws, value)
-            cell._style = copy(self._wrapped if "\n" in value else self._text)
-        else:
-            return value
-        return cell
-
-    def _date(self, value: date, number_format: str) -> Any:
-        if number_format not in self._dates:
-            styled = WriteOnlyCell(self._ws)
-            styled.number_format = number_format
-            styled.alignment = Alignment(vertical="top")
-            self._dates[number_format] = styled._style
         cell = WriteOnlyCell(self._ws, value)
-        cell._style = copy(self._dates[number_format])
+        if isinstance(value, date):
+            style = self._dates[YEAR_MONTH if value.day == 1 else YEAR_MONTH_DAY]
+        elif not isinstance(value, str):
+            style = self._number
+        elif is_formula_like(value):
+            cell.data_type = "s"  # openpyxl made "=…" a formula: keep it a string
+            style = self._quoted
+        else:
+            style = self._text if as_text and value else self._wrapped
+        cell._style = copy(style)
         return cell
 
 
@@ -205,7 +221,7 @@ class TableWriter:
         header_cells = []
         for header in self.headers:
             cell = WriteOnlyCell(ws, header)
-            cell.font = Font(bold=True)
+            cell.font = Font(name="Calibri", bold=True, size=FONT_POINTS)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = _BORDER
@@ -220,21 +236,21 @@ class TableWriter:
         all) until the table fits the paper's width at full size."""
         wanted = []
         for i, header in enumerate(self.headers):
-            widest = max([text_width(row[i]) for row in sample], default=0)
-            header_need = min(text_width(header), HEADER_LINE)
-            wanted.append(float(min(max(widest + 2, header_need + 2, MIN_WIDTH), MAX_WIDTH)))
+            widest = max((_points(ln) for row in sample for ln in _lines(row[i])), default=0.0)
+            header_need = min(_points(header), HEADER_CHARS * FONT_POINTS)
+            wanted.append(min(_width_for(max(widest, header_need)), MAX_WIDTH))
         paper = self.layout.paper
         keys = sum(_px(w) for w in wanted[: self.layout.key_columns])
         budget = paper.printable_px * paper.pages_across - keys * (paper.pages_across - 1)
-        budget *= 0.95 if paper.pages_across == 1 else 0.9  # slack for the page break
+        budget *= 0.97 if paper.pages_across == 1 else 0.9  # slack for the page break
         fixed = {i for i in range(len(wanted)) if i in self._whole or i < self.layout.key_columns}
-        cap = MAX_WIDTH
+        cap = float(MAX_WIDTH)
         while (
             cap > MIN_WIDTH
             and sum(_px(w if i in fixed else min(w, cap)) for i, w in enumerate(wanted)) > budget
         ):
-            cap -= 1
-        return [w if i in fixed else min(w, cap) for i, w in enumerate(wanted)]
+            cap -= 0.5
+        return [round(w if i in fixed else min(w, cap), 1) for i, w in enumerate(wanted)]
 
     def _page_setup(self) -> None:
         ws, layout = self.ws, self.layout
@@ -269,11 +285,11 @@ class TableWriter:
         """Row height for the wrapped lines of the fullest cell; None for one line."""
         lines = 1
         for value, width in zip(values, self._widths, strict=True):
-            if value is None or value == "":
+            if value is None or value == "" or isinstance(value, date | int | float):
                 continue
-            room = max(width - 1.5, 1)
-            lines = max(lines, sum(math.ceil(_line_width(ln) / room) or 1 for ln in _lines(value)))
-        return LINE_POINTS * lines + 2 if lines > 1 else None
+            room = _room(width)
+            lines = max(lines, sum(math.ceil(_points(ln) / room) or 1 for ln in _lines(value)))
+        return LINE_POINTS * lines + 3 if lines > 1 else None
 
     def _append(self, values: Sequence[Any]) -> None:
         cell = self._styles.cell

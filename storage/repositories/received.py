@@ -119,7 +119,7 @@ class ReceivedRepository(Repository):
             stmt = sa.select(ReceivedEntry.reg_no, ReceivedEntry.name).where(
                 ReceivedEntry.reg_no.in_(wanted[start : start + IN_CHUNK])
             )
-            found.update(dict((await self.session.execute(stmt)).tuples().all()))
+            found.update({reg_no: name for reg_no, name in await self.session.execute(stmt)})
         return found
 
     async def put(self, package_id: int, entries: Sequence[IncomingEntry]) -> None:

@@ -259,6 +259,7 @@ class TableWriter:
         ws.print_title_rows = "1:2"
         if layout.paper.pages_across > 1 and keys:
             ws.print_title_cols = f"A:{get_column_letter(keys)}"
+            ws.page_setup.pageOrder = "overThenDown"  # the two halves of a row face each other
             self._column_break(layout.paper.printable_px * 0.97)
         ws.print_options.gridLines = True
         ws.print_options.horizontalCentered = True

@@ -321,41 +321,42 @@ def _from_received(
     r: ReceivedRecord, at: datetime, status: Status | None = Status.EXPORTED
 ) -> PackageEntry:
     """A received person as the next package carries them (status 已确认 until sent on)."""
+    e = r.entry
     awards = [
-        AwardRow(**{**a, "outcome": AwardOutcome(a.get("outcome") or "eligible")}) for a in r.awards
+        AwardRow(**{**a, "outcome": AwardOutcome(a.get("outcome") or "eligible")}) for a in e.awards
     ]
     evidence = [
         EvidenceRecord(
             id=0,
             registration_id=r.id,
-            award_position=e.get("award_position"),
-            kind=EvidenceKind(e["kind"]),
-            page=e.get("page") or 1,
-            path=e["path"],
-            sha256=e["sha256"],
-            size=e["size"],
-            mime=e.get("mime") or "image/jpeg",
-            width=e.get("width"),
-            height=e.get("height"),
+            award_position=ev.get("award_position"),
+            kind=EvidenceKind(ev["kind"]),
+            page=ev.get("page") or 1,
+            path=ev["path"],
+            sha256=ev["sha256"],
+            size=ev["size"],
+            mime=ev.get("mime") or "image/jpeg",
+            width=ev.get("width"),
+            height=ev.get("height"),
             telegram_file_id=None,
             ocr=None,
             created_at=r.received_at or at,
         )
-        for e in r.evidence
+        for ev in e.evidence
     ]
     return PackageEntry(
-        reg_no=r.reg_no,
-        name=r.name,
-        draft=Draft.from_storage(r.state, r.secrets),
+        reg_no=e.reg_no,
+        name=e.name,
+        draft=Draft.from_storage(e.state, e.secrets),
         status=status or Status.CONFIRMED,
-        township_code=r.township_code,
-        hukou_code=r.hukou_code,
+        township_code=e.township_code,
+        hukou_code=e.hukou_code,
         awards=awards,
         evidence=evidence,
-        submitted_at=r.submitted_at,
-        confirmed_by=r.confirmed_by,
-        confirmed_at=r.confirmed_at,
-        is_demo=r.is_demo,
+        submitted_at=e.submitted_at,
+        confirmed_by=e.confirmed_by,
+        confirmed_at=e.confirmed_at,
+        is_demo=e.is_demo,
     )
 
 

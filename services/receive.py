@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -94,46 +93,55 @@ class _Package:
 
 
 def _open(path: Path) -> _Package:
-    """Open and verify; raises _Refused naming every problem found."""
+    """Open the zip and read its manifest; raises _Refused when that is not possible."""
     name = path.name
     if not path.is_file():
         raise _Refused([f"{name}：找不到这个文件"])
-    sidecar = path.with_name(name + CHECKSUM_SUFFIX)
-    if sidecar.is_file():
-        expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
-        with path.open("rb") as f:
-            actual = _sha256(f)
-        if expected != [actual]:
-            raise _Refused(
-                [f"{name}：压缩包的校验值与 {sidecar.name} 不符（文件被改动或没有传完整）"]
-            )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         raise _Refused([f"{name}：不是有效的 zip 压缩包（可能没有传完整）"]) from None
-    names = set(archive.namelist())
     manifests = sorted(
-        (n for n in names if PurePosixPath(n).name == MANIFEST), key=lambda n: n.count("/")
+        (n for n in archive.namelist() if PurePosixPath(n).name == MANIFEST),
+        key=lambda n: n.count("/"),
     )
     if not manifests:
         archive.close()
         raise _Refused([f"{name}：缺少文件清单 {MANIFEST}，无法核对"])
-    manifest_name = manifests[0]
-    top = manifest_name.removesuffix(MANIFEST)
-    raw = archive.read(manifest_name)
+    raw = archive.read(manifests[0])
     try:
         manifest = json.loads(raw)
-        listed = {f["path"]: f for f in manifest["files"]}
-    except (ValueError, KeyError, TypeError):
+        if not isinstance(manifest.get("files"), list):
+            raise ValueError("no file list")
+    except ValueError:
         archive.close()
         raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
-    problems = _check_files(archive, top, listed, names - {manifest_name})
+    top = manifests[0].removesuffix(MANIFEST)
+    return _Package(archive, top, manifest, hashlib.sha256(raw).hexdigest())
+
+
+def _verify(path: Path, package: _Package) -> None:
+    """The zip against the .sha256 beside it, every file against the manifest; raises
+    _Refused naming every problem found."""
+    name = path.name
+    sidecar = path.with_name(name + CHECKSUM_SUFFIX)
+    if sidecar.is_file():
+        expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
+        with path.open("rb") as f:
+            if expected != [_sha256(f)]:
+                raise _Refused(
+                    [f"{name}：压缩包的校验值与 {sidecar.name} 不符（文件被改动或没有传完整）"]
+                )
+    try:
+        listed = {f["path"]: f for f in package.manifest["files"]}
+    except (KeyError, TypeError):
+        raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
+    present = set(package.archive.namelist()) - {package.member(MANIFEST)}
+    problems = _check_files(package.archive, package.top, listed, present)
     if DATA_FILE not in listed and not problems:
         problems.append(f"缺少 {DATA_FILE}（对方导出程序的版本太旧，请对方更新后重新导出）")
     if problems:
-        archive.close()
         raise _Refused([f"{name}：{p}" for p in problems])
-    return _Package(archive, top, manifest, hashlib.sha256(raw).hexdigest())
 
 
 def _check_files(
@@ -212,16 +220,22 @@ async def receive(
             outcome.problems = refused.problems
             continue
         with package.archive:
+            async with db.uow(read_only=True) as uow:
+                known = await uow.received.package_by_manifest(package.manifest_sha256)
+            if known is not None:  # taken in before: nothing to check, nothing changes
+                outcome.already = True
+                outcome.sender = known.info.sender_name
+                continue
+            try:
+                _verify(path, package)
+            except _Refused as refused:
+                outcome.problems = refused.problems
+                continue
             await _take_in(db, package, store, outcome, actor)
     async with db.uow(read_only=True) as uow:
         same = await uow.received.same_id_numbers()
-        by_township: Counter[str] = Counter()
-        offset = 0
-        while page := await uow.received.list(offset=offset, limit=1000):
-            by_township.update(r.township_code or "" for r in page)
-            offset += len(page)
-            uow.release_loaded()
-    return ReceiveResult(outcomes, same, sum(by_township.values()), dict(by_township))
+        by_township = await uow.received.count_by_township()
+    return ReceiveResult(outcomes, same, sum(by_township.values()), by_township)
 
 
 async def _take_in(
@@ -233,10 +247,6 @@ async def _take_in(
     if manifest.get("data_format") not in (None, DATA_FORMAT):
         outcome.problems.append(f"{outcome.path.name}：数据格式 {manifest['data_format']} 无法识别")
         return
-    async with db.uow(read_only=True) as uow:
-        if await uow.received.package_by_manifest(package.manifest_sha256) is not None:
-            outcome.already = True
-            return
     entries = _incoming(package, store)
     outcome.entries = len(entries)
     info = PackageInfo(

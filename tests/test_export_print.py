@@ -203,13 +203,14 @@ def test_the_work_report_is_one_page(printed: Path) -> None:
 def test_every_page_of_a_form_says_whose_it_is_and_the_review_boxes_stay_together(
     printed: Path,
 ) -> None:
-    forms = sorted(printed.glob("*_*.pdf"))
-    forms = [f for f in forms if re.match(r"\d{9}-\d{4}_", f.name)]
-    assert len(forms) == 4
+    awards = {p["reg_no"]: p["awards"] for p in people_in(printed)}
+    forms = [f for f in printed.glob("*.pdf") if re.match(r"\d{9}-\d{4}_", f.name)]
+    assert len(forms) == 4 and {awards[f.stem.split("_")[0]] for f in forms} == {1, 2}
     for form in forms:
         reg_no, name = form.stem.split("_", 1)
         sheets = pages(form)
-        assert len(sheets) <= 2
+        assert all(size_of(p) == A4_PORTRAIT for p in sheets)
+        assert len(sheets) == (1 if awards[reg_no] == 1 else 2), form.name
         for n, page in enumerate(sheets, start=1):
             header = flat(page.crop((0, 0, page.width, 70)))
             assert reg_no in header and name in header and f"第{n}页共{len(sheets)}页" in header

@@ -26,6 +26,7 @@ from dialogs.export_view import (
 )
 from dialogs.form import FIELDS, PERSON_FIELDS, SUMMARY_COLUMNS, Section
 from dialogs.summary import summary_text
+from storage.files import EvidenceStore
 from storage.records import EvidenceKind
 from tests.dialog_driver import DialogChat, directory
 
@@ -166,3 +167,15 @@ def test_docx_opens_in_python_docx_with_portrait_and_boxes() -> None:
     assert (round(section.page_width.cm), round(section.page_height.cm)) == (21, 30)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "word/media/portrait.jpeg" in z.namelist()
+
+
+def test_demo_evidence_shows_the_demo_persons_own_name(tmp_path: Path) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    entry = demo_data.build_entry(random.Random(7), VILLAGE, "N1", demo_data.Plan())
+    entry.draft.person["name"] = "金明浩"
+    pool = demo_data.ImagePool(EvidenceStore(tmp_path), per_kind=1)
+    slot = next(s for s in entry.photos if s.kind is EvidenceKind.CERTIFICATE)
+    image = pool.pick(slot.kind, 0, entry.draft, slot.award)
+    text = pytesseract.image_to_string(str(tmp_path / image.stored.path), lang="chi_sim")
+    assert "金明浩" in "".join(text.split())
+    assert entry.draft.awards[slot.award]["title"] in "".join(text.split())

@@ -59,23 +59,15 @@ class IncomingEntry:
 
 @dataclass(frozen=True, slots=True)
 class ReceivedRecord:
+    """A received person as stored here: the entry (personal numbers decrypted) and when it
+    was received and sent on."""
+
     id: int
     package_id: int
-    reg_no: str
-    name: str
-    township_code: str | None
-    hukou_code: str | None
     id_hash: str | None
-    secrets: dict[str, str]
-    state: dict[str, Any]
-    awards: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    submitted_at: datetime | None
-    confirmed_by: str
-    confirmed_at: datetime | None
-    is_demo: bool
     received_at: datetime
     exported_at: datetime | None
+    entry: IncomingEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +174,14 @@ class ReceivedRepository(Repository):
         )
         return int(await self.session.scalar(stmt) or 0)
 
+    async def count_by_township(self, area: str | None = None) -> dict[str, int]:
+        stmt = (
+            sa.select(ReceivedEntry.township_code, sa.func.count())
+            .where(*_area(ReceivedEntry.township_code, area))
+            .group_by(ReceivedEntry.township_code)
+        )
+        return {code or "": n for code, n in await self.session.execute(stmt)}
+
     async def same_id_numbers(self, area: str | None = None) -> list[SameIdNumber]:
         """Groups of received entries that share an ID number (compared by this level's keyed
         hash), whether from two townships or twice from one."""
@@ -230,14 +230,12 @@ class ReceivedRepository(Repository):
 
     def _record(self, r: ReceivedEntry) -> ReceivedRecord:
         secrets = self._cipher.decrypt_json(r.secrets_cipher) if r.secrets_cipher else {}
-        return ReceivedRecord(
-            id=r.id,
-            package_id=r.package_id,
+        entry = IncomingEntry(
             reg_no=r.reg_no,
             name=r.name,
             township_code=r.township_code,
             hukou_code=r.hukou_code,
-            id_hash=r.id_hash,
+            id_number=secrets.get("id_number"),
             secrets=secrets,
             state=r.state,
             awards=list(r.awards),
@@ -246,9 +244,8 @@ class ReceivedRepository(Repository):
             confirmed_by=r.confirmed_by,
             confirmed_at=r.confirmed_at,
             is_demo=r.is_demo,
-            received_at=r.received_at,
-            exported_at=r.exported_at,
         )
+        return ReceivedRecord(r.id, r.package_id, r.id_hash, r.received_at, r.exported_at, entry)
 
 
 def _fields(source: PackageInfo | ReceivedPackage) -> dict[str, Any]:

@@ -191,6 +191,10 @@ def test_export_package_through_the_cli(township: Settings, tmp_path: Path) -> N
     assert titles.value == "\n".join(a["title"] for a in draft.awards)
     assert titles.value.count("\n") == 1 and titles.alignment.wrap_text
     assert rows["=SUM(A1)"][column("待遇级别")].value == "国家级"
+    birth = rows["金明浩"][column("出生年月")]  # a date that sorts, shown as 年月
+    assert birth.is_date and birth.number_format == 'yyyy"年"m"月"'
+    born = Draft.from_storage(with_x.state, with_x.secrets).person["birth_date"]
+    assert f"{birth.value:%Y-%m}" == born
     assert rows["金明浩"][column("登记编号")].value == with_x.reg_no
     assert rows["金明浩"][column("村（社区）确认人")].value in demo_data.REVIEWERS
 

@@ -21,6 +21,7 @@ from dialogs.export_view import (
     REVIEW_BOXES,
     form_view,
     missing_evidence,
+    place_name,
     section_fields,
     summary_cells,
 )
@@ -179,3 +180,10 @@ def test_demo_evidence_shows_the_demo_persons_own_name(tmp_path: Path) -> None:
     text = pytesseract.image_to_string(str(tmp_path / image.stored.path), lang="chi_sim")
     assert "金明浩" in "".join(text.split())
     assert entry.draft.awards[slot.award]["title"] in "".join(text.split())
+
+
+def test_a_residents_committee_keeps_its_kind_in_place_names() -> None:
+    divisions = directory()
+    name = place_name(divisions, "220182100001")  # 五棵树镇 昌盛居委会
+    assert name.endswith("五棵树镇 昌盛居委会"), name
+    assert place_name(divisions, VILLAGE).endswith("小营镇 光进村")  # a 村 stays as it was

@@ -16,6 +16,7 @@ from admin_cli import (
     export_cmd,
     init_cmd,
     invite_cmd,
+    receive_cmd,
     reviewer_cmd,
     stats_cmd,
 )
@@ -49,6 +50,7 @@ app.command("invite")(invite_cmd.invite)
 app.add_typer(reviewer_cmd.app, name="reviewer")
 app.command("entries")(entries_cmd.entries)
 app.command("export")(export_cmd.export)
+app.command("receive")(receive_cmd.receive_command)
 app.command("stats")(stats_cmd.stats)
 app.command("audit")(audit_cmd.audit)
 app.command("demo-data")(demo_cmd.demo_data_command)

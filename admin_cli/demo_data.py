@@ -260,21 +260,33 @@ class DemoImage:
 
 
 class ImagePool:
-    """A few images per evidence kind, saved once to the evidence store and reused."""
+    """Evidence images saved to the evidence store. Portraits (and, unless `personal`, every
+    kind) are a few images per kind, rendered once and reused; with `personal`, certificates
+    and award documents are drawn for each person with their own name and award, so staff
+    rehearsing an export never see another person's name on a demo photo."""
 
     def __init__(
         self,
         store: EvidenceStore,
         per_kind: int = IMAGES_PER_KIND,
         render: Callable[[EvidenceKind, int], bytes] | None = None,
+        *,
+        personal: bool = True,
     ) -> None:
         render = render or render_image
+        self._store = store
+        self._personal = personal
         self._images = {
             kind: [self._save(store, render(kind, seed)) for seed in range(per_kind)]
             for kind in EvidenceKind
         }
 
-    def pick(self, kind: EvidenceKind, n: int) -> DemoImage:
+    def pick(
+        self, kind: EvidenceKind, n: int, draft: Draft | None = None, award: int | None = None
+    ) -> DemoImage:
+        if self._personal and draft is not None and kind in NAMED_KINDS:
+            answers = draft.awards[award] if award is not None else {}
+            return self._save(self._store, named_image(kind, draft.person.get("name", ""), answers))
         images = self._images[kind]
         return images[n % len(images)]
 
@@ -283,6 +295,40 @@ class ImagePool:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
         return DemoImage(store.save(data, ".jpg"), width, height)
+
+
+NAMED_KINDS = {
+    EvidenceKind.CERTIFICATE: "荣誉证书",
+    EvidenceKind.AWARD_DOCUMENT: "表彰文件",
+    EvidenceKind.MOP_CONFIRMATION: "确认文件",
+    EvidenceKind.DISCHARGE_CERTIFICATE: "退役证明",
+}
+
+
+def named_image(kind: EvidenceKind, name: str, award: dict[str, Any]) -> bytes:
+    """A demo certificate or document that names the demo person and their award."""
+    from ocr import synth  # the Noto CJK faces the OCR samples use
+
+    image = Image.new("RGB", (1200, 850), (250, 246, 235))
+    draw = ImageDraw.Draw(image)
+    red, ink = (200, 20, 25), (30, 30, 30)
+    draw.rectangle((30, 30, 1170, 820), outline=red, width=12)
+    draw.text((600, 150), NAMED_KINDS[kind], font=synth.font("serif", 84), fill=red, anchor="mm")
+    body = synth.font("serif", 44)
+    lines = [f"授予 {name} 同志"]
+    if award.get("title"):
+        lines.append(f"“{award['title']}”称号")
+    if award.get("awarding_body"):
+        lines.append(str(award["awarding_body"]))
+    if award.get("award_date"):
+        year, month = str(award["award_date"]).split("-")[:2]
+        lines.append(f"{int(year)}年{int(month)}月")
+    for i, line in enumerate(lines):
+        draw.text((600, 330 + i * 90), line, font=body, fill=ink, anchor="mm")
+    draw.text((1120, 780), "演示材料", font=synth.font("sans", 32), fill=red, anchor="rs")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def render_image(kind: EvidenceKind, seed: int) -> bytes:
@@ -384,7 +430,7 @@ async def _store(
     d = entry.draft
     record = await uow.registrations.create_draft(Address(DEMO_CHANNEL, str(n)), is_demo=True)
     for slot in entry.photos:
-        image = images.pick(slot.kind, n)
+        image = images.pick(slot.kind, n, d, slot.award)
         evidence = await uow.evidence.add(
             record.id,
             award_position=slot.award,

@@ -1,4 +1,5 @@
-"""`honoree-admin export`: the package a township sends up to the county (spec §4)."""
+"""`honoree-admin export`: the package a township sends up to the county (spec §4), or the one
+a county sends on to the city from what it received."""
 
 from __future__ import annotations
 
@@ -11,15 +12,28 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db, settings_from
-from admin_cli.export.package import ExportError, ExportRequest, ExportResult, export_township
 from admin_cli.export.progress import Bar
-from storage.records import Status
+from admin_cli.export.xlsx import PAPERS
+from services.export import (
+    ExportError,
+    ExportRequest,
+    ExportResult,
+    export_county,
+    export_township,
+)
+from storage.records import DivisionLevel, Status
 
 
 def export(
     ctx: typer.Context,
-    township: Annotated[str, typer.Option("--township", help="乡镇（街道）的 12 位区划代码。")],
     out: Annotated[Path, typer.Option("--out", help="导出到这个文件夹（新建或空文件夹）。")],
+    township: Annotated[
+        str | None, typer.Option("--township", help="乡镇（街道）的 12 位区划代码。")
+    ] = None,
+    county: Annotated[
+        str | None,
+        typer.Option("--county", help="县（市、区）或市（州）的区划代码：把收到的材料报送上一级。"),
+    ] = None,
     status: Annotated[
         list[Status] | None,
         typer.Option("--status", help="导出哪些状态的登记（可重复），默认 confirmed。"),
@@ -38,12 +52,24 @@ def export(
     actor: Annotated[
         str | None, typer.Option("--actor", help="记入审计日志的导出人，默认系统用户名。")
     ] = None,
+    paper: Annotated[
+        str,
+        typer.Option(
+            "--paper", help="汇总表纸张：a3（横向一页宽）或 a4（分左右两页，重复序号、姓名）。"
+        ),
+    ] = "a3",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
-    """导出乡镇（街道）已确认的登记：汇总表、登记表、佐证材料、统计情况和清单，并标记为已报送。"""
+    """导出已确认的登记：汇总表、登记表、佐证材料、统计情况、说明和清单，并标记为已报送。"""
+    if (township is None) == (county is None):
+        fail("请用 --township 指定乡镇（街道），或用 --county 指定县（市、区）")
+    if paper not in PAPERS:
+        fail(f"--paper 只能是 {' 或 '.join(PAPERS)}")
+    code = township or county or ""
     request = ExportRequest(
-        township_code=township,
+        code=code,
         out=out,
+        level=(DivisionLevel.TOWNSHIP if township else DivisionLevel.COUNTY).value,
         statuses=tuple(status or (Status.CONFIRMED,)),
         again=again,
         include_demo=demo,
@@ -51,11 +77,13 @@ def export(
         pdf=pdf,
         force=force,
         actor=actor or "",
+        paper=paper,
     )
     settings = settings_from(ctx)
+    use_case = export_township if township else export_county
     try:
         with Bar(enabled=not as_json) as bar:
-            result = run_with_db(ctx, lambda db: export_township(db, settings, request, bar))
+            result = run_with_db(ctx, lambda db: use_case(db, settings, request, bar))
     except ExportError as exc:
         fail(str(exc))
     if as_json:
@@ -66,7 +94,11 @@ def export(
 
 def as_dict(r: ExportResult) -> dict[str, Any]:
     return {
-        "township": {"code": r.township_code, "name": r.township},
+        "township" if r.level == DivisionLevel.TOWNSHIP else "area": {
+            "code": r.code,
+            "name": r.name,
+        },
+        "level": r.level,
         "out": str(r.out),
         "exported_at": r.exported_at.isoformat(timespec="seconds"),
         "actor": r.actor,
@@ -86,15 +118,15 @@ def as_dict(r: ExportResult) -> dict[str, Any]:
 
 def _print(r: ExportResult) -> None:
     if r.entries == 0:
-        console.print(f"{escape(r.township)}：没有需要报送的登记（已报送的要再导出请加 --again）。")
+        console.print(f"{escape(r.name)}：没有需要报送的登记（已报送的要再导出请加 --again）。")
     else:
         console.print(
-            f"[bold green]已导出[/] {escape(r.township)} {r.entries} 人：登记表 {r.forms} 份，"
+            f"[bold green]已导出[/] {escape(r.name)} {r.entries} 人：登记表 {r.forms} 份，"
             f"佐证材料 {r.evidence} 个，标记为已报送 {r.marked} 人。"
         )
         console.print(f"文件夹：{escape(str(r.out))}")
         if r.zip_path:
-            console.print(f"压缩包：{escape(str(r.zip_path))}")
+            console.print(f"压缩包：{escape(str(r.zip_path))}（SHA-256 {r.zip_sha256}）")
     if r.skipped_demo:
         console.print(f"另有 {r.skipped_demo} 条演示数据未导出（演练时加 --demo）。")
     for note in r.notes:

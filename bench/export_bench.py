@@ -54,7 +54,7 @@ async def prepare(settings: Settings, count: int) -> float:
         started = time.perf_counter()
         villages = await demo_data.villages_of(db, TOWNSHIP)
         assert villages
-        images = demo_data.ImagePool(EvidenceStore(settings.evidence_dir))
+        images = demo_data.ImagePool(EvidenceStore(settings.evidence_dir), personal=False)
         entries = demo_data.plan_entries(villages, count, seed=2021, plan=TWO_PHOTOS)
         await demo_data.store_entries(db, entries, images, Status.CONFIRMED)
         return time.perf_counter() - started

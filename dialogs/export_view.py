@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dialogs.divisions import DivisionDirectory
@@ -37,12 +38,20 @@ REVIEW_BOXES = (
     "市级人社部门意见",
     "省级审核备案",
 )
-REVIEW_TITLE = "四、审核意见"
+REVIEW_TITLE = "五、审核意见"
+SIGNED_BOXES = REVIEW_BOXES[:3]  # signed and stamped on paper: these get room for it
+PLEDGE_TITLE = "四、本人（或代填人）承诺"
+PLEDGE = "本人承诺：以上填报信息及所附材料真实、准确、完整，如有不实，本人愿承担相应责任。"
+PLEDGE_SIGN = (
+    "本人（或代填人）签字：　　　　　　　　　与本人关系：　　　　　　日期：　　　年　　月　　日"
+)
 LEVELS = ("国家级", "省部级")  # highest first
 UNCERTAIN = t("summary.uncertain")
 # Evidence file names use the photo field's label without 照片; the portrait reads better whole.
 EVIDENCE_NAME_OVERRIDES = {"portrait": "免冠照片"}
 
+_RESIDENTS = ("居委会", "居民委员会")
+_DATE_SOURCES = ("birth_date", "award:award_date")
 _COLUMN_INDEX = {source: i for i, source in enumerate(SUMMARY_SOURCES)}
 _NUMBERS = "一二三"
 
@@ -123,10 +132,38 @@ def photo_fields() -> list[Field]:
     return [f for f in (*PERSON_FIELDS, *AWARD_FIELDS) if f.kind is Kind.PHOTOS]
 
 
+def place_name(divisions: DivisionDirectory, code: str, from_level: str = "county") -> str:
+    """The division's full name; a 居委会 keeps its kind (“五棵树镇 昌盛” reads like a person)."""
+    name = divisions.full_name(code, from_level=from_level) or code
+    division = divisions.get(code)
+    official = division.name if division is not None else ""
+    if official.endswith(_RESIDENTS) and not name.endswith(("社区", "居委会")):
+        name += "居委会"
+    return name
+
+
+def shown(key: str, value: Any, divisions: DivisionDirectory | None) -> str:
+    """How the printed form and the 汇总表 show an answer (the summary card's way, with places
+    named in full)."""
+    f = FIELDS.get(key)
+    if f is not None and f.kind is Kind.DIVISION and divisions is not None and value:
+        return place_name(divisions, str(value))
+    return display(key, value, divisions)
+
+
+def as_date(value: Any) -> date | None:
+    """A stored "1994-12" or "2015-04-26" as a date (day 1 when only the month is known)."""
+    try:
+        parts = [int(p) for p in str(value).split("-")]
+        return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
 def person_lines(draft: Draft, section: Section, divisions: DivisionDirectory | None) -> list[Line]:
     """Label and shown value of each printed, applicable person field (photos excluded)."""
     return [
-        Line(f.key, f.label, display(f.key, draft.person.get(f.key), divisions))
+        Line(f.key, f.label, shown(f.key, draft.person.get(f.key), divisions))
         for f in section_fields(section)
         if f.kind is not Kind.PHOTOS and f.applies(draft.person)
     ]
@@ -149,20 +186,18 @@ def award_lines(draft: Draft, divisions: DivisionDirectory | None) -> list[list[
             Line(
                 f.key,
                 f.label,
-                display(f.key, award.get(f.key), divisions)
-                if f.applies(draft.person, award)
-                else "",
+                shown(f.key, award.get(f.key), divisions) if f.applies(draft.person, award) else "",
             )
             for f in fields
         ]
         lines.append(Line("category", column_header("award:category"), category_text(award)))
         lines.append(Line("level", column_header("@level"), award.get("level") or ""))
-        shown = [
+        photographed = [
             f"{evidence_name(f)} {display(f.key, award.get(f.key))}"
             for f in photos
             if award.get(f.key) and f.applies(draft.person, award)
         ]
-        lines.append(Line("evidence", "佐证材料", "；".join(shown)))
+        lines.append(Line("evidence", "佐证材料", "；".join(photographed)))
         result.append(lines)
     return result
 
@@ -190,25 +225,34 @@ def summary_cells(
     """One 汇总表 row in SUMMARY_SOURCES order; `meta` supplies the "@" sources.
 
     Several awards share the row: each award column lists them in the same order, one per
-    line; 待遇级别 shows the highest (unless `meta` says otherwise).
+    line; 待遇级别 shows the highest (unless `meta` says otherwise). A date of birth, and the
+    award date of a person with one award, are dates (so the column sorts).
     """
     awards = [a for _, a in printed_awards(draft)]
     cells: list[Any] = []
     for source in SUMMARY_SOURCES:
-        if source == "@level":
+        if source in _DATE_SOURCES and (day := _one_date(source, draft, awards)) is not None:
+            cells.append(day)
+        elif source == "@level":
             cells.append(meta.get(source) or highest_level(draft))
         elif source.startswith("@"):
             cells.append(meta.get(source, ""))
         elif source.startswith("award:"):
             key = source.removeprefix("award:")
             values = [
-                category_text(a) if key == "category" else display(key, a.get(key), divisions)
+                category_text(a) if key == "category" else shown(key, a.get(key), divisions)
                 for a in awards
             ]
             cells.append("\n".join(values) if any(values) else "")
         else:
-            cells.append(display(source, draft.person.get(source), divisions))
+            cells.append(shown(source, draft.person.get(source), divisions))
     return cells
+
+
+def _one_date(source: str, draft: Draft, awards: list[dict[str, Any]]) -> date | None:
+    if source == "birth_date":
+        return as_date(draft.person.get("birth_date"))
+    return as_date(awards[0].get("award_date")) if len(awards) == 1 else None
 
 
 def missing_evidence(draft: Draft, present: set[tuple[int | None, str]]) -> list[str]:

@@ -269,3 +269,48 @@ class UnreachableRecipient(Base):
     channel: Mapped[str] = mapped_column(CHANNEL, primary_key=True)
     external_id: Mapped[str] = mapped_column(EXTERNAL_ID, primary_key=True)
     unreachable_at: Mapped[datetime | None]
+
+
+class ReceivedPackage(Base):
+    """A package taken in from the level below (a township's at the county), once per manifest."""
+
+    __tablename__ = "received_packages"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manifest_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    sender_code: Mapped[str] = mapped_column(sa.String(12), index=True)
+    sender_name: Mapped[str] = mapped_column(sa.String(100))
+    sender_level: Mapped[str] = mapped_column(sa.String(16))
+    exported_at: Mapped[str] = mapped_column(sa.String(40))
+    exported_by: Mapped[str] = mapped_column(sa.String(100))
+    file_name: Mapped[str] = mapped_column(sa.String(300))
+    entries: Mapped[int]
+    received_by: Mapped[str] = mapped_column(sa.String(100))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReceivedEntry(Base):
+    """One person from a received package; the ID number is encrypted and hashed with this
+    database's own key (the sender's key never leaves the sender)."""
+
+    __tablename__ = "received_entries"
+    __table_args__ = AUTOINCREMENT
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("received_packages.id"), index=True)
+    reg_no: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    township_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    hukou_code: Mapped[str | None] = mapped_column(sa.String(12))
+    id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    secrets_cipher: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    awards: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    evidence: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    submitted_at: Mapped[datetime | None]
+    confirmed_by: Mapped[str] = mapped_column(sa.String(100), default="")
+    confirmed_at: Mapped[datetime | None]
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    exported_at: Mapped[datetime | None]

@@ -47,6 +47,7 @@ from storage.repositories import (
     InboxRepository,
     InviteRepository,
     NotificationRepository,
+    ReceivedRepository,
     RegistrationRepository,
     ReviewerRepository,
     UpdateRepository,
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0005"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0006"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
 READERS = 4  # SQLite read units of work open at once; more wait on the event loop
@@ -141,6 +142,7 @@ class UnitOfWork:
         self.updates = UpdateRepository(session)
         self.inbox = InboxRepository(session, cipher)
         self.notifications = NotificationRepository(session)
+        self.received = ReceivedRepository(session, cipher)
 
     async def commit(self) -> None:
         await self.session.commit()

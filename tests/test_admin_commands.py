@@ -28,7 +28,7 @@ from tests.test_export import (
     two_townships,
 )
 
-MASKED_FAKE_ID = "2224**********096X"
+MASKED_FAKE_ID = "222401********096X"
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def test_export_package_through_the_cli(township: Settings, tmp_path: Path) -> N
     ws = load_workbook(out / "汇总表.xlsx")["汇总表"]
     assert "小营镇" in ws["A1"].value and "年" in ws["A1"].value
     assert [c.value for c in ws[2]] == [label for label, _ in SUMMARY_COLUMNS]
-    assert ws.freeze_panes == "A3"
+    assert ws.freeze_panes == "D3"  # 序号, 登记编号, 姓名 stay in view
     rows = {row[column("姓名")].value: row for row in ws.iter_rows(min_row=3)}
     assert set(rows) == {"=SUM(A1)", "金明浩"}
     id_cell = rows["金明浩"][column("公民身份号码")]
@@ -191,6 +191,10 @@ def test_export_package_through_the_cli(township: Settings, tmp_path: Path) -> N
     assert titles.value == "\n".join(a["title"] for a in draft.awards)
     assert titles.value.count("\n") == 1 and titles.alignment.wrap_text
     assert rows["=SUM(A1)"][column("待遇级别")].value == "国家级"
+    birth = rows["金明浩"][column("出生年月")]  # a date that sorts, shown as 年月
+    assert birth.is_date and birth.number_format == 'yyyy"年"m"月"'
+    born = Draft.from_storage(with_x.state, with_x.secrets).person["birth_date"]
+    assert f"{birth.value:%Y-%m}" == born
     assert rows["金明浩"][column("登记编号")].value == with_x.reg_no
     assert rows["金明浩"][column("村（社区）确认人")].value in demo_data.REVIEWERS
 
@@ -221,19 +225,32 @@ def test_export_package_through_the_cli(township: Settings, tmp_path: Path) -> N
     assert p2 == {"荣誉证书_1.jpg", "表彰文件_1.jpg", "人事部确认文件_1.jpg"}
 
     # 统计登记工作情况
-    report = load_workbook(out / "统计登记工作情况.xlsx").active
-    values = [c for row in report.iter_rows(values_only=True) for c in row if c is not None]
+    # 统计登记工作情况: the counts agree with what was sent (已报送 2) and what waits (待审核 1)
+    book = load_workbook(out / "统计登记工作情况.xlsx")
+    cells = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    values = [c for row in cells for c in row if c is not None]
     assert "一、按统计类别" in values and "四、按村（社区）" in values
+    by_status = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert (by_status["已报送"], by_status["待审核"], by_status["已确认"]) == (2, 1, 0)
+    report_text = docx_text(out / "统计登记工作情况报告.docx")
+    assert "本次报送 2 人" in report_text and "待审核 1 人" in report_text
+    readme = (out / "说明.txt").read_text(encoding="utf-8-sig")
+    assert "本次报送：2 人" in readme and "certutil -hashfile" in readme and "测试员" in readme
 
     # manifest: every file, with checksum and size; nothing else in the folder
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["exported_by"] == "测试员"
     assert manifest["township"] == {"code": TOWN, "name": "延吉市 小营镇"}
-    assert manifest["counts"]["entries"] == 2
+    assert manifest["counts"]["entries"] == manifest["counts"]["exported"] == 2
+    assert manifest["counts"]["by_status"]["exported"] == {"label": "已报送", "persons": 2}
     assert manifest["counts"]["by_category"]["N1"]["persons"] == 1
     listed = {f["path"]: f for f in manifest["files"]}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert on_disk - set(listed) == {"manifest.json", Path(summary["zip"]).name}
+    zip_name = Path(summary["zip"]).name
+    assert on_disk - set(listed) == {"manifest.json", zip_name, f"{zip_name}.sha256"}
+    sidecar = (out / f"{zip_name}.sha256").read_text(encoding="utf-8")
+    assert sidecar.split()[0] == summary["zip_sha256"]
+    assert hashlib.sha256(Path(summary["zip"]).read_bytes()).hexdigest() == summary["zip_sha256"]
     for rel, f in listed.items():
         content = (out / rel).read_bytes()
         assert (hashlib.sha256(content).hexdigest(), len(content)) == (f["sha256"], f["size"]), rel
@@ -365,24 +382,20 @@ def test_unsafe_names_stay_inside_the_folder(data: Settings, tmp_path: Path) -> 
 def test_pdf_needs_libreoffice(
     township: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    without = export(township, tmp_path / "a", "--pdf")
+    with monkeypatch.context() as patched:
+        patched.setenv("PATH", str(tmp_path / "empty-bin"))
+        without = export(township, tmp_path / "a", "--pdf")
     assert any("LibreOffice" in note for note in without["notes"])
     assert without["pdfs"] == 0 and without["entries"] == 2
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
 
-    fake = tmp_path / "bin" / "soffice"  # stands in for LibreOffice: one PDF per document
-    fake.parent.mkdir()
-    fake.write_text(
-        '#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done\nout="$2"; shift 2\n'
-        'for f in "$@"; do n=$(basename "$f" .docx); printf "%%PDF-1.4" > "$out/$n.pdf"; done\n',
-        encoding="utf-8",
-    )
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
     made = export(township, tmp_path / "b", "--pdf", "--again")
     assert made["pdfs"] == 2
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
-    assert sum(f["path"].endswith(".pdf") for f in manifest["files"]) == 2
+    pdfs = [f["path"] for f in manifest["files"] if f["path"].endswith(".pdf")]
+    assert len(pdfs) == 2
+    assert all((tmp_path / "b" / p).read_bytes().startswith(b"%PDF") for p in pdfs)
 
 
 def test_a_folder_that_cannot_be_written_fails_cleanly(township: Settings, tmp_path: Path) -> None:

@@ -21,11 +21,13 @@ from dialogs.export_view import (
     REVIEW_BOXES,
     form_view,
     missing_evidence,
+    place_name,
     section_fields,
     summary_cells,
 )
 from dialogs.form import FIELDS, PERSON_FIELDS, SUMMARY_COLUMNS, Section
 from dialogs.summary import summary_text
+from storage.files import EvidenceStore
 from storage.records import EvidenceKind
 from tests.dialog_driver import DialogChat, directory
 
@@ -139,8 +141,8 @@ def test_out_dir_refuses_to_climb_out(tmp_path: Path) -> None:
             out.path(bad)
 
 
-def test_masks() -> None:
-    assert mask_id("22240119500701096X") == "2224**********096X"
+def test_exports_mask_by_the_one_policy() -> None:
+    assert mask_id("22240119500701096X") == "222401********096X"
     assert mask_phone("+8613912345678") == "139****5678"
 
 
@@ -182,3 +184,22 @@ def test_docx_opens_in_python_docx_with_portrait_and_boxes() -> None:
     assert (round(section.page_width.cm), round(section.page_height.cm)) == (21, 30)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "word/media/portrait.jpeg" in z.namelist()
+
+
+def test_demo_evidence_shows_the_demo_persons_own_name(tmp_path: Path) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    entry = demo_data.build_entry(random.Random(7), VILLAGE, "N1", demo_data.Plan())
+    entry.draft.person["name"] = "金明浩"
+    pool = demo_data.ImagePool(EvidenceStore(tmp_path), per_kind=1)
+    slot = next(s for s in entry.photos if s.kind is EvidenceKind.CERTIFICATE)
+    image = pool.pick(slot.kind, 0, entry.draft, slot.award)
+    text = pytesseract.image_to_string(str(tmp_path / image.stored.path), lang="chi_sim")
+    assert "金明浩" in "".join(text.split())
+    assert entry.draft.awards[slot.award]["title"] in "".join(text.split())
+
+
+def test_a_residents_committee_keeps_its_kind_in_place_names() -> None:
+    divisions = directory()
+    name = place_name(divisions, "220182100001")  # 五棵树镇 昌盛居委会
+    assert name.endswith("五棵树镇 昌盛居委会"), name
+    assert place_name(divisions, VILLAGE).endswith("小营镇 光进村")  # a 村 stays as it was

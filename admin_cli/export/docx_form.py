@@ -1,9 +1,13 @@
 """Each person's printable A4 登记表 as a .docx, written directly as WordprocessingML.
 
-python-docx needs ~20 ms to open, fill and save a document, too slow for a township's
-thousands of forms. The package parts that never change (styles, relationships, content types)
-are prepared once; per person only document.xml is rendered from the form view, and the zip
-is written directly (about 1 ms). python-docx reads the result (the tests check with it).
+python-docx is too slow to open, fill and save a township's thousands of forms. The package
+parts that never change (styles, content types) are prepared once; per person only
+document.xml and the page header are rendered from the form view, and the zip is written
+directly. python-docx reads the result (the tests check with it).
+
+On paper: every page's header names the form (登记编号, 姓名) and its page of how many, so a
+stapled form that comes apart can be put back together; the pledge and the review boxes are
+kept together on one page, with room to sign and stamp.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from xml.sax.saxutils import escape
 
 from dialogs.export_view import (
     FORM_TITLE,
+    PLEDGE,
+    PLEDGE_SIGN,
+    PLEDGE_TITLE,
     REVIEW_BOXES,
     REVIEW_TITLE,
+    SIGNED_BOXES,
     FormView,
     Line,
     section_title,
@@ -38,9 +46,11 @@ _NS = (
 )
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SECTION = (
-    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-    '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" '
-    'w:footer="567" w:gutter="0"/></w:sectPr>'
+    '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/>'
+    '<w:footerReference w:type="default" r:id="rIdFooter"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1247" w:right="1134" w:bottom="907" w:left="1134" w:header="567" '
+    'w:footer="454" w:gutter="0"/></w:sectPr>'
 )
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT_TYPES = (
@@ -54,6 +64,10 @@ _CONTENT_TYPES = (
     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/word/styles.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/footer1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     "</Types>"
 )
 _PACKAGE_RELS = (
@@ -112,19 +126,30 @@ def _p(
     align: str | None = None,
     before: int = 0,
     after: int = 0,
+    keep_next: bool = False,
 ) -> str:
-    """A paragraph; `size` in half points (21 = 10.5 pt, 五号)."""
-    ppr = f'<w:spacing w:before="{before}" w:after="{after}"/>'
+    """A paragraph; `size` in half points (21 = 10.5 pt, 五号). `keep_next` keeps it on the
+    page of the paragraph that follows (how Word and LibreOffice keep a block together)."""
+    ppr = "<w:keepNext/>" if keep_next else ""
+    ppr += f'<w:spacing w:before="{before}" w:after="{after}"/>'
     if align:
         ppr += f'<w:jc w:val="{align}"/>'
     rpr = "<w:b/>" if bold else ""
     if size:
         rpr += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    run = f"<w:r><w:rPr>{rpr}</w:rPr>{_text(text)}</w:r>" if text else ""
-    return f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p>"
+    if not text:  # an empty paragraph is as tall as its mark's font
+        return f"<w:p><w:pPr>{ppr}<w:rPr>{rpr}</w:rPr></w:pPr></w:p>"
+    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>{_text(text)}</w:r></w:p>"
 
 
-def _cell(content: str, width: int, *, merge: str | None = None, shade: bool = False) -> str:
+def _cell(
+    content: str,
+    width: int,
+    *,
+    merge: str | None = None,
+    shade: bool = False,
+    keep_next: bool = False,
+) -> str:
     """A table cell; `content` is paragraph XML, or plain text wrapped in one paragraph.
 
     `merge` is "restart" or "continue" for a cell spanning rows (the photo box).
@@ -137,17 +162,17 @@ def _cell(content: str, width: int, *, merge: str | None = None, shade: bool = F
     if shade:
         tcpr += '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
     tcpr += '<w:vAlign w:val="center"/>'
-    body = content if content.startswith("<w:p>") else _p(content)
+    body = content if content.startswith("<w:p>") else _p(content, keep_next=keep_next)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
 
 @lru_cache(maxsize=512)
-def _label(text: str, width: int) -> str:
-    """A shaded label cell; labels repeat on every form, so each is rendered once."""
-    return _cell(text, width, shade=True)
+def _label(text: str, width: int, keep_next: bool = False) -> str:
+    """A shaded label cell (10 pt); labels repeat on every form, so each is rendered once."""
+    return _cell(_p(text, size=20, keep_next=keep_next), width, shade=True)
 
 
-def _row(cells: list[str], height: int = 420) -> str:
+def _row(cells: list[str], height: int = 360) -> str:
     return (
         f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/></w:trPr>'
         + "".join(cells)
@@ -184,23 +209,58 @@ def _portrait_xml(p: Portrait | None) -> str:
     )
 
 
-def _basic(lines: list[Line], portrait: Portrait | None) -> str:
-    label_w, photo_w = 2000, 2100
-    value_w = PAGE_WIDTH - label_w - photo_w
+LABEL_W = 1500  # six Chinese characters at 10 pt: most labels on one line
+WIDE_VALUE_W = 2900  # the left value column of section A holds the 18-digit ID number
+
+
+def _two_per_row(lines: list[Line], grid: list[int]) -> list[list[str]]:
+    """Label/value cells, two answers a row (a form that fits one page); an odd last
+    answer takes the whole row."""
+    width = sum(grid)
     rows = []
-    for i, line in enumerate(lines):
+    for start in range(0, len(lines), 2):
+        pair = lines[start : start + 2]
+        if len(pair) == 2:
+            cells = []
+            for line, value_w in zip(pair, grid[1::2], strict=True):
+                cells += [_label(line.label, LABEL_W), _cell(line.value, value_w)]
+        else:
+            cells = [_label(pair[0].label, LABEL_W), _spanned(pair[0].value, width - LABEL_W, 3)]
+        rows.append(cells)
+    return rows
+
+
+def _spanned(text: str, width: int, columns: int) -> str:
+    """A value cell spanning `columns` grid columns."""
+    tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{columns}"/>'
+    return f'<w:tc><w:tcPr>{tcpr}<w:vAlign w:val="center"/></w:tcPr>{_p(text)}</w:tc>'
+
+
+def _grid(width: int, left_value: int | None = None) -> list[int]:
+    """Label, value, label, value; the left value `left_value` wide, or half of the rest."""
+    left = left_value or width // 2 - LABEL_W
+    return [LABEL_W, left, LABEL_W, width - 2 * LABEL_W - left]
+
+
+def _basic(lines: list[Line], portrait: Portrait | None) -> str:
+    photo_w = 1800
+    grid = _grid(PAGE_WIDTH - photo_w, WIDE_VALUE_W)
+    rows = []
+    for i, cells in enumerate(_two_per_row(lines, grid)):
         photo = _cell(
             _portrait_xml(portrait) if i == 0 else _p(),
             photo_w,
             merge="restart" if i == 0 else "continue",
         )
-        rows.append(_row([_label(line.label, label_w), _cell(line.value, value_w), photo]))
-    return _table([label_w, value_w, photo_w], rows)
+        rows.append(_row([*cells, photo]))
+    return _table([*grid, photo_w], rows)
 
 
 def _awards(awards: list[list[Line]]) -> str:
     if not awards:
         return _p("（无）")
+    if len(awards) == 1:
+        return _pairs(awards[0])
     label_w = 2000
     each = (PAGE_WIDTH - label_w) // len(awards)
     widths = [label_w] + [each] * len(awards)
@@ -219,34 +279,63 @@ def _awards(awards: list[list[Line]]) -> str:
 
 
 def _pairs(lines: list[Line]) -> str:
-    label_w = 2000
-    rows = [
-        _row([_label(line.label, label_w), _cell(line.value, PAGE_WIDTH - label_w)])
-        for line in lines
-    ]
-    return _table([label_w, PAGE_WIDTH - label_w], rows)
+    grid = _grid(PAGE_WIDTH)
+    return _table(grid, [_row(cells) for cells in _two_per_row(lines, grid)])
+
+
+def _signature(lines: list[str], *, last: bool, opinion: str = "") -> str:
+    """A box's content: 意见 (and the room to write it), then the signing lines."""
+    keep = not last
+    body = _p(f"意见：{opinion}", before=40, keep_next=keep) + _p(keep_next=keep)
+    return body + "".join(_p(line, align="right", keep_next=keep) for line in lines)
+
+
+def _box_row(labels: list[str], contents: list[str], height: int) -> list[str]:
+    """A row of shaded labels over a row of boxes, one column each."""
+    width = PAGE_WIDTH // len(labels)
+    head = _row([_label(label, width, keep_next=True) for label in labels])
+    return [head, _row([_cell(c, width) for c in contents], height=height)]
 
 
 @lru_cache(maxsize=256)
 def _reviews(confirmation: Confirmation) -> str:
-    label_w = 2000
-    rows = []
-    for n, label in enumerate(REVIEW_BOXES):
-        if n == 0 and confirmation.by:
-            signed = f"确认人：{confirmation.by}　　　确认时间：{confirmation.at}"
-        else:
-            signed = "签字：　　　　　　　（盖章）　　　　　　年　　月　　日"
-        box = _p("意见：", before=60) + _p() + _p(signed, align="right", after=60)
-        rows.append(_row([_label(label, label_w), _cell(box, PAGE_WIDTH - label_w)], height=1300))
-    return _table([label_w, PAGE_WIDTH - label_w], rows)
+    """The review boxes side by side: the three levels that sign and stamp (村, 乡镇, 县)
+    with room for it, then the city's and the province's."""
+    sign = ["签字：　　　　（盖章）", "年　　月　　日"]
+    signed = [_signature(sign, last=False) for _ in SIGNED_BOXES]
+    if confirmation.by:
+        opinion = f"同意（确认人：{confirmation.by}，{confirmation.at}）"
+        signed[0] = _signature(sign, last=False, opinion=opinion)
+    later = [label for label in REVIEW_BOXES if label not in SIGNED_BOXES]
+    width = PAGE_WIDTH // len(SIGNED_BOXES)
+    later_width = PAGE_WIDTH // max(len(later), 1)
+    first = _table(
+        [width] * len(SIGNED_BOXES),
+        _box_row(list(SIGNED_BOXES), signed, 1500),
+    )
+    second_sign = ["签字：　　　　（盖章）　　　年　　月　　日"]
+    second = _table(
+        [later_width] * len(later),
+        _box_row(later, [_signature(second_sign, last=True) for _ in later], 700),
+    )
+    return first + _p(size=8, keep_next=True) + second
+
+
+def _pledge() -> str:
+    """本人（或代填人）承诺 with lines to sign and date, kept with the review boxes."""
+    return (
+        _p(PLEDGE_TITLE, bold=True, size=24, before=120, after=40, keep_next=True)
+        + _p(PLEDGE, keep_next=True, after=80)
+        + _p(PLEDGE_SIGN, keep_next=True, after=60)
+    )
 
 
 def document_xml(
     view: FormView, header: str, confirmation: Confirmation, portrait: Portrait | None
 ) -> str:
-    heading = {"before": 200, "after": 80, "bold": True, "size": 24}
+    heading = {"before": 80, "after": 40, "bold": True, "size": 24}
     body = [
-        _p(FORM_TITLE, bold=True, size=32, align="center", after=120),
+        _p(FORM_TITLE, bold=True, size=32, align="center", after=60),
         _p(header, align="left", after=120),
         _p(section_title(Section.BASIC), **heading),
         _basic(view.basic, portrait),
@@ -254,15 +343,44 @@ def document_xml(
         _awards(view.awards),
         _p(section_title(Section.OTHER), **heading),
         _pairs(view.other),
-        _p(REVIEW_TITLE, **heading),
+        _pledge(),
+        _p(REVIEW_TITLE, keep_next=True, **heading),
         _reviews(confirmation),
-        _p(FOOTNOTE, size=18, before=120),
     ]
     return f"{_XML}<w:document {_NS}><w:body>{''.join(body)}{_SECTION}</w:body></w:document>"
 
 
+def header_xml(running_head: str) -> str:
+    """The page header: whose form this is, and 第 N 页 共 M 页 (Word's PAGE/NUMPAGES fields)."""
+
+    def field(name: str) -> str:
+        return (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+
+    def run(text: str) -> str:
+        return f"<w:r>{_text(text)}</w:r>"
+
+    tab = f'<w:tabs><w:tab w:val="right" w:pos="{PAGE_WIDTH}"/></w:tabs>'
+    border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'
+    paragraph = (
+        f'<w:p><w:pPr>{border}{tab}<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>'
+        f"{run(running_head)}<w:r><w:tab/></w:r>{run('第 ')}{field('PAGE')}{run(' 页 共 ')}"
+        f"{field('NUMPAGES')}{run(' 页')}</w:p>"
+    )
+    return f"{_XML}<w:hdr {_NS}>{paragraph}</w:hdr>"
+
+
+_FOOTER = f"{_XML}<w:ftr {_NS}>{_p(FOOTNOTE, size=18)}</w:ftr>"  # on every page
+
+
 def _document_rels(portrait: Portrait | None) -> str:
     rels = f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
+    rels += f'<Relationship Id="rIdHeader" Type="{_REL}/header" Target="header1.xml"/>'
+    rels += f'<Relationship Id="rIdFooter" Type="{_REL}/footer" Target="footer1.xml"/>'
     if portrait is not None:
         rels += (
             f'<Relationship Id="rIdPortrait" Type="{_REL}/image" '
@@ -275,15 +393,21 @@ def _document_rels(portrait: Portrait | None) -> str:
 
 
 def render(
-    view: FormView, header: str, confirmation: Confirmation, portrait: Portrait | None = None
+    view: FormView,
+    header: str,
+    confirmation: Confirmation,
+    portrait: Portrait | None = None,
+    running_head: str = "",
 ) -> bytes:
-    """The .docx file's bytes."""
+    """The .docx file's bytes; `running_head` is printed at the top of every page."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
         z.writestr("_rels/.rels", _PACKAGE_RELS)
         z.writestr("word/document.xml", document_xml(view, header, confirmation, portrait))
         z.writestr("word/styles.xml", _STYLES)
+        z.writestr("word/header1.xml", header_xml(running_head))
+        z.writestr("word/footer1.xml", _FOOTER)
         z.writestr("word/_rels/document.xml.rels", _document_rels(portrait))
         if portrait is not None:
             z.writestr(

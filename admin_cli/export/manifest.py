@@ -1,4 +1,5 @@
-"""manifest.json (every file with its SHA-256 and size) and the optional zip archive."""
+"""manifest.json (every file with its SHA-256, size and what it is, in Chinese), the optional
+zip archive and the .sha256 file beside it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ from admin_cli.export.evidence import sha256_file
 from admin_cli.export.paths import OutDir
 
 MANIFEST = "manifest.json"
+CHECKSUM_SUFFIX = ".sha256"
+# What each file of a package is, by its first path part: manifest.json says it beside the code.
+FILE_KINDS = {
+    "汇总表.xlsx": "汇总表",
+    "登记表": "登记表",
+    "佐证材料": "佐证材料",
+    "统计登记工作情况.xlsx": "统计表",
+    "统计登记工作情况报告.docx": "工作情况报告",
+    "登记数据.jsonl": "导入数据",
+    "说明.txt": "说明",
+}
 _COMPRESSIBLE = {".json", ".txt", ".csv", ".xml"}  # images, docx, xlsx are compressed already
 
 
@@ -35,6 +47,7 @@ class Manifest:
         self.files.append(
             {
                 "path": rel,
+                "类型": FILE_KINDS.get(rel.split("/")[0], ""),
                 "sha256": sha256 or sha256_file(path),
                 "size": path.stat().st_size if size is None else size,
             }
@@ -60,3 +73,11 @@ def write_zip(out: OutDir, rels: list[str], target: Path, top: str) -> str:
             )
             z.write(out.path(rel), f"{top}/{rel}", compress_type=method)
     return sha256_file(target)
+
+
+def write_checksum(target: Path, sha256: str) -> Path:
+    """PACKAGE.zip.sha256 in sha256sum's format; Windows' `certutil -hashfile` prints the same
+    hex digits."""
+    path = target.with_name(target.name + CHECKSUM_SUFFIX)
+    path.write_text(f"{sha256} *{target.name}\n", encoding="utf-8")
+    return path

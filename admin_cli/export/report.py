@@ -10,20 +10,37 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
 from admin_cli.export.labels import STATUS_LABELS
+from admin_cli.export.xlsx import text_width
 from dialogs.export_view import LEVELS, UNCERTAIN
 from dialogs.texts import t
-from storage.records import RegistrationRecord, Status
+from storage.records import AwardRow, Status
 
 CATEGORIES = ("N1", "N2", "P1", "P2", "P3", "P4")
 REPORT_TITLE = "统计登记工作情况"
 _SIDE = Side(style="thin", color="808080")
 _BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
+
+
+class Counted(Protocol):
+    """What a count needs of an entry (a stored registration, or one in a package)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def hukou_code(self) -> str | None: ...
+    @property
+    def township_code(self) -> str | None: ...
+    @property
+    def awards(self) -> list[AwardRow]: ...
 
 
 @dataclass
@@ -38,7 +55,7 @@ class Tally:
         default_factory=lambda: defaultdict(Counter)
     )
 
-    def add(self, record: RegistrationRecord) -> None:
+    def add(self, record: Counted) -> None:
         self.persons += 1
         status = str(record.status)
         self.by_status[status] += 1
@@ -49,6 +66,9 @@ class Tally:
         self.by_category.update(set(categories))
         levels = {a.level for a in record.awards}
         self.by_level[next((lv for lv in LEVELS if lv in levels), UNCERTAIN)] += 1
+
+    def statuses_present(self) -> list[Status]:
+        return [s for s in Status if any(c.get(s.value) for c in self.by_village.values())]
 
     def category_keys(self) -> list[str]:
         extra = sorted(set(self.by_category) - set(CATEGORIES))
@@ -83,39 +103,52 @@ class Tally:
 
 
 def _block(ws: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    ws.append([])
+    """A titled table; a page break before it (except the first), so each prints whole."""
+    if ws.max_row > 2:
+        ws.row_breaks.append(Break(id=ws.max_row))
     ws.append([title])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+    ws.row_dimensions[ws.max_row].height = 24
     ws.append(headers)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         ws.append(row)
+        lines = 1
         for cell in ws[ws.max_row]:
             cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            if isinstance(cell.value, str):
+                room = (ws.column_dimensions[cell.column_letter].width or 10) - 1
+                lines = max(lines, -(-text_width(cell.value) // int(room)))
+        ws.row_dimensions[ws.max_row].height = 16 * lines + 2
+    ws.append([])
 
 
 def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[str], str]) -> None:
-    """One sheet with the blocks a work report quotes: category, level, status, village."""
+    """One sheet with the blocks a work report quotes, each fitting one A4 page: category,
+    level, status, village; every count right beside its label."""
     wb = Workbook()
     ws = wb.active
     ws.title = REPORT_TITLE
+    for column, width in zip("ABCDEFGH", (22, 9, 9, 60, 9, 9, 9, 9), strict=True):
+        ws.column_dimensions[column].width = width
     ws.append([heading])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"登记人数合计：{tally.persons}"])
     _block(
         ws,
         "一、按统计类别",
-        ["统计类别", "说明", "人数", "表彰项数"],
+        ["统计类别", "人数", "表彰项数", "说明"],
         [
             [
                 c,
-                t(f"rule.{c}") if c in CATEGORIES else "",
                 tally.by_category.get(c, 0),
                 tally.awards_by_category.get(c, 0),
+                t(f"rule.{c}") if c in CATEGORIES else "",
             ]
             for c in tally.category_keys()
         ],
@@ -132,9 +165,16 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
         ["状态", "人数"],
         [[STATUS_LABELS[s], tally.by_status.get(s.value, 0)] for s in Status],
     )
-    statuses = [s for s in Status if any(c.get(s.value) for c in tally.by_village.values())]
+    statuses = tally.statuses_present()
+    village_sheet = wb.create_sheet("按村（社区）")
+    village_sheet.column_dimensions["A"].width = 30
+    for n in range(len(statuses) + 1):
+        village_sheet.column_dimensions[get_column_letter(n + 2)].width = 9
+    village_sheet.append([heading])
+    village_sheet["A1"].font = Font(bold=True, size=14)
+    village_sheet.append([])
     _block(
-        ws,
+        village_sheet,
         "四、按村（社区）",
         ["村（社区）", "人数", *(STATUS_LABELS[s] for s in statuses)],
         [
@@ -142,6 +182,17 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
             for code, c in sorted(tally.by_village.items())
         ],
     )
-    for column, width in zip("ABCD", (26, 60, 10, 10), strict=True):
-        ws.column_dimensions[column].width = width
+    for sheet in (ws, village_sheet):
+        _print_setup(sheet)
     wb.save(path)
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 portrait, one page wide, the heading repeated, the page numbered."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.7, bottom=0.7)
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"

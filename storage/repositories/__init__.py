@@ -5,6 +5,7 @@ from storage.repositories.committees import CommitteeRepository
 from storage.repositories.divisions import DivisionRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.notifications import NotificationRepository
+from storage.repositories.received import ReceivedRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reviewers import InviteRepository, ReviewerRepository
 from storage.repositories.updates import InboxRepository, UpdateRepository
@@ -17,6 +18,7 @@ __all__ = [
     "InboxRepository",
     "InviteRepository",
     "NotificationRepository",
+    "ReceivedRepository",
     "RegistrationRepository",
     "ReviewerRepository",
     "UpdateRepository",

@@ -1,0 +1,115 @@
+"""统计登记工作情况报告 (docx): the short report the notice asks to send with the materials —
+who did the work, how many were registered, confirmed, returned and refused, per village.
+
+One document per package, so python-docx's convenience outweighs its speed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from admin_cli.export.labels import STATUS_LABELS
+from admin_cli.export.report import Tally
+from admin_cli.export.xlsx import SIGN_LINE
+from dialogs.export_view import LEVELS, UNCERTAIN
+from storage.records import Status
+
+NOTICE = (
+    "《关于开展享受省部级以上表彰奖励获得者待遇人员统计登记工作的通知》（吉人社联〔2021〕189号）"
+)
+WORK_STATUSES = (
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.REJECTED,
+    Status.CONFIRMED,
+    Status.EXPORTED,
+)
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    place: str  # e.g. 延吉市 小营镇
+    date: str  # 2026年12月2日
+    actor: str  # who exported (填表人)
+    reviewers: Iterable[str]  # committee staff who confirmed entries
+    sent: int  # persons in this package
+
+
+def _font(document: docx.document.Document) -> None:
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def _table(document: docx.document.Document, headers: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def write_work_report(
+    path: Path, work: Tally, sent: Tally, facts: ReportFacts, place_name: Callable[[str], str]
+) -> None:
+    """`work`: every entry of the place by status (after this package is sent); `sent`: the
+    entries in this package."""
+    document = docx.Document()
+    _font(document)
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.2)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"{facts.place}统计登记工作情况报告")
+    run.bold, run.font.size = True, Pt(18)
+
+    by = work.by_status
+    confirmed = by.get(Status.CONFIRMED.value, 0) + by.get(Status.EXPORTED.value, 0)
+    document.add_heading("一、工作开展情况", level=2)
+    reviewers = "、".join(sorted(set(facts.reviewers))) or "（无记录）"
+    document.add_paragraph(
+        f"按照{NOTICE}要求，{facts.place}组织各村（社区）开展了统计登记工作。"
+        f"村（社区）审核确认人：{reviewers}；乡镇（街道）汇总报送人：{facts.actor}。"
+    )
+    document.add_heading("二、登记情况", level=2)
+    document.add_paragraph(
+        f"截至{facts.date}，共登记 {work.persons} 人：已确认 {confirmed} 人"
+        f"（其中已报送 {by.get(Status.EXPORTED.value, 0)} 人），"
+        f"退回修改 {by.get(Status.RETURNED.value, 0)} 人，"
+        f"不予登记 {by.get(Status.REJECTED.value, 0)} 人，"
+        f"待审核 {by.get(Status.SUBMITTED.value, 0)} 人。本次报送 {facts.sent} 人。"
+    )
+    categories = [
+        f"{c} {sent.by_category[c]} 人" for c in sent.category_keys() if sent.by_category.get(c)
+    ]
+    levels = [f"{lv} {sent.by_level[lv]} 人" for lv in (*LEVELS, UNCERTAIN) if sent.by_level[lv]]
+    document.add_paragraph(
+        f"本次报送人员按统计类别：{'，'.join(categories) or '无'}；"
+        f"按待遇级别：{'，'.join(levels) or '无'}。"
+    )
+    document.add_heading("三、各村（社区）情况", level=2)
+    rows = [
+        [place_name(code), str(sum(counts.values()))]
+        + [str(counts.get(s.value, 0)) for s in WORK_STATUSES]
+        for code, counts in sorted(work.by_village.items())
+    ]
+    headers = ["村（社区）", "登记", *(STATUS_LABELS[s] for s in WORK_STATUSES)]
+    _table(document, headers, rows)
+    document.add_paragraph()
+    document.add_paragraph(SIGN_LINE.replace("填报单位", "报告单位"))
+    document.save(str(path))

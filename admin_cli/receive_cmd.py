@@ -1,0 +1,86 @@
+"""`honoree-admin receive`: the county (or city) takes in the packages sent up to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from admin_cli.common import console, run_with_db, settings_from
+from services.receive import ReceiveResult, receive
+
+
+def receive_command(
+    ctx: typer.Context,
+    packages: Annotated[list[Path], typer.Argument(help="下级报送的压缩包（可以多个）。")],
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="记入审计日志的接收人，默认系统用户名。")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """核对并导入下级报送的材料包；有文件缺少或被改动的包一律不导入，同一身份证号重复的会列出。"""
+    settings = settings_from(ctx)
+    result = run_with_db(ctx, lambda db: receive(db, settings, packages, actor or ""))
+    if as_json:
+        typer.echo(json.dumps(as_dict(result), ensure_ascii=False))
+    else:
+        _print(result)
+    if any(p.problems for p in result.packages):
+        raise typer.Exit(1)
+
+
+def as_dict(r: ReceiveResult) -> dict[str, Any]:
+    return {
+        "packages": [
+            {
+                "file": str(p.path),
+                "sender": {"code": p.sender_code, "name": p.sender},
+                "entries": p.entries,
+                "new": p.new,
+                "updated": p.updated,
+                "already_received": p.already,
+                "imported": p.taken_in,
+                "problems": p.problems,
+            }
+            for p in r.packages
+        ],
+        "same_id_number": [
+            [{"reg_no": n, "name": name, "township_code": t} for n, name, t in group.entries]
+            for group in r.same_id_numbers
+        ],
+        "total": r.total,
+        "by_township": r.by_township,
+    }
+
+
+def _print(r: ReceiveResult) -> None:
+    for p in r.packages:
+        if p.problems:
+            console.print(f"[bold red]未导入[/] {escape(p.path.name)}：")
+            for problem in p.problems:
+                console.print(f"  [red]•[/] {escape(problem)}")
+        elif p.already:
+            console.print(f"已导入过 {escape(p.path.name)}（{escape(p.sender)}），本次没有改动。")
+        else:
+            console.print(
+                f"[bold green]已导入[/] {escape(p.path.name)}（{escape(p.sender)}）{p.entries} 人"
+                f"：新增 {p.new}，更新 {p.updated}。"
+            )
+    if r.same_id_numbers:
+        table = Table(
+            "登记编号",
+            "姓名",
+            "乡镇（街道）代码",
+            title=f"身份证号相同的登记（{len(r.same_id_numbers)} 组）",
+        )
+        for group in r.same_id_numbers:
+            for reg_no, name, township in group.entries:
+                table.add_row(reg_no, escape(name), township or "")
+            table.add_section()
+        console.print(table)
+        console.print("[yellow]请核实上面每组是否为同一人重复登记，再用 export --county 报送。[/]")
+    console.print(f"本级现有登记合计 {r.total} 人，来自 {len(r.by_township)} 个乡镇（街道）。")

@@ -1,0 +1,1 @@
+"""The application layer: channel-neutral use cases over storage and dialogs."""

@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk"
+# chromium: the web page's browser tests (Playwright drives it; no browser download)
+APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk chromium"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

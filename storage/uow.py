@@ -52,13 +52,14 @@ from storage.repositories import (
     UpdateRepository,
 )
 from storage.repositories._base import SUPPORTED_DIALECTS
+from storage.repositories.web import WebRepository
 from storage.settings import Settings
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0004"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0007"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 _READ_ONLY = "honoree_read_only"
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
@@ -143,6 +144,7 @@ class UnitOfWork:
         self.updates = UpdateRepository(session)
         self.inbox = InboxRepository(session, cipher)
         self.notifications = NotificationRepository(session)
+        self.web = WebRepository(session, cipher)
 
     async def commit(self) -> None:
         transaction_ended(self.session)

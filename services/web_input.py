@@ -1,0 +1,42 @@
+"""What the open question takes, for a channel that must draw its own input controls (the web
+page shows a text box only where typing is needed, and a photo picker only for photos)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs import engine
+from dialogs.form import Kind
+from dialogs.model import Button, Draft
+from services.registration import Registration
+from storage.records import Address
+
+TYPED = {Kind.TEXT, Kind.NAME, Kind.ID_NUMBER, Kind.PHONE, Kind.YEAR_MONTH,
+         Kind.DOCUMENT_NUMBER, Kind.BODY, Kind.DIVISION}
+
+
+@dataclass(frozen=True)
+class Wants:
+    text: bool = False
+    photo: bool = False
+    village: Button | None = None  # the poster's village, offered at the household question
+
+
+async def open_question(
+    registration: Registration, who: Address, village_hint: str | None = None
+) -> Wants:
+    async with registration.db.uow(read_only=True) as uow:
+        record = await uow.registrations.active_draft(who)
+    if record is None:
+        return Wants()
+    draft = Draft.from_storage(record.state, record.secrets)
+    if draft.stopped:
+        return Wants()
+    step = engine.next_step(draft)
+    kind = step.field.kind if step.field else None
+    village = None
+    if kind is Kind.DIVISION and village_hint and registration.divisions.get(village_hint):
+        name = registration.divisions.full_name(village_hint, from_level="county")
+        # The same data as the dialog's own button for this village.
+        village = Button(name, f"{step.token}|h{village_hint}")
+    return Wants(kind in TYPED, engine.photo_slot(draft) is not None, village)

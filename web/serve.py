@@ -1,0 +1,71 @@
+"""Start the web channel: next to the Telegram bot (bot/app.py), or alone when no bot token is
+set, so a township officer can try the whole product on a laptop with nothing to sign up for."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from aiohttp import web
+
+from services.invites import create_invite
+from services.registration import Registration
+from services.review.desk import ReviewDesk
+from storage.uow import Database
+from web.app import make_app
+from web.config import WebSettings
+
+log = logging.getLogger(__name__)
+DEMO_VILLAGE = "222401100201"  # 延吉市 小营镇 光进村
+DEMO_CONTACT = "光进村委会 0433-0000000（演示）"
+
+
+async def start(
+    registration: Registration, desk: ReviewDesk, settings: WebSettings, *, required: bool
+) -> web.AppRunner | None:
+    """Serve the page; next to Telegram (not `required`) a busy port or HONOREE_WEB_ENABLED=false
+    leaves the bot running without it."""
+    if not settings.enabled and not required:
+        return None
+    runner = web.AppRunner(make_app(registration, desk, settings), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        if required:
+            where = f"{settings.host}:{settings.port}"
+            raise SystemExit(f"web page cannot listen on {where}: {exc}") from exc
+        log.error("web page not started: %s:%d is busy", settings.host, settings.port)
+        return None
+    log.info("web channel on %s:%d", settings.host, settings.port)
+    return runner
+
+
+async def seed_demo(db: Database, settings: WebSettings) -> tuple[str, str]:
+    """The demo committee (光进村) and a fresh reviewer invite for it: (honoree, reviewer) URLs."""
+    async with db.uow() as uow:
+        committee = await uow.committees.add(DEMO_VILLAGE, contact=DEMO_CONTACT)
+        if committee.contact is None:
+            await uow.committees.set_contact(DEMO_VILLAGE, DEMO_CONTACT)
+        await uow.commit()
+    made = await create_invite(
+        db, DEMO_VILLAGE, role=None, lifetime=timedelta(days=1), uses=1, actor="demo"
+    )
+    base = settings.base_url
+    return f"{base}/?v={DEMO_VILLAGE}", f"{base}/join/{made.token}"
+
+
+def announce(honoree: str, reviewer: str) -> None:
+    """The two addresses, on the terminal of whoever started the demo."""
+    print("网页版已启动（演示村：延吉市 小营镇 光进村）", flush=True)
+    print(f"  获奖人登记：{honoree}", flush=True)
+    print(f"  审核人员（一次性邀请）：{reviewer}", flush=True)
+
+
+async def serve_forever(runner: web.AppRunner) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium: the web page's browser tests (Playwright drives it; no browser download)
-APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk chromium"
+# chromium (+ an emoji font): the web page's browser tests; Playwright drives it, no download
+APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk chromium fonts-noto-color-emoji"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

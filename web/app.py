@@ -123,6 +123,8 @@ class WebChannel:
             parts.append(render.images(len(screen.get("evidence", ())), screen.get("album")))
             wants = await open_question(self.registration, who, visit.village_hint)
             replies = screen.get("replies", [])
+            if (not replies or not replies[-1]["buttons"]) and await self.desk.at_rest(who):
+                replies = replies + _replies(self.desk.menu().replies)  # what they can do next
             for index, reply in enumerate(replies):
                 rows = render.reply_rows(reply)
                 if index == len(replies) - 1 and wants.village is not None:

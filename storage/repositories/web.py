@@ -110,9 +110,8 @@ class WebRepository(Repository):
         """Insert or update the person's row; `screen` is sealed on the way in."""
         if "screen" in values and values["screen"] is not None:
             values["screen"] = self._cipher.encrypt_json(values["screen"])
-        stmt = self._insert(WebPerson).values(
-            external_id=external_id, resume_failures=0, created_at=utcnow(), **values
-        )
+        row = {"resume_failures": 0, "created_at": utcnow(), **values}
+        stmt = self._insert(WebPerson).values(external_id=external_id, **row)
         await self.session.execute(
             stmt.on_conflict_do_update(index_elements=[WebPerson.external_id], set_=values)
             if values else stmt.on_conflict_do_nothing(index_elements=[WebPerson.external_id])

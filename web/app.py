@@ -221,7 +221,7 @@ class WebChannel:
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
         visit = await self.visit(request)
-        form, data = await _read_upload(request)
+        form, data, size = await _read_upload(request)
         self.check(visit, form)
         if not self.guard.upload(visit, client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
@@ -237,7 +237,6 @@ class WebChannel:
             screen["replies"] = screen.get("replies", []) + _replies(replies)
             await self.sessions.show(who, screen)
 
-        size = len(data) if len(data) <= MAX_PHOTO_BYTES else MAX_PHOTO_BYTES + 1
         upload = Upload(size, download, None, "photo")
         result = await self.registration.photo(who, update_id(who, form["nonce"]), upload, later)
         await self._result(visit, result, t("web.said.photo"))
@@ -370,12 +369,12 @@ def _label(screen: dict | None, data: str) -> str | None:
     return None
 
 
-async def _read_upload(request: web.Request) -> tuple[dict[str, str], bytes]:
-    """The form fields and the first non-empty file of a multipart POST. A file over the
-    Telegram path's limit is read no further than one byte past it (the rest is drained), so
-    the same check refuses it with the same words."""
+async def _read_upload(request: web.Request) -> tuple[dict[str, str], bytes, int]:
+    """The form fields, the first non-empty file of a multipart POST and its size. Of a file
+    over the Telegram path's limit only the size is kept (the rest is drained), so the same
+    check refuses it with the same words."""
     form: dict[str, str] = {}
-    data = b""
+    data, data_size = b"", 0
     reader = await request.multipart()
     drained = 0
     async for part in reader:
@@ -383,17 +382,17 @@ async def _read_upload(request: web.Request) -> tuple[dict[str, str], bytes]:
             chunks, size = [], 0
             while chunk := await part.read_chunk(256 * 1024):
                 size += len(chunk)
-                if size <= MAX_PHOTO_BYTES + 1:
+                if size <= MAX_PHOTO_BYTES:
                     chunks.append(chunk)
                 drained += len(chunk)
                 if drained > UPLOAD_CAP:
                     raise web.HTTPRequestEntityTooLarge(MAX_PHOTO_BYTES, drained,
                                                         text=t("photo.too_large"))
-            if size and not data:
-                data = b"".join(chunks)
+            if size and not data_size:
+                data, data_size = b"".join(chunks), size
         elif part.name in ("csrf", "nonce"):
             form[part.name] = (await part.read(decode=True)).decode(errors="replace")[:100]
-    return form, data
+    return form, data, data_size
 
 
 def _see(target: str) -> web.Response:

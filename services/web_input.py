@@ -20,6 +20,7 @@ class Wants:
     text: bool = False
     photo: bool = False
     village: Button | None = None  # the poster's village, offered at the household question
+    has_id: bool = False  # an ID number is given: a resume code can be checked against it
 
 
 async def open_question(
@@ -39,4 +40,5 @@ async def open_question(
         name = registration.divisions.full_name(village_hint, from_level="county")
         # The same data as the dialog's own button for this village.
         village = Button(name, f"{step.token}|h{village_hint}")
-    return Wants(kind in TYPED, engine.photo_slot(draft) is not None, village)
+    has_id = bool(draft.person.get("id_number"))
+    return Wants(kind in TYPED, engine.photo_slot(draft) is not None, village, has_id)

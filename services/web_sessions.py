@@ -41,16 +41,19 @@ class Resumed(StrEnum):
 
 @dataclass(frozen=True)
 class Visit:
-    """One browser's session, as the page needs it."""
+    """One browser's session, as the page needs it, with what its person was last shown."""
 
     token_hash: str
     who: Address
     csrf: str
     village_hint: str | None
+    screen: dict[str, Any] | None = None
+    resume_code: str | None = None
 
 
 def _visit(row: WebSessionRecord) -> Visit:
-    return Visit(row.token_hash, Address(WEB, row.external_id), row.csrf, row.village_hint)
+    return Visit(row.token_hash, Address(WEB, row.external_id), row.csrf, row.village_hint,
+                 row.screen, row.resume_code)
 
 
 def update_id(who: Address, nonce: str) -> int:
@@ -58,6 +61,10 @@ def update_id(who: Address, nonce: str) -> int:
     and derived from the person too, so nobody can spend another person's form."""
     digest = hashlib.sha256(f"{who.external_id}\0{nonce}".encode()).digest()
     return -(int.from_bytes(digest[:8], "big") % (2**UPDATE_ID_BITS - 1) + 1)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_code(text: str) -> str:
@@ -78,7 +85,7 @@ class WebSessions:
             return None
         now = utcnow()
         async with self.db.uow(read_only=True) as uow:
-            row = await uow.web.session_for(hash_token(token), now)
+            row = await uow.web.visit(hash_token(token), now)
         if row is None:
             return None
         if row.expires_at - LIFETIME + REFRESH_AFTER < now:
@@ -109,9 +116,16 @@ class WebSessions:
         async with self.db.uow(read_only=True) as uow:
             return await uow.web.screen(who.external_id)
 
-    async def show(self, who: Address, screen: dict[str, Any]) -> None:
+    async def show(self, who: Address, screen: dict[str, Any], *, with_code: bool = False) -> None:
+        """Keep what they are shown now; `with_code` gives them a resume code if they have
+        none yet (once an ID number is known to check it by)."""
         async with self.db.uow() as uow:
-            await uow.web.save_person(who.external_id, screen=screen)
+            values: dict[str, Any] = {"screen": screen}
+            if with_code:
+                person = await uow.web.person(who.external_id)
+                if person is None or not person.resume_code:
+                    values["resume_code"] = new_code()
+            await uow.web.save_person(who.external_id, **values)
             await uow.commit()
 
     async def notices(self, who: Address) -> list[Notice]:
@@ -129,19 +143,6 @@ class WebSessions:
             await uow.commit()
 
     # --- resume codes ------------------------------------------------------------------
-
-    async def resume_code(self, who: Address) -> str | None:
-        """Their code, made on first need; None until an ID number is known to check it by."""
-        async with self.db.uow() as uow:
-            if await _id_number(uow, who) is None:
-                return None
-            person = await uow.web.person(who.external_id)
-            if person is not None and person.resume_code:
-                return person.resume_code
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            await uow.web.save_person(who.external_id, resume_code=code)
-            await uow.commit()
-            return code
 
     async def resume(self, visit: Visit, code: str, last4: str) -> Resumed:
         """Bind this browser to the person of `code` when `last4` ends their ID number."""

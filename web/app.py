@@ -108,7 +108,7 @@ class WebChannel:
     async def chat(self, visit: Visit) -> web.Response:
         who = visit.who
         forms = self.forms(visit)
-        screen = await self.sessions.screen(who)
+        screen = visit.screen
         notices = [n for n in await self.sessions.notices(who) if not n.shown]
         flash = self.flash.pop(visit.token_hash, {})
         parts = [render.bubble(n.text, "notice") + render.buttons(n.buttons, forms)
@@ -121,30 +121,30 @@ class WebChannel:
             if screen.get("said"):
                 parts.append(render.bubble(screen["said"], "me"))
             parts.append(render.images(len(screen.get("evidence", ())), screen.get("album")))
-            wants = await open_question(self.registration, who, visit.village_hint)
+            wants = screen.get("wants") or {}
             replies = screen.get("replies", [])
             if (not replies or not replies[-1]["buttons"]) and await self.desk.at_rest(who):
                 replies = replies + _replies(self.desk.menu().replies)  # what they can do next
             for index, reply in enumerate(replies):
                 rows = render.reply_rows(reply)
-                if index == len(replies) - 1 and wants.village is not None:
-                    rows.insert(0, [(wants.village.text, wants.village.data)])
+                if index == len(replies) - 1 and wants.get("village"):
+                    rows.insert(0, [tuple(wants["village"])])
                 parts.append(render.bubble(reply["text"]) + render.buttons(rows, forms))
             for key in ("alert", "secret"):
                 if key in flash:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
             if "secret" in flash:
                 parts.append(render.bubble(t("web.secret.hint"), "alert"))
-            if wants.text or self.desk.awaits_reason(who):
+            if wants.get("text") or self.desk.awaits_reason(who):
                 parts.append(render.text_box(forms))
-            if wants.photo:
+            if wants.get("photo"):
                 parts.append(render.photo_box(forms))
         await self.sessions.shown(notices)
         parts.append(await self._footer(visit))
         return _html(render.page(t("web.title"), "".join(parts)))
 
     async def _footer(self, visit: Visit) -> str:
-        code = await self.sessions.resume_code(visit.who)
+        code = visit.resume_code
         out = [render.link("/status", t("web.status.link"))]
         if code:
             out.append(render.bubble(t("web.resume.code", code=show_code(code)), "code"))
@@ -185,7 +185,7 @@ class WebChannel:
             await self._text(visit, "/start", uid)
         elif "data" in form:
             data = form["data"]
-            said = _label(await self.sessions.screen(who), data)
+            said = _label(visit.screen, data)
             if is_review_data(data):
                 await self._answered(visit, await self.desk.press(who, data, uid), said)
             else:
@@ -204,9 +204,9 @@ class WebChannel:
         if command == "/status":
             return "/status"
         if command == "/help":
-            await self.sessions.show(who, _screen([Reply(t("help"))]))
+            await self.show(visit, _screen([Reply(t("help"))]))
         elif command == "/cancel" and not await self.registration.has_draft(who):
-            await self.sessions.show(who, _screen([Reply(t("cancel.nothing"))]))
+            await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
         elif command == "/cancel":
             await self._result(visit, await self.registration.handle(who, Press("x|cancel?"), uid))
         elif self.desk.awaits_reason(who) and not command.startswith("/"):
@@ -235,7 +235,7 @@ class WebChannel:
             """What OCR read arrives after the page was shown: the next view shows it."""
             screen = await self.sessions.screen(who) or _screen([])
             screen["replies"] = screen.get("replies", []) + _replies(replies)
-            await self.sessions.show(who, screen)
+            await self.show(visit, screen)
 
         upload = Upload(size, download, None, "photo")
         result = await self.registration.photo(who, update_id(who, form["nonce"]), upload, later)
@@ -246,7 +246,7 @@ class WebChannel:
         if result.alert:
             self.say(visit, "alert", result.alert)
         if result.replies:
-            await self.sessions.show(visit.who, _screen(result.replies, said))
+            await self.show(visit, _screen(result.replies, said))
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
         """A review desk answer: a refusal or a secret is said once; the screen stays."""
@@ -260,7 +260,15 @@ class WebChannel:
         if answer.album is not None:
             screen["album"] = answer.album.caption
             screen["evidence"] = [[a.evidence_id, a.path] for a in answer.album.files]
-        await self.sessions.show(visit.who, screen)
+        await self.show(visit, screen)
+
+    async def show(self, visit: Visit, screen: dict) -> None:
+        """Keep the screen with what the open question takes, read once here, not per view."""
+        wants = await open_question(self.registration, visit.who, visit.village_hint)
+        village = wants.village
+        screen["wants"] = {"text": wants.text, "photo": wants.photo,
+                           "village": [village.text, village.data] if village else None}
+        await self.sessions.show(visit.who, screen, with_code=wants.has_id)
 
     # --- resume on another phone --------------------------------------------------------
 
@@ -337,8 +345,7 @@ class WebChannel:
         if visit is None or not await self.desk.reviewers.contains(self.registration.db,
                                                                     visit.who):
             raise web.HTTPNotFound(text=t("web.not_found"))
-        screen = await self.sessions.screen(visit.who) or {}
-        files = screen.get("evidence", [])
+        files = (visit.screen or {}).get("evidence", [])
         if not index.isdecimal() or int(index) >= len(files):
             raise web.HTTPNotFound(text=t("web.not_found"))
         path = files[int(index)][1]

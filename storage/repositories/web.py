@@ -25,6 +25,8 @@ class WebSessionRecord:
     resume_failures: int
     resume_locked_until: datetime | None
     expires_at: datetime
+    screen: dict[str, Any] | None = None  # the person's, read with the session (one query)
+    resume_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,24 @@ class WebRepository(Repository):
         if row is None or row.expires_at <= now:
             return None
         return _session(row)
+
+    async def visit(self, token_hash: str, now: datetime) -> WebSessionRecord | None:
+        """The session with its person's screen and resume code: all a page view needs."""
+        stmt = (
+            sa.select(WebSession, WebPerson.screen, WebPerson.resume_code)
+            .outerjoin(WebPerson, WebPerson.external_id == WebSession.external_id)
+            .where(WebSession.token_hash == token_hash, WebSession.expires_at > now)
+        )
+        found = (await self.session.execute(stmt)).first()
+        if found is None:
+            return None
+        row, sealed, code = found
+        s = _session(row)
+        screen = self._cipher.decrypt_json(sealed) if sealed else None
+        return WebSessionRecord(
+            s.token_hash, s.external_id, s.csrf, s.village_hint, s.resume_failures,
+            s.resume_locked_until, s.expires_at, screen, code,
+        )
 
     async def update_session(self, token_hash: str, **values: Any) -> None:
         await self.session.execute(

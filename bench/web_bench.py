@@ -1,0 +1,163 @@
+"""Many honorees at the web page at once, on SQLite: each answers a question every ~2 s.
+
+    python -m bench.web_bench [--people 300] [--answers 20]
+
+The page runs in its own process (as in production: services, SQLite file with WAL, background
+checkpoints); this process plays the phones over loopback. Prints p50/p99 per answer (the POST
+that saves it, answered by a redirect) and per page view, and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from tests.test_dialog_flow import FAKE_ID
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+BUTTON = re.compile(r'<button name="data" value="([^"]*)">([^<]*)</button>')
+# The questions of a registration in order: ("press", label) or ("say", text).
+SCRIPT = [
+    ("start", ""), ("press", "同意"), ("press", "本人填写"), ("press", "健在"),
+    ("press", "不是现役军人"), ("press", "农民"), ("press", "全国劳动模范"),
+    ("press", "中共中央 国务院"), ("say", "2015年4月"),
+    ("press", "全国劳动模范（先进工作者）待遇"), ("press", "是，荣誉保持着"),
+    ("say", "中发[2015]10号"), ("press", "跳过"), ("press", "暂时没有，以后再补"),
+    ("press", "暂时没有，以后再补"), ("press", "没有了"), ("say", "金明浩"), ("press", "男"),
+    ("say", FAKE_ID), ("press", "对"), ("press", "朝鲜族"), ("press", "群众"),
+    ("press", "初中"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def serve(data_dir: Path, port: int) -> None:
+    """The server side: a fresh database, the web channel with limits fit for one address."""
+    from aiohttp import web
+
+    from services.registration import Registration
+    from services.review.desk import ReviewDesk
+    from storage.crypto import generate_secret
+    from storage.divisions import load_divisions
+    from storage.files import EvidenceStore
+    from storage.settings import Settings
+    from storage.uow import Database
+    from web.app import make_app
+    from web.config import WebSettings
+
+    settings = Settings(_env_file=None, data_dir=data_dir, secret_key=generate_secret())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.from_settings(settings, background_checkpoints=True)
+    await db.migrate()
+    await load_divisions(db)
+    registration = await Registration.create(db, EvidenceStore(settings.evidence_dir), None)
+    many = 10**9  # every phone comes from 127.0.0.1 here
+    web_settings = WebSettings(_env_file=None, answers_per_ip=many, sessions_per_ip=many,
+                               uploads_per_ip=many)
+    runner = web.AppRunner(make_app(registration, ReviewDesk(registration), web_settings),
+                           access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    checkpoints = asyncio.create_task(db.keep_checkpointing())
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
+    checkpoints.cancel()
+    await runner.cleanup()
+    await db.dispose()
+
+
+class Phone:
+    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+        self.base, self.session = base, session
+        self.page = ""
+
+    async def view(self, views: list[float]) -> None:
+        started = time.perf_counter()
+        async with self.session.get(self.base + "/?k=1") as response:
+            self.page = await response.text()
+        views.append(time.perf_counter() - started)
+
+    async def answer(self, kind: str, value: str, answers: list[float]) -> None:
+        form = {"csrf": CSRF.search(self.page)[1], "nonce": str(random.getrandbits(60))}
+        if kind == "start":
+            form["do"] = "start"
+        elif kind == "say":
+            form["text"] = value
+        else:
+            buttons = {html.unescape(label): html.unescape(data)
+                       for data, label in BUTTON.findall(self.page)}
+            form["data"] = buttons[value]
+        started = time.perf_counter()
+        async with self.session.post(self.base + "/say", data=form,
+                                     allow_redirects=False) as response:
+            assert response.status == 303, response.status
+        answers.append(time.perf_counter() - started)
+
+
+async def honoree(base: str, steps: int, answers: list[float], views: list[float]) -> None:
+    await asyncio.sleep(random.uniform(0, 2))  # the phones do not start in step
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        phone = Phone(base, session)
+        await phone.view(views)
+        for kind, value in SCRIPT[:steps]:
+            await phone.answer(kind, value, answers)
+            await phone.view(views)
+            await asyncio.sleep(random.uniform(1.5, 2.5))
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
+
+
+async def main(people: int, steps: int) -> None:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as tmp:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bench.web_bench", "--serve", tmp, "--port", str(port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        answers: list[float] = []
+        views: list[float] = []
+        started = time.perf_counter()
+        await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, answers, views)
+                               for _ in range(people)))
+        took = time.perf_counter() - started
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        server.communicate("", timeout=30)
+    print(f"web bench: {people} honorees, {len(answers)} answers in {took:.0f} s "
+          f"({len(answers) / took:.0f}/s) on SQLite")
+    print(f"  answer (POST, saved):  p50 {pct(answers, 50):.1f} ms  p99 {pct(answers, 99):.1f} ms"
+          f"  max {max(answers) * 1000:.1f} ms")
+    print(f"  page view (GET):       p50 {pct(views, 50):.1f} ms  p99 {pct(views, 99):.1f} ms")
+    print(f"  server peak memory (VmHWM): {int(peak) / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--answers", type=int, default=len(SCRIPT))
+    parser.add_argument("--serve")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(Path(args.serve), args.port))
+    else:
+        asyncio.run(main(args.people, args.answers))

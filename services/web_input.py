@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs import engine
+from dialogs.divisions import DivisionDirectory
 from dialogs.form import Kind
 from dialogs.model import Button, Draft
-from services.registration import Registration
-from storage.records import Address
+from storage.records import ActiveDraft
 
 TYPED = {Kind.TEXT, Kind.NAME, Kind.ID_NUMBER, Kind.PHONE, Kind.YEAR_MONTH,
          Kind.DOCUMENT_NUMBER, Kind.BODY, Kind.DIVISION}
@@ -23,11 +23,10 @@ class Wants:
     has_id: bool = False  # an ID number is given: a resume code can be checked against it
 
 
-async def open_question(
-    registration: Registration, who: Address, village_hint: str | None = None
+def open_question(
+    record: ActiveDraft | None, divisions: DivisionDirectory, village_hint: str | None = None
 ) -> Wants:
-    async with registration.db.uow(read_only=True) as uow:
-        record = await uow.registrations.active_draft(who)
+    """What the open question of this draft takes."""
     if record is None:
         return Wants()
     draft = Draft.from_storage(record.state, record.secrets)
@@ -36,8 +35,8 @@ async def open_question(
     step = engine.next_step(draft)
     kind = step.field.kind if step.field else None
     village = None
-    if kind is Kind.DIVISION and village_hint and registration.divisions.get(village_hint):
-        name = registration.divisions.full_name(village_hint, from_level="county")
+    if kind is Kind.DIVISION and village_hint and divisions.get(village_hint):
+        name = divisions.full_name(village_hint, from_level="county")
         # The same data as the dialog's own button for this village.
         village = Button(name, f"{step.token}|h{village_hint}")
     has_id = bool(draft.person.get("id_number"))

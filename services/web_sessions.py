@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from services.web_input import Wants
 from storage.clock import utcnow
 from storage.crypto import hash_token
-from storage.records import Address
+from storage.records import ActiveDraft, Address
 from storage.repositories.web import Notice, WebSessionRecord
 from storage.uow import Database
 
@@ -116,21 +118,25 @@ class WebSessions:
         async with self.db.uow(read_only=True) as uow:
             return await uow.web.screen(who.external_id)
 
-    async def show(self, who: Address, screen: dict[str, Any], *, with_code: bool = False) -> None:
-        """Keep what they are shown now; `with_code` gives them a resume code if they have
-        none yet (once an ID number is known to check it by)."""
+    async def show(
+        self, who: Address, screen: dict[str, Any], wants: Callable[[ActiveDraft | None], Wants]
+    ) -> None:
+        """Keep what they are shown now, with what the open question takes (`wants` of their
+        draft), and give them a resume code once an ID number is known to check it by."""
         async with self.db.uow() as uow:
-            values: dict[str, Any] = {"screen": screen}
-            if with_code:
-                person = await uow.web.person(who.external_id)
-                if person is None or not person.resume_code:
-                    values["resume_code"] = new_code()
-            await uow.web.save_person(who.external_id, **values)
+            open_question = wants(await uow.registrations.active_draft(who))
+            village = open_question.village
+            screen["wants"] = {"text": open_question.text, "photo": open_question.photo,
+                               "village": [village.text, village.data] if village else None}
+            code = new_code() if open_question.has_id else None
+            await uow.web.keep_screen(who.external_id, screen, code)
             await uow.commit()
 
-    async def notices(self, who: Address) -> list[Notice]:
+    async def notices(self, who: Address, *, shown_too: bool = False) -> list[Notice]:
         async with self.db.uow(read_only=True) as uow:
-            return await uow.web.notices(who)
+            if shown_too:
+                return await uow.web.notices(who)
+            return await uow.web.pending_notices(who)
 
     async def shown(self, notices: list[Notice]) -> None:
         """The outbox rows the page just showed are delivered."""

@@ -109,7 +109,7 @@ class WebChannel:
         who = visit.who
         forms = self.forms(visit)
         screen = visit.screen
-        notices = [n for n in await self.sessions.notices(who) if not n.shown]
+        notices = await self.sessions.notices(who)
         flash = self.flash.pop(visit.token_hash, {})
         parts = [render.bubble(n.text, "notice") + render.buttons(n.buttons, forms)
                  for n in reversed(notices)]
@@ -158,7 +158,7 @@ class WebChannel:
             raise web.HTTPSeeOther("/")
         who = visit.who
         forms = self.forms(visit)
-        notices = await self.sessions.notices(who)
+        notices = await self.sessions.notices(who, shown_too=True)
         parts = [f"<h1>{t('web.status.title')}</h1>",
                  render.bubble(await self.registration.status(who))]
         if await self.registration.has_draft(who):
@@ -264,11 +264,10 @@ class WebChannel:
 
     async def show(self, visit: Visit, screen: dict) -> None:
         """Keep the screen with what the open question takes, read once here, not per view."""
-        wants = await open_question(self.registration, visit.who, visit.village_hint)
-        village = wants.village
-        screen["wants"] = {"text": wants.text, "photo": wants.photo,
-                           "village": [village.text, village.data] if village else None}
-        await self.sessions.show(visit.who, screen, with_code=wants.has_id)
+        divisions, hint = self.registration.divisions, visit.village_hint
+        await self.sessions.show(
+            visit.who, screen, lambda record: open_question(record, divisions, hint)
+        )
 
     # --- resume on another phone --------------------------------------------------------
 

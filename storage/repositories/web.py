@@ -12,8 +12,47 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
 from storage.models import Notification, WebPerson, WebSession, utcnow
+from storage.prepared import Prepared
 from storage.records import Address, NotificationStatus
-from storage.repositories._base import Repository
+from storage.repositories._base import INSERTS, Repository
+
+# Every page view and answer runs these: compiled once (see storage/prepared.py).
+_SESSIONS, _PEOPLE, _NOTICES = WebSession.__table__, WebPerson.__table__, Notification.__table__
+_VISIT = Prepared(
+    sa.select(*_SESSIONS.c, _PEOPLE.c.screen, _PEOPLE.c.resume_code)
+    .select_from(_SESSIONS.outerjoin(_PEOPLE, _PEOPLE.c.external_id == _SESSIONS.c.external_id))
+    .where(_SESSIONS.c.token_hash == sa.bindparam("token_hash"),
+           _SESSIONS.c.expires_at > sa.bindparam("now"))
+)
+_CODE = Prepared(
+    sa.select(_PEOPLE.c.resume_code).where(_PEOPLE.c.external_id == sa.bindparam("external_id"))
+)
+_PENDING = Prepared(
+    sa.select(_NOTICES.c.id, _NOTICES.c.text, _NOTICES.c.buttons, _NOTICES.c.created_at)
+    .where(
+        _NOTICES.c.channel == sa.bindparam("channel"),
+        _NOTICES.c.external_id == sa.bindparam("external_id"),
+        _NOTICES.c.status == NotificationStatus.PENDING.value,
+        _NOTICES.c.not_before <= sa.bindparam("now"),
+    )
+    .order_by(_NOTICES.c.id.desc())
+    .limit(20)
+)
+_KEEP_SCREEN = {
+    name: Prepared(
+        insert(_PEOPLE)
+        .values(external_id=sa.bindparam("external_id"), screen=sa.bindparam("screen"),
+                resume_code=sa.bindparam("resume_code"), resume_failures=0,
+                created_at=sa.bindparam("at"))
+        .on_conflict_do_update(
+            index_elements=[_PEOPLE.c.external_id],
+            set_={"screen": sa.bindparam("screen"),
+                  "resume_code": sa.func.coalesce(_PEOPLE.c.resume_code,
+                                                  sa.bindparam("resume_code"))},
+        )
+    )
+    for name, insert in INSERTS.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +122,15 @@ class WebRepository(Repository):
 
     async def visit(self, token_hash: str, now: datetime) -> WebSessionRecord | None:
         """The session with its person's screen and resume code: all a page view needs."""
-        stmt = (
-            sa.select(WebSession, WebPerson.screen, WebPerson.resume_code)
-            .outerjoin(WebPerson, WebPerson.external_id == WebSession.external_id)
-            .where(WebSession.token_hash == token_hash, WebSession.expires_at > now)
-        )
-        found = (await self.session.execute(stmt)).first()
-        if found is None:
+        rows = (await _VISIT.run(self.session, {"token_hash": token_hash, "now": now})).rows
+        if not rows:
             return None
-        row, sealed, code = found
-        s = _session(row)
+        *columns, sealed, code = rows[0]
+        row = dict(zip(_SESSIONS.c.keys(), columns, strict=True))
         screen = self._cipher.decrypt_json(sealed) if sealed else None
         return WebSessionRecord(
-            s.token_hash, s.external_id, s.csrf, s.village_hint, s.resume_failures,
-            s.resume_locked_until, s.expires_at, screen, code,
+            row["token_hash"], row["external_id"], row["csrf"], row["village_hint"],
+            row["resume_failures"], row["resume_locked_until"], row["expires_at"], screen, code,
         )
 
     async def update_session(self, token_hash: str, **values: Any) -> None:
@@ -126,6 +160,20 @@ class WebRepository(Repository):
         )
         return self._cipher.decrypt_json(sealed) if sealed else None
 
+    async def resume_code(self, external_id: str) -> str | None:
+        rows = (await _CODE.run(self.session, {"external_id": external_id})).rows
+        return rows[0][0] if rows else None
+
+    async def keep_screen(
+        self, external_id: str, screen: dict[str, Any], new_code: str | None
+    ) -> None:
+        """The person's screen now; `new_code` becomes their resume code if they have none."""
+        keep = _KEEP_SCREEN[self.session.bind.dialect.name]
+        await keep.run(self.session, {
+            "external_id": external_id, "screen": self._cipher.encrypt_json(screen),
+            "resume_code": new_code, "at": utcnow(),
+        })
+
     async def save_person(self, external_id: str, **values: Any) -> None:
         """Insert or update the person's row; `screen` is sealed on the way in."""
         if "screen" in values and values["screen"] is not None:
@@ -138,6 +186,15 @@ class WebRepository(Repository):
         )
 
     # --- notices (outbox rows to a web person) -------------------------------------------
+
+    async def pending_notices(self, to: Address) -> list[Notice]:
+        """Their outbox rows not shown yet whose time has come, newest first."""
+        params = {"channel": to.channel, "external_id": to.external_id, "now": utcnow()}
+        return [
+            Notice(i, text, tuple(tuple((label, data) for label, data in row)
+                                  for row in buttons or ()), at, False)
+            for i, text, buttons, at in (await _PENDING.run(self.session, params)).rows
+        ]
 
     async def notices(self, to: Address, limit: int = 20) -> list[Notice]:
         """Their outbox rows whose time has come, newest first, shown or not."""

@@ -51,11 +51,12 @@ class Visit:
     village_hint: str | None
     screen: dict[str, Any] | None = None
     resume_code: str | None = None
+    notices: tuple[Notice, ...] = ()  # outbox rows for them not shown yet (page views only)
 
 
-def _visit(row: WebSessionRecord) -> Visit:
+def _visit(row: WebSessionRecord, notices: list[Notice] | None = None) -> Visit:
     return Visit(row.token_hash, Address(WEB, row.external_id), row.csrf, row.village_hint,
-                 row.screen, row.resume_code)
+                 row.screen, row.resume_code, tuple(notices or ()))
 
 
 def update_id(who: Address, nonce: str) -> int:
@@ -81,20 +82,24 @@ class WebSessions:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def open(self, token: str | None) -> Visit | None:
-        """The session of this cookie, if it is known and not expired."""
+    async def open(self, token: str | None, *, with_notices: bool = False) -> Visit | None:
+        """The session of this cookie, if it is known and not expired; `with_notices` reads
+        the person's unshown notices in the same go (a page view)."""
         if not token or len(token) > 100:
             return None
         now = utcnow()
+        notices: list[Notice] = []
         async with self.db.uow(read_only=True) as uow:
             row = await uow.web.visit(hash_token(token), now)
+            if row is not None and with_notices:
+                notices = await uow.web.pending_notices(Address(WEB, row.external_id))
         if row is None:
             return None
         if row.expires_at - LIFETIME + REFRESH_AFTER < now:
             async with self.db.uow() as uow:
                 await uow.web.update_session(row.token_hash, expires_at=now + LIFETIME)
                 await uow.commit()
-        return _visit(row)
+        return _visit(row, notices)
 
     async def new(self) -> tuple[str, Visit]:
         """A new browser: a new cookie for a new person."""
@@ -132,11 +137,10 @@ class WebSessions:
             await uow.web.keep_screen(who.external_id, screen, code)
             await uow.commit()
 
-    async def notices(self, who: Address, *, shown_too: bool = False) -> list[Notice]:
+    async def notices(self, who: Address) -> list[Notice]:
+        """Every notice they had, shown or not (the status page)."""
         async with self.db.uow(read_only=True) as uow:
-            if shown_too:
-                return await uow.web.notices(who)
-            return await uow.web.pending_notices(who)
+            return await uow.web.notices(who)
 
     async def shown(self, notices: list[Notice]) -> None:
         """The outbox rows the page just showed are delivered."""

@@ -81,7 +81,7 @@ class WebChannel:
     # --- pages ---------------------------------------------------------------------------
 
     async def home(self, request: web.Request) -> web.StreamResponse:
-        visit = await self.visit(request)
+        visit = await self.sessions.open(request.cookies.get(COOKIE), with_notices=True)
         village = request.query.get("v", "")
         if visit is None:
             if request.query.get("k") != "1":
@@ -109,7 +109,7 @@ class WebChannel:
         who = visit.who
         forms = self.forms(visit)
         screen = visit.screen
-        notices = await self.sessions.notices(who)
+        notices = list(visit.notices)
         flash = self.flash.pop(visit.token_hash, {})
         parts = [render.bubble(n.text, "notice") + render.buttons(n.buttons, forms)
                  for n in reversed(notices)]
@@ -158,7 +158,7 @@ class WebChannel:
             raise web.HTTPSeeOther("/")
         who = visit.who
         forms = self.forms(visit)
-        notices = await self.sessions.notices(who, shown_too=True)
+        notices = await self.sessions.notices(who)
         parts = [f"<h1>{t('web.status.title')}</h1>",
                  render.bubble(await self.registration.status(who))]
         if await self.registration.has_draft(who):

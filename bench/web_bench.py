@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
+import os
 import random
 import re
 import socket
@@ -70,14 +72,27 @@ async def serve(data_dir: Path, port: int) -> None:
     many = 10**9  # every phone comes from 127.0.0.1 here
     web_settings = WebSettings(_env_file=None, answers_per_ip=many, sessions_per_ip=many,
                                uploads_per_ip=many)
-    runner = web.AppRunner(make_app(registration, ReviewDesk(registration), web_settings),
-                           access_log=None)
+    app = make_app(registration, ReviewDesk(registration), web_settings)
+    handled: dict[str, list[float]] = {"POST": [], "GET": []}
+
+    @web.middleware
+    async def timed(request, handler):
+        """The server's own time per request, apart from the load generator's queueing."""
+        started = time.perf_counter()
+        try:
+            return await handler(request)
+        finally:
+            handled.setdefault(request.method, []).append(time.perf_counter() - started)
+
+    app.middlewares.insert(0, timed)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     checkpoints = asyncio.create_task(db.keep_checkpointing())
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
     checkpoints.cancel()
+    print(json.dumps(handled), flush=True)
     await runner.cleanup()
     await db.dispose()
 
@@ -121,6 +136,12 @@ async def honoree(base: str, steps: int, answers: list[float], views: list[float
             await asyncio.sleep(random.uniform(1.5, 2.5))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc: Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
 
@@ -135,18 +156,27 @@ async def main(people: int, steps: int) -> None:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         answers: list[float] = []
         views: list[float] = []
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
         await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, answers, views)
                                for _ in range(people)))
         took = time.perf_counter() - started
+        cpu = cpu_seconds(server.pid) - cpu_before
         status = Path(f"/proc/{server.pid}/status").read_text()
         peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
-        server.communicate("", timeout=30)
+        handled = json.loads(server.communicate("", timeout=60)[0])
     print(f"web bench: {people} honorees, {len(answers)} answers in {took:.0f} s "
           f"({len(answers) / took:.0f}/s) on SQLite")
     print(f"  answer (POST, saved):  p50 {pct(answers, 50):.1f} ms  p99 {pct(answers, 99):.1f} ms"
           f"  max {max(answers) * 1000:.1f} ms")
     print(f"  page view (GET):       p50 {pct(views, 50):.1f} ms  p99 {pct(views, 99):.1f} ms")
+    posts, gets = handled["POST"], handled["GET"]
+    print(f"  in the server (its own handling time, without the load generator's lag):\n"
+          f"    answer p50 {pct(posts, 50):.1f} ms  p99 {pct(posts, 99):.1f} ms;"
+          f"  page view p50 {pct(gets, 50):.1f} ms  p99 {pct(gets, 99):.1f} ms")
+    requests = len(answers) + len(views)
+    print(f"  server CPU: {cpu * 1000 / requests:.2f} ms per request ({requests} requests), "
+          f"{cpu / took:.2f} of a core; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
     print(f"  server peak memory (VmHWM): {int(peak) / 1024:.0f} MiB")
 
 

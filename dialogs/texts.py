@@ -350,7 +350,7 @@ ZH_CN: dict[str, str] = {
     "poster.no_contact": "有问题请到村（社区）委会咨询",
     "poster.web": "微信或手机浏览器扫码",
     "poster.telegram": "Telegram 扫码",
-    "poster.step1": "1. 用手机扫右边或左边的二维码（微信扫一扫就可以）。",
+    "poster.step1": "1. 打开微信“扫一扫”，扫左边的二维码（用 Telegram 的扫右边的）。",
     "poster.step2": "2. 按提示一题一题回答，可以拍照上传证书，填的内容随时保存。",
     "poster.step3": "3. 提交后由村（社区）审核，有问题可以请家人或村干部帮忙填。",
 }

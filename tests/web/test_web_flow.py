@@ -127,6 +127,17 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     status = await honoree.open("/status")
     assert "村（社区）已确认" in status and reg_no in status
     await honoree.shot("status-confirmed")
+    async with site.db.uow(read_only=True) as uow:
+        entry_row = await uow.registrations.get_by_reg_no(reg_no)
+        events = await uow.audit.list(registration_id=entry_row.id)
+    reviewed = {e.action for e in events if e.actor.startswith("web:")}
+    assert len(reviewed) >= 3  # viewed, revealed, returned, confirmed: by a web reviewer
+
+    # 代为登记: the reviewer fills the form for someone without a phone, in the same page.
+    await staff.open("/")
+    assert "同意吗" in await staff.press("✍️ 代为登记")
+    await staff.press("同意")
+    await staff.shot("assisted")
 
     # A third phone: the resume code with the last 4 digits continues; wrong tries lock.
     other_ctx, other_page = await phone(browser)

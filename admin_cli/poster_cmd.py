@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -28,42 +27,11 @@ from admin_cli.common import console, err_console, fail, run_with_db, settings_f
 from admin_cli.export.pdf import PdfUnavailable, convert
 from admin_cli.invite_cmd import bot_username
 from dialogs.texts import t
-from storage.uow import Database
+from services.posters import PosterVillage, poster_villages
 from web.config import WebSettings
 
 FONT = "Noto Sans CJK SC"
 QR_SIZE = Cm(7)
-
-
-@dataclass(frozen=True)
-class Village:
-    code: str
-    place: str  # county, township and village names
-    contact: str | None
-
-
-async def _villages(db: Database, village: str | None, township: str | None) -> list[Village]:
-    async with db.uow(read_only=True) as uow:
-        if village:
-            codes = [village]
-        else:
-            codes = [c.code for c in await uow.divisions.children(township or "")
-                     if c.level == "village"]
-        out = []
-        for code in codes:
-            row = await uow.divisions.get(code)
-            if row is None or row.level != "village":
-                continue
-            names, parent = [row.name], row.parent_code
-            while parent and len(names) < 3:  # village, township, county
-                up = await uow.divisions.get(parent)
-                if up is None:
-                    break
-                names.insert(0, up.name)
-                parent = up.parent_code
-            committee = await uow.committees.get_by_division(code)
-            out.append(Village(code, " ".join(names), committee.contact if committee else None))
-        return out
 
 
 def _run(paragraph, text: str, size: int, *, bold: bool = False) -> None:
@@ -90,7 +58,7 @@ def _qr_png(link: str) -> io.BytesIO:
     return out
 
 
-def build(villages: list[Village], web_url: str, telegram: str | None) -> Document:
+def build(villages: list[PosterVillage], web_url: str, telegram: str | None) -> Document:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -140,7 +108,7 @@ def poster(
     if (village is None) == (township is None):
         fail("请给 --village 或 --township 其中一个")
     settings = settings_from(ctx)
-    villages = run_with_db(ctx, lambda db: _villages(db, village, township))
+    villages = run_with_db(ctx, lambda db: poster_villages(db, village, township))
     if not villages:
         fail(f"{village or township} 不是村（社区）代码，或下面没有村（社区）")
     name = bot_username(settings, username or settings.bot_username)

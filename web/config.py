@@ -12,7 +12,8 @@ class WebSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # The address people open (behind nginx/Caddy: the https:// one); https makes cookies Secure.
-    url: str = "http://127.0.0.1:8000"
+    # Unset: http://host:port.
+    url: str | None = None
     trust_proxy: bool = False  # take the client address from X-Real-IP (set by the proxy)
     # Per minute unless said otherwise; a village office may put many phones behind one address.
     answers_per_session: int = 40
@@ -24,7 +25,7 @@ class WebSettings(BaseSettings):
 
     @property
     def base_url(self) -> str:
-        return self.url.rstrip("/")
+        return (self.url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def secure_cookies(self) -> bool:

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from aiohttp import web
 
-from services.invites import create_invite
 from services.registration import Registration
 from services.review.desk import ReviewDesk
+from services.web_demo import DEMO_VILLAGE, open_demo
 from storage.uow import Database
 from web.app import make_app
 from web.config import WebSettings
 
 log = logging.getLogger(__name__)
-DEMO_VILLAGE = "222401100201"  # 延吉市 小营镇 光进村
-DEMO_CONTACT = "光进村委会 0433-0000000（演示）"
 
 
 async def start(
@@ -45,14 +42,7 @@ async def start(
 
 async def seed_demo(db: Database, settings: WebSettings) -> tuple[str, str]:
     """The demo committee (光进村) and a fresh reviewer invite for it: (honoree, reviewer) URLs."""
-    async with db.uow() as uow:
-        committee = await uow.committees.add(DEMO_VILLAGE, contact=DEMO_CONTACT)
-        if committee.contact is None:
-            await uow.committees.set_contact(DEMO_VILLAGE, DEMO_CONTACT)
-        await uow.commit()
-    made = await create_invite(
-        db, DEMO_VILLAGE, role=None, lifetime=timedelta(days=1), uses=1, actor="demo"
-    )
+    made = await open_demo(db)
     base = settings.base_url
     return f"{base}/?v={DEMO_VILLAGE}", f"{base}/join/{made.token}"
 

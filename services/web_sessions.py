@@ -112,6 +112,13 @@ class WebSessions:
             await uow.commit()
         return token, _visit(row)
 
+    async def sweep(self) -> int:
+        """Forget expired sessions (their cookies open nothing already)."""
+        async with self.db.uow() as uow:
+            removed = await uow.web.drop_expired(utcnow())
+            await uow.commit()
+        return removed
+
     async def set_village(self, visit: Visit, code: str) -> None:
         async with self.db.uow() as uow:
             await uow.web.update_session(visit.token_hash, village_hint=code)

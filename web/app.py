@@ -36,6 +36,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 SAID_SHOWN = 300  # characters of the person's own answer echoed back
 UPLOAD_CAP = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized upload
 VILLAGE_CODE_LENGTH = 12
+MAX_FLASHES = 10_000
 
 
 class WebChannel:
@@ -76,6 +77,8 @@ class WebChannel:
         return Forms(visit.csrf, lambda: secrets.token_urlsafe(12))
 
     def say(self, visit: Visit, key: str, text: str) -> None:
+        if len(self.flash) >= MAX_FLASHES:  # browsers that never came back for theirs
+            self.flash.pop(next(iter(self.flash)))
         self.flash.setdefault(visit.token_hash, {})[key] = text
 
     # --- pages ---------------------------------------------------------------------------

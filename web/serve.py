@@ -11,6 +11,7 @@ from aiohttp import web
 from services.registration import Registration
 from services.review.desk import ReviewDesk
 from services.web_demo import DEMO_VILLAGE, open_demo
+from services.web_sessions import WebSessions
 from storage.uow import Database
 from web.app import make_app
 from web.config import WebSettings
@@ -25,6 +26,7 @@ async def start(
     leaves the bot running without it."""
     if not settings.enabled and not required:
         return None
+    await WebSessions(registration.db).sweep()
     runner = web.AppRunner(make_app(registration, desk, settings), access_log=None)
     await runner.setup()
     try:

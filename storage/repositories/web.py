@@ -24,9 +24,6 @@ _VISIT = Prepared(
     .where(_SESSIONS.c.token_hash == sa.bindparam("token_hash"),
            _SESSIONS.c.expires_at > sa.bindparam("now"))
 )
-_CODE = Prepared(
-    sa.select(_PEOPLE.c.resume_code).where(_PEOPLE.c.external_id == sa.bindparam("external_id"))
-)
 _PENDING = Prepared(
     sa.select(_NOTICES.c.id, _NOTICES.c.text, _NOTICES.c.buttons, _NOTICES.c.created_at)
     .where(
@@ -146,10 +143,6 @@ class WebRepository(Repository):
 
     # --- people ------------------------------------------------------------------------
 
-    async def person(self, external_id: str) -> WebPersonRecord | None:
-        row = await self.session.get(WebPerson, external_id)
-        return None if row is None else _person(row)
-
     async def person_by_code(self, code: str) -> WebPersonRecord | None:
         row = await self.session.scalar(sa.select(WebPerson).where(WebPerson.resume_code == code))
         return None if row is None else _person(row)
@@ -159,10 +152,6 @@ class WebRepository(Repository):
             sa.select(WebPerson.screen).where(WebPerson.external_id == external_id)
         )
         return self._cipher.decrypt_json(sealed) if sealed else None
-
-    async def resume_code(self, external_id: str) -> str | None:
-        rows = (await _CODE.run(self.session, {"external_id": external_id})).rows
-        return rows[0][0] if rows else None
 
     async def keep_screen(
         self, external_id: str, screen: dict[str, Any], new_code: str | None

@@ -18,6 +18,7 @@ async def test_an_expired_session_is_gone(db: Database) -> None:
         await uow.commit()
     assert await sessions.open(token) is None
     assert await sessions.open("forged-" + token) is None
+    assert await sessions.sweep() == 1
 
 
 async def test_form_keys_are_negative_distinct_and_bound_to_the_person(db: Database) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import html
 import json
 import os
@@ -53,6 +54,7 @@ async def serve(data_dir: Path, port: int) -> None:
     """The server side: a fresh database, the web channel with limits fit for one address."""
     from aiohttp import web
 
+    from bot.app import GC_THRESHOLDS
     from services.registration import Registration
     from services.review.desk import ReviewDesk
     from storage.crypto import generate_secret
@@ -86,6 +88,9 @@ async def serve(data_dir: Path, port: int) -> None:
 
     app.middlewares.insert(0, timed)
     runner = web.AppRunner(app, access_log=None)
+    gc.collect()
+    gc.freeze()  # as `honoree-bot run` does (bot/app.py): start-up objects out of the collector
+    gc.set_threshold(*GC_THRESHOLDS)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     checkpoints = asyncio.create_task(db.keep_checkpointing())

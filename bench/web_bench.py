@@ -91,12 +91,24 @@ async def serve(data_dir: Path, port: int) -> None:
     gc.collect()
     gc.freeze()  # as `honoree-bot run` does (bot/app.py): start-up objects out of the collector
     gc.set_threshold(*GC_THRESHOLDS)
+    pauses: list[float] = []
+    began: list[float] = []
+
+    def collector(phase: str, info: dict) -> None:
+        """How long each collection stops the loop: a tail the load generator cannot cause."""
+        if phase == "start":
+            began[:] = [time.perf_counter()]
+        elif began:
+            pauses.append(time.perf_counter() - began[0])
+
+    gc.callbacks.append(collector)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     checkpoints = asyncio.create_task(db.keep_checkpointing())
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
     checkpoints.cancel()
+    handled["gc"] = pauses
     print(json.dumps(handled), flush=True)
     await runner.cleanup()
     await db.dispose()
@@ -178,6 +190,9 @@ async def main(people: int, steps: int) -> None:
     print(f"  in the server (its own handling time, without the load generator's lag):\n"
           f"    answer p50 {pct(posts, 50):.1f} ms  p99 {pct(posts, 99):.1f} ms;"
           f"  page view p50 {pct(gets, 50):.1f} ms  p99 {pct(gets, 99):.1f} ms")
+    pauses = handled["gc"] or [0.0]
+    print(f"  garbage collector: {len(handled['gc'])} passes, longest {max(pauses) * 1000:.1f} ms,"
+          f" {sum(pauses) * 1000:.0f} ms in all")
     requests = len(answers) + len(views)
     print(f"  server CPU: {cpu * 1000 / requests:.2f} ms per request ({requests} requests), "
           f"{cpu / took:.2f} of a core; load average {os.getloadavg()[0]:.1f} on "

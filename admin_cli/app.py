@@ -16,6 +16,7 @@ from admin_cli import (
     export_cmd,
     init_cmd,
     invite_cmd,
+    poster_cmd,
     receive_cmd,
     reviewer_cmd,
     stats_cmd,
@@ -47,6 +48,7 @@ app.command("init")(init_cmd.init)
 app.add_typer(divisions_cmd.app, name="divisions")
 app.add_typer(committee_cmd.app, name="committee")
 app.command("invite")(invite_cmd.invite)
+app.command("poster")(poster_cmd.poster)
 app.add_typer(reviewer_cmd.app, name="reviewer")
 app.command("entries")(entries_cmd.entries)
 app.command("export")(export_cmd.export)

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.entries_cmd import Json
-from admin_cli.export.labels import CHINA, china_time
 from services.lookups import audit_log
+from services.paper.labels import CHINA, china_time
 from storage.uow import Database
 
 

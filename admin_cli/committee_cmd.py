@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
-from admin_cli.export.package import default_actor
 from services.committees import CommitteeRefused, change_contact, committees, open_committee
+from services.paper.package import default_actor
 from storage.records import CommitteeRecord
 from storage.uow import Database
 

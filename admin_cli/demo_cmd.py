@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from admin_cli import demo_data
 from admin_cli.common import console, fail, run_with_db, settings_from
-from admin_cli.export.progress import Bar
+from admin_cli.progress import Bar
+from services import demo as demo_data
 from storage.files import EvidenceStore
 from storage.records import Status
 from storage.uow import Database

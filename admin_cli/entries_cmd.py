@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import aclosing
 from typing import Annotated, Any
 
 import typer
@@ -12,12 +11,13 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from admin_cli.common import console, fail, run_with_db
-from admin_cli.export import source
-from admin_cli.export.labels import china_time, mask_id, mask_phone
-from admin_cli.export.package import default_actor
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import category_text, printed_awards
 from dialogs.review import status_name
+from services.entries import entries_page
+from services.paper import source
+from services.paper.labels import china_time, mask_id, mask_phone
+from services.paper.package import default_actor
 from storage.records import Status
 from storage.uow import Database
 
@@ -51,20 +51,11 @@ def entries(
     who = f"cli:{actor or default_actor()}"
 
     async def work(db: Database) -> tuple[int, list[dict[str, Any]]]:
-        async with db.uow(read_only=True) as uow:
-            total = await source.count(uow, scope)
-            names = await source.directory(uow, village or township or county)
-            async with aclosing(source.pages(uow, scope, page_size=limit, offset=offset)) as pages:
-                page = await anext(pages, [])
-            rows = [_row(e, names, reveal) for e in page]
-        if reveal and rows:
-            async with db.uow() as uow:
-                for row in rows:
-                    await uow.audit.record(
-                        who, "revealed", row["id"], fields=["id_number", "phone"], via="entries"
-                    )
-                await uow.commit()
-        return total, rows
+        found = await entries_page(
+            db, scope, village or township or county, limit=limit, offset=offset,
+            revealed_by=who if reveal else None,
+        )
+        return found.total, [_row(e, found.names, reveal) for e in found.entries]
 
     total, rows = run_with_db(ctx, work)
     if as_json:

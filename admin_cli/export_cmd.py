@@ -12,8 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db, settings_from
-from admin_cli.export.progress import Bar
-from admin_cli.export.xlsx import PAPERS
+from admin_cli.progress import Bar
 from services.export import (
     ExportError,
     ExportRequest,
@@ -21,6 +20,7 @@ from services.export import (
     export_county,
     export_township,
 )
+from services.paper.xlsx import PAPERS
 from storage.records import DivisionLevel, Status
 
 

@@ -1,5 +1,6 @@
-"""`honoree-admin invite`: a one-time Telegram link (and a printable QR code) that makes the
-staff member who opens it a reviewer of a committee.
+"""`honoree-admin invite`: a one-time link (and a printable QR code) that makes the staff member
+who opens it a reviewer of a committee: in Telegram, on the web page, or either (the same token
+works in both channels).
 
 Only the token's SHA-256 is stored; the link is shown once, here.
 """
@@ -19,16 +20,18 @@ import typer
 from rich.markup import escape
 
 from admin_cli.common import console, err_console, fail, run_with_db, settings_from
-from admin_cli.export.labels import china_time
-from admin_cli.export.package import default_actor
 from services.invites import InviteRefused, MadeInvite, create_invite
+from services.paper.labels import china_time
+from services.paper.package import default_actor
 from storage.records import ReviewerRole
 from storage.settings import Settings
 from storage.uow import Database
+from web.config import WebSettings
 
 _DURATION = re.compile(r"(\d+)([mhdw])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+CHANNELS = ("tg", "web", "both")
 
 
 def parse_duration(text: str) -> timedelta:
@@ -74,15 +77,23 @@ def invite(
             "--bot-username", help="机器人用户名（没有 token 时用），或 HONOREE_BOT_USERNAME。"
         ),
     ] = None,
+    channel: Annotated[
+        str, typer.Option("--channel", help="tg（Telegram 链接）、web（网页链接）或 both。")
+    ] = "tg",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """生成审核人员邀请链接和二维码（默认 7 天内有效、只能用一次）。"""
+    if channel not in CHANNELS:
+        raise typer.BadParameter("--channel 只能是 tg、web 或 both")
     lifetime = parse_duration(expires)
     settings = settings_from(ctx)
-    name = bot_username(settings, username or settings.bot_username)
-    if not name or not _USERNAME.fullmatch(name.removeprefix("@")):
-        fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username")
-    name = name.removeprefix("@")
+    name = None
+    if channel != "web":
+        name = bot_username(settings, username or settings.bot_username)
+        if not name or not _USERNAME.fullmatch(name.removeprefix("@")):
+            fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username"
+                 "（只要网页链接请加 --channel web）")
+        name = name.removeprefix("@")
     async def work(db: Database) -> MadeInvite | str:
         try:
             return await create_invite(
@@ -95,7 +106,12 @@ def invite(
     made = run_with_db(ctx, work)
     if isinstance(made, str):
         fail(made)
-    link = f"https://t.me/{name}?start={made.token}"
+    links = []
+    if name is not None:
+        links.append(f"https://t.me/{name}?start={made.token}")
+    if channel != "tg":
+        links.append(f"{WebSettings().base_url}/join/{made.token}")
+    link = links[0]  # the QR code carries the first: Telegram's, unless only the web is asked
     if qr is not None:
         try:
             segno.make(link, error="m").save(qr, scale=8, border=4)
@@ -110,6 +126,7 @@ def invite(
             "expires_at": made.expires_at.isoformat(),
             "uses": made.uses,
             "link": link,
+            "web_link": links[-1] if channel != "tg" else None,
             "qr": str(qr) if qr else None,
         }
         typer.echo(json.dumps(out, ensure_ascii=False))
@@ -118,6 +135,7 @@ def invite(
         f"邀请：{escape(made.committee.name)}（{made.role.value}），"
         f"{china_time(made.expires_at)} 前有效，可用 {made.uses} 次"
     )
-    console.print(link, soft_wrap=True, highlight=False)
+    for each in links:
+        console.print(each, soft_wrap=True, highlight=False)
     if qr is not None:
         console.print(f"二维码：{qr}")

@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
-from admin_cli.export.labels import china_time
-from admin_cli.export.package import default_actor
+from services.paper.labels import china_time
+from services.paper.package import default_actor
 from services.staff import memberships
 from services.staff import revoke as revoke_membership
 from storage.uow import Database

@@ -11,9 +11,9 @@ from rich.table import Table
 
 from admin_cli.common import console, run_with_db
 from admin_cli.entries_cmd import County, Demo, Json, Statuses, Township, Village
-from admin_cli.export import source
-from admin_cli.export.report import Tally
 from dialogs.review import status_name
+from services.entries import counts as count_entries
+from services.paper import source
 from storage.records import Status
 from storage.uow import Database
 
@@ -31,17 +31,7 @@ def stats(
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
 
     async def work(db: Database) -> dict[str, Any]:
-        tally = Tally()
-        async with db.uow(read_only=True) as uow:
-            names = await source.directory(uow, village or township or county)
-            async for page in source.pages(uow, scope, page_size=1000):
-                for entry in page:
-                    tally.add(entry.record)
-
-        def place(code: str) -> str:
-            return names.full_name(code, from_level="county") if names.get(code) else code
-
-        return tally.as_dict(place)
+        return await count_entries(db, scope, village or township or county)
 
     counts = run_with_db(ctx, work)
     if as_json:

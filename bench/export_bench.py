@@ -21,12 +21,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from admin_cli import demo_data
-from admin_cli.export import source
-from admin_cli.export.labels import china_date, status_label
-from admin_cli.export.xlsx import TableWriter
+from services import demo as demo_data
 from dialogs.export_view import SUMMARY_TITLE, summary_cells, text_columns
 from dialogs.form import SUMMARY_COLUMNS
+from services.paper import source
+from services.paper.labels import china_date, status_label
+from services.paper.xlsx import TableWriter
 from storage.crypto import ensure_key_file
 from storage.divisions import load_divisions
 from storage.files import EvidenceStore

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from export_bench import LAUNCHER, TWO_PHOTOS, settings_for
 
-from admin_cli import demo_data
+from services import demo as demo_data
 from storage.divisions import load_divisions
 from storage.files import EvidenceStore
 from storage.records import DivisionLevel, Status

@@ -1,4 +1,4 @@
-"""`honoree-bot run` starts long polling against HONOREE_TELEGRAM_API."""
+"""`honoree-bot run` starts long polling against HONOREE_TELEGRAM_API and the web page."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ cli = typer.Typer(add_completion=False, help="吉林省表彰人员统计登记�
 @cli.command()
 def run(
     webhook: bool = typer.Option(False, help="serve a webhook instead of long polling"),
+    demo: bool = typer.Option(False, help="open the demo committee and print its web links"),
 ) -> None:
-    """Start the bot."""
+    """Start the bot and the web page (the web page alone, with a demo, without a token)."""
     from bot.app import run as run_bot
 
-    asyncio.run(run_bot(Settings(), webhook=webhook))
+    asyncio.run(run_bot(Settings(), webhook=webhook, demo=demo))
 
 
 @cli.callback()

@@ -33,6 +33,8 @@ from storage.files import EvidenceStore
 from storage.settings import Settings
 from storage.sweep import sweep_evidence
 from storage.uow import Database
+from web import serve as web_channel
+from web.config import WebSettings
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "status", "cancel", "help")
@@ -84,7 +86,9 @@ async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
     return True
 
 
-async def run(settings: Settings, *, webhook: bool = False) -> None:
+async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) -> None:
+    """Telegram and the web page together; the web page alone (with the demo committee) when
+    no bot token is set."""
     setup_logging()
     db = Database.from_settings(settings, background_checkpoints=True)  # no fsync on the loop
     await db.migrate()
@@ -101,6 +105,22 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     unreachable = await Unreachable.load(db)
     await desk.restore()
+    web_settings = WebSettings()
+    web_runner = await web_channel.start(
+        registration, desk, web_settings, required=settings.bot_token is None
+    )
+    if demo or settings.bot_token is None:
+        web_channel.announce(*await web_channel.seed_demo(db, web_settings))
+    if settings.bot_token is None:
+        workers = [asyncio.create_task(db.keep_checkpointing(), name="checkpoints")]
+        try:
+            await web_channel.serve_forever(web_runner)
+        finally:
+            for task in workers:
+                task.cancel()
+            await registration.close()
+            await db.dispose()
+        return
     bot = make_bot(settings)
     dp = make_dispatcher(registration, desk, unreachable)
     await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
@@ -121,6 +141,8 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        if web_runner is not None:
+            await web_runner.cleanup()
         await registration.close()
         await bot.session.close()
         await db.dispose()

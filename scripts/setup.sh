@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert fonts-noto-cjk libreoffice-calc libreoffice-writer poppler-utils fonts-crosextra-carlito"
+# chromium (+ an emoji font): the web page's browser tests; Playwright drives it, no download.
+# LibreOffice, poppler and Carlito: the printing tests render the exports to PDF and PNG.
+APT_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert fonts-noto-cjk libreoffice-calc libreoffice-writer poppler-utils fonts-crosextra-carlito chromium fonts-noto-color-emoji"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -17,10 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from admin_cli.export import source
-from admin_cli.export.labels import CHINA, STATUS_LABELS
-from admin_cli.export.manifest import CHECKSUM_SUFFIX, FILE_KINDS, MANIFEST
-from admin_cli.export.package import (
+from dialogs.divisions import DivisionDirectory
+from dialogs.model import Draft
+from dialogs.texts import t
+from services.paper import source
+from services.paper.labels import CHINA, STATUS_LABELS
+from services.paper.manifest import CHECKSUM_SUFFIX, FILE_KINDS, MANIFEST
+from services.paper.package import (
     DATA_FORMAT,
     LEVEL_NAMES,
     PACKAGE_FORMAT,
@@ -32,12 +35,9 @@ from admin_cli.export.package import (
     Sender,
     default_actor,
 )
-from admin_cli.export.paths import OutDir
-from admin_cli.export.progress import Reporter, Silent
-from admin_cli.export.report import Tally
-from dialogs.divisions import DivisionDirectory
-from dialogs.model import Draft
-from dialogs.texts import t
+from services.paper.paths import OutDir
+from services.paper.progress import Reporter, Silent
+from services.paper.report import Tally
 from services.receive import received_store
 from storage.files import EvidenceStore
 from storage.records import (

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from admin_cli.export.evidence import CHUNK
-from admin_cli.export.manifest import CHECKSUM_SUFFIX, MANIFEST
-from admin_cli.export.package import DATA_FILE, DATA_FORMAT, default_actor
+from services.paper.evidence import CHUNK
+from services.paper.manifest import CHECKSUM_SUFFIX, MANIFEST
+from services.paper.package import DATA_FILE, DATA_FORMAT, default_actor
 from storage.files import EvidenceStore
 from storage.repositories.received import IncomingEntry, PackageInfo, SameIdNumber
 from storage.settings import Settings

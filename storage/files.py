@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
-# Stored files are read-only: exports hard-link them (admin_cli/export/evidence.py), so an
+# Stored files are read-only: exports hard-link them (services/paper/evidence.py), so an
 # exported copy is the same inode, and editing it in place must fail rather than change the
 # evidence. Owner and group may read (the bot and the admin CLI may run as two users).
 READ_ONLY = 0o440

@@ -314,3 +314,33 @@ class ReceivedEntry(Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     exported_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A browser's session on the web page: the cookie's SHA-256 (the cookie itself is never
+    stored) bound to the person it speaks for, with the session's CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID, index=True)
+    csrf: Mapped[str] = mapped_column(sa.String(64))
+    village_hint: Mapped[str | None] = mapped_column(sa.String(12))  # from a poster's link
+    resume_failures: Mapped[int] = mapped_column(default=0)  # wrong resume tries from here
+    resume_locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WebPerson(Base):
+    """A person of the web channel ("web", external_id): the last screen they were shown
+    (sealed: it may show their ID number) and the resume code that continues on another phone."""
+
+    __tablename__ = "web_people"
+
+    external_id: Mapped[str] = mapped_column(EXTERNAL_ID, primary_key=True)
+    screen: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    resume_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    resume_failures: Mapped[int] = mapped_column(default=0)  # wrong ID digits for this code
+    resume_locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

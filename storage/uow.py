@@ -53,6 +53,7 @@ from storage.repositories import (
     UpdateRepository,
 )
 from storage.repositories._base import SUPPORTED_DIALECTS
+from storage.repositories.web import WebRepository
 from storage.settings import Settings
 from storage.thread_session import DatabaseThread, ThreadSession
 
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0006"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0007"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
 READERS = 4  # SQLite read units of work open at once; more wait on the event loop
@@ -143,6 +144,7 @@ class UnitOfWork:
         self.inbox = InboxRepository(session, cipher)
         self.notifications = NotificationRepository(session)
         self.received = ReceivedRepository(session, cipher)
+        self.web = WebRepository(session, cipher)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -22,6 +22,7 @@ def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
         HONOREE_TELEGRAM_API=api_url,
         HONOREE_DATA_DIR=str(data_dir),
         HONOREE_OCR="off",
+        HONOREE_WEB_ENABLED="false",  # the Telegram tests run the bot alone
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from admin_cli.demo_data import CATEGORIES
+from services.demo import CATEGORIES
 from dialogs.model import Draft
 from storage.records import Status
 from storage.settings import Settings

@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from stdnum.cn import ric
 from typer.testing import CliRunner, Result
 
-from admin_cli import demo_data
+from services import demo as demo_data
 from admin_cli.app import app
-from admin_cli.export.source import directory
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import REVIEW_BOXES, form_view
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
+from services.paper.source import directory
 from storage.files import EvidenceStore
 from storage.records import AuditRecord, EvidenceKind, RegistrationRecord, Status
 from storage.settings import Settings

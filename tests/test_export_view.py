@@ -11,11 +11,7 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from admin_cli import demo_data
-from admin_cli.export.docx_form import Confirmation, Portrait, render
-from admin_cli.export.labels import mask_id, mask_phone
-from admin_cli.export.paths import OutDir, safe_name
-from admin_cli.export.xlsx import TableWriter
+from services import demo as demo_data
 from dialogs.export_view import (
     FORM_TITLE,
     REVIEW_BOXES,
@@ -27,6 +23,10 @@ from dialogs.export_view import (
 )
 from dialogs.form import FIELDS, PERSON_FIELDS, SUMMARY_COLUMNS, Section
 from dialogs.summary import summary_text
+from services.paper.docx_form import Confirmation, Portrait, render
+from services.paper.labels import mask_id, mask_phone
+from services.paper.paths import OutDir, safe_name
+from services.paper.xlsx import TableWriter
 from storage.files import EvidenceStore
 from storage.records import EvidenceKind
 from tests.dialog_driver import DialogChat, directory

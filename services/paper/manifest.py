@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from admin_cli.export.evidence import sha256_file
-from admin_cli.export.paths import OutDir
+from services.paper.evidence import sha256_file
+from services.paper.paths import OutDir
 
 MANIFEST = "manifest.json"
 CHECKSUM_SUFFIX = ".sha256"

@@ -1,27 +1,12 @@
-"""Progress of long work: a Rich bar on stderr for people, nothing for scripts and pipes."""
+"""A Rich progress bar on stderr for people, nothing for scripts and pipes."""
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from admin_cli.common import err_console
-
-
-class Reporter(Protocol):
-    def phase(self, description: str, total: int) -> None: ...
-
-    def advance(self, n: int = 1) -> None: ...
-
-
-class Silent:
-    def phase(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
 
 
 class Bar:

@@ -18,10 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
-from admin_cli.export.labels import STATUS_LABELS
-from admin_cli.export.xlsx import text_width
 from dialogs.export_view import LEVELS, UNCERTAIN
 from dialogs.texts import t
+from services.paper.labels import STATUS_LABELS
+from services.paper.xlsx import text_width
 from storage.records import AwardRow, Status
 
 CATEGORIES = ("N1", "N2", "P1", "P2", "P3", "P4")

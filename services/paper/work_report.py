@@ -16,10 +16,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from admin_cli.export.labels import STATUS_LABELS
-from admin_cli.export.report import Tally
-from admin_cli.export.xlsx import SIGN_LINE
 from dialogs.export_view import LEVELS, UNCERTAIN
+from services.paper.labels import STATUS_LABELS
+from services.paper.report import Tally
+from services.paper.xlsx import SIGN_LINE
 from storage.records import Status
 
 NOTICE = (

@@ -18,7 +18,6 @@ from typing import Any
 from PIL import Image, ImageDraw
 from stdnum.cn import ric
 
-from admin_cli.export.source import CONFIRMED_ACTION
 from dialogs import award_rules
 from dialogs.engine import MORE_AWARDS_KEY, SUMMARY, next_step
 from dialogs.form import (
@@ -32,6 +31,7 @@ from dialogs.form import (
 )
 from dialogs.model import Draft
 from dialogs.summary import in_scope_awards
+from services.paper.source import CONFIRMED_ACTION
 from storage.files import EvidenceStore, StoredFile
 from storage.records import Address, AwardRow, DivisionLevel, EvidenceKind, Status
 from storage.uow import Database, UnitOfWork

@@ -18,17 +18,6 @@ from typing import Any
 from openpyxl import Workbook
 from PIL import Image, ImageOps
 
-from admin_cli.export import docx_form, pdf
-from admin_cli.export.docx_form import Confirmation, Portrait
-from admin_cli.export.evidence import EvidenceChecker, file_names
-from admin_cli.export.labels import CHINA, china_date, china_time, status_label
-from admin_cli.export.manifest import MANIFEST, Manifest, write_checksum, write_zip
-from admin_cli.export.paths import OutDir, safe_name
-from admin_cli.export.progress import Reporter
-from admin_cli.export.readme import ReadmeFacts, readme_text
-from admin_cli.export.report import Tally, write_report
-from admin_cli.export.work_report import ReportFacts, write_work_report
-from admin_cli.export.xlsx import PAPERS, Layout, TableWriter
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import (
     SUMMARY_TITLE,
@@ -40,6 +29,17 @@ from dialogs.export_view import (
 )
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
+from services.paper import docx_form, pdf
+from services.paper.docx_form import Confirmation, Portrait
+from services.paper.evidence import EvidenceChecker, file_names
+from services.paper.labels import CHINA, china_date, china_time, status_label
+from services.paper.manifest import MANIFEST, Manifest, write_checksum, write_zip
+from services.paper.paths import OutDir, safe_name
+from services.paper.progress import Reporter
+from services.paper.readme import ReadmeFacts, readme_text
+from services.paper.report import Tally, write_report
+from services.paper.work_report import ReportFacts, write_work_report
+from services.paper.xlsx import PAPERS, Layout, TableWriter
 from storage.files import EvidenceStore
 from storage.records import AwardRow, EvidenceKind, EvidenceRecord, Status
 

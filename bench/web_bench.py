@@ -1,0 +1,213 @@
+"""Many honorees at the web page at once, on SQLite: each answers a question every ~2 s.
+
+    python -m bench.web_bench [--people 300] [--answers 20]
+
+The page runs in its own process (as in production: services, SQLite file with WAL, background
+checkpoints); this process plays the phones over loopback. Prints p50/p99 per answer (the POST
+that saves it, answered by a redirect) and per page view, and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import html
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from tests.test_dialog_flow import FAKE_ID
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+BUTTON = re.compile(r'<button name="data" value="([^"]*)">([^<]*)</button>')
+# The questions of a registration in order: ("press", label) or ("say", text).
+SCRIPT = [
+    ("start", ""), ("press", "同意"), ("press", "本人填写"), ("press", "健在"),
+    ("press", "不是现役军人"), ("press", "农民"), ("press", "全国劳动模范"),
+    ("press", "中共中央 国务院"), ("say", "2015年4月"),
+    ("press", "全国劳动模范（先进工作者）待遇"), ("press", "是，荣誉保持着"),
+    ("say", "中发[2015]10号"), ("press", "跳过"), ("press", "暂时没有，以后再补"),
+    ("press", "暂时没有，以后再补"), ("press", "没有了"), ("say", "金明浩"), ("press", "男"),
+    ("say", FAKE_ID), ("press", "对"), ("press", "朝鲜族"), ("press", "群众"),
+    ("press", "初中"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def serve(data_dir: Path, port: int) -> None:
+    """The server side: a fresh database, the web channel with limits fit for one address."""
+    from aiohttp import web
+
+    from bot.app import GC_THRESHOLDS
+    from services.registration import Registration
+    from services.review.desk import ReviewDesk
+    from storage.crypto import generate_secret
+    from storage.divisions import load_divisions
+    from storage.files import EvidenceStore
+    from storage.settings import Settings
+    from storage.uow import Database
+    from web.app import make_app
+    from web.config import WebSettings
+
+    settings = Settings(_env_file=None, data_dir=data_dir, secret_key=generate_secret())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.from_settings(settings, background_checkpoints=True)
+    await db.migrate()
+    await load_divisions(db)
+    registration = await Registration.create(db, EvidenceStore(settings.evidence_dir), None)
+    many = 10**9  # every phone comes from 127.0.0.1 here
+    web_settings = WebSettings(_env_file=None, answers_per_ip=many, sessions_per_ip=many,
+                               uploads_per_ip=many)
+    app = make_app(registration, ReviewDesk(registration), web_settings)
+    handled: dict[str, list[float]] = {"POST": [], "GET": []}
+
+    @web.middleware
+    async def timed(request, handler):
+        """The server's own time per request, apart from the load generator's queueing."""
+        started = time.perf_counter()
+        try:
+            return await handler(request)
+        finally:
+            handled.setdefault(request.method, []).append(time.perf_counter() - started)
+
+    app.middlewares.insert(0, timed)
+    runner = web.AppRunner(app, access_log=None)
+    gc.collect()
+    gc.freeze()  # as `honoree-bot run` does (bot/app.py): start-up objects out of the collector
+    gc.set_threshold(*GC_THRESHOLDS)
+    pauses: list[float] = []
+    began: list[float] = []
+
+    def collector(phase: str, info: dict) -> None:
+        """How long each collection stops the loop: a tail the load generator cannot cause."""
+        if phase == "start":
+            began[:] = [time.perf_counter()]
+        elif began:
+            pauses.append(time.perf_counter() - began[0])
+
+    gc.callbacks.append(collector)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    checkpoints = asyncio.create_task(db.keep_checkpointing())
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
+    checkpoints.cancel()
+    handled["gc"] = pauses
+    print(json.dumps(handled), flush=True)
+    await runner.cleanup()
+    await db.dispose()
+
+
+class Phone:
+    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+        self.base, self.session = base, session
+        self.page = ""
+
+    async def view(self, views: list[float]) -> None:
+        started = time.perf_counter()
+        async with self.session.get(self.base + "/?k=1") as response:
+            self.page = await response.text()
+        views.append(time.perf_counter() - started)
+
+    async def answer(self, kind: str, value: str, answers: list[float]) -> None:
+        form = {"csrf": CSRF.search(self.page)[1], "nonce": str(random.getrandbits(60))}
+        if kind == "start":
+            form["do"] = "start"
+        elif kind == "say":
+            form["text"] = value
+        else:
+            buttons = {html.unescape(label): html.unescape(data)
+                       for data, label in BUTTON.findall(self.page)}
+            form["data"] = buttons[value]
+        started = time.perf_counter()
+        async with self.session.post(self.base + "/say", data=form,
+                                     allow_redirects=False) as response:
+            assert response.status == 303, response.status
+        answers.append(time.perf_counter() - started)
+
+
+async def honoree(base: str, steps: int, answers: list[float], views: list[float]) -> None:
+    await asyncio.sleep(random.uniform(0, 2))  # the phones do not start in step
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        phone = Phone(base, session)
+        await phone.view(views)
+        for kind, value in SCRIPT[:steps]:
+            await phone.answer(kind, value, answers)
+            await phone.view(views)
+            await asyncio.sleep(random.uniform(1.5, 2.5))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc: Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
+
+
+async def main(people: int, steps: int) -> None:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as tmp:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bench.web_bench", "--serve", tmp, "--port", str(port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        answers: list[float] = []
+        views: list[float] = []
+        started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
+        await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, answers, views)
+                               for _ in range(people)))
+        took = time.perf_counter() - started
+        cpu = cpu_seconds(server.pid) - cpu_before
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        handled = json.loads(server.communicate("", timeout=60)[0])
+    print(f"web bench: {people} honorees, {len(answers)} answers in {took:.0f} s "
+          f"({len(answers) / took:.0f}/s) on SQLite")
+    print(f"  answer (POST, saved):  p50 {pct(answers, 50):.1f} ms  p99 {pct(answers, 99):.1f} ms"
+          f"  max {max(answers) * 1000:.1f} ms  (target: p99 < 100 ms)")
+    print(f"  page view (GET):       p50 {pct(views, 50):.1f} ms  p99 {pct(views, 99):.1f} ms")
+    posts, gets = handled["POST"], handled["GET"]
+    print(f"  in the server (its own handling time, without the load generator's lag):\n"
+          f"    answer p50 {pct(posts, 50):.1f} ms  p99 {pct(posts, 99):.1f} ms;"
+          f"  page view p50 {pct(gets, 50):.1f} ms  p99 {pct(gets, 99):.1f} ms")
+    pauses = handled["gc"] or [0.0]
+    print(f"  garbage collector: {len(handled['gc'])} passes, longest {max(pauses) * 1000:.1f} ms,"
+          f" {sum(pauses) * 1000:.0f} ms in all")
+    requests = len(answers) + len(views)
+    print(f"  server CPU: {cpu * 1000 / requests:.2f} ms per request ({requests} requests), "
+          f"{cpu / took:.2f} of a core; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
+    print(f"  server peak memory (VmHWM): {int(peak) / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--answers", type=int, default=len(SCRIPT))
+    parser.add_argument("--serve")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(Path(args.serve), args.port))
+    else:
+        asyncio.run(main(args.people, args.answers))

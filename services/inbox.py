@@ -23,7 +23,7 @@ class Inbox:
 
     async def keep(self, raw: list[tuple[int, bytes]]) -> None:
         """Keep received updates before the channel is told they arrived."""
-        async with self.db.uow(urgent=True) as uow:
+        async with self.db.uow() as uow:
             await uow.inbox.add(raw)
             await uow.commit()
 

@@ -37,9 +37,10 @@ async def test_an_update_confirmed_to_telegram_but_not_handled_is_handled_after_
     update = await h.user.send_text("/start")
     update_id = update["update_id"]
 
-    def confirmed() -> bool:
-        return any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id
-                   for c in emulator.calls)
+    def confirmed() -> bool:  # confirmed to Telegram, and the handler hangs in its retry
+        asked = any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id
+                    for c in emulator.calls)
+        return asked and any(c.method == "sendMessage" for c in emulator.calls)
 
     for _ in range(400):
         if confirmed():

@@ -15,12 +15,11 @@ from dialogs.texts import t
 from services.reachability import Unreachable
 from services.review.intake import BATCH_WINDOW, NEW_ENTRY
 from storage.clock import utcnow
-from storage.records import Address, NotificationRecord
+from storage.records import Address, ButtonRows, NotificationRecord
 from storage.uow import Database
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 600.0
-Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Outgoing:
 
     to: Address
     text: str
-    buttons: Buttons
+    buttons: ButtonRows
     rows: tuple[NotificationRecord, ...]
 
 

@@ -266,7 +266,7 @@ class Registration:
                 fields["names_listed"] = NAME_SEP.join(result.extraction.names_listed)
         event = OcrRead(evidence_id, award, fields, None if result.ok else result.error)
         log.info("ocr read ok=%s in %.2fs", result.ok, result.seconds,
-                 extra={"event": "OcrRead", "entry": evidence_id})
+                 extra={"event": "OcrRead", "evidence": evidence_id})
         reply = await self.handle(who, event, None)
         if reply.replies:
             await later(reply.replies)

@@ -203,12 +203,15 @@ class AuditRecord:
     detail: dict[str, Any]
 
 
+ButtonRows = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, data): any channel's buttons
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationRecord:
     id: int
     to: Address
     text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, data)
+    buttons: ButtonRows
     status: NotificationStatus
     attempts: int
     not_before: datetime

@@ -9,8 +9,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from dialogs.callbacks import REVIEW, ReviewAction, review_action
 from dialogs.model import Reply, Start
 from dialogs.review import handover_menu, menu, parse_reason, reason_menu, reason_text
@@ -23,6 +21,7 @@ from services.review.assist import start_assisted
 from services.review.decisions import Result, authorised, decide
 from services.review.reasons import AskedReasons
 from services.review.views import handover_targets, my_queue, open_entry, queue_page, reveal_id
+from storage.errors import DatabaseError
 from storage.records import Address, ReasonAsked
 
 log = logging.getLogger(__name__)
@@ -92,7 +91,7 @@ class ReviewDesk:
                 for evidence_id, ref in refs.items():
                     await uow.evidence.set_telegram_file_id(evidence_id, ref)
                 await uow.commit()
-        except SQLAlchemyError:
+        except DatabaseError:
             log.warning("could not keep %d upload ids", len(refs), exc_info=True)
 
     # --- buttons -----------------------------------------------------------------------

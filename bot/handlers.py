@@ -15,7 +15,7 @@ from bot.identity import person
 from bot.replies import clear_buttons, send_replies, takes_over
 from dialogs.model import Contact, Press, Start, Text, Unsupported
 from dialogs.texts import t
-from services.registration import Registration, Upload, UploadTooLarge
+from services.registration import ASK_CANCEL, Registration, Upload, UploadTooLarge
 
 router = Router(name="registration")
 
@@ -42,7 +42,7 @@ async def on_cancel(message: Message, registration: Registration, update_id: int
     if not await registration.has_draft(who):
         await message.answer(t("cancel.nothing"))
         return
-    result = await registration.handle(who, Press("x|cancel?"), update_id)
+    result = await registration.handle(who, Press(ASK_CANCEL), update_id)
     await send_replies(bot, message.chat.id, result.replies)
 
 

@@ -44,7 +44,8 @@ from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
-NEW_REGISTRATION = "x|new"  # button data: start a registration for another person
+NEW_REGISTRATION = callbacks.action("new")  # start a registration for another person
+ASK_CANCEL = callbacks.action("cancel?")  # /cancel: ask before deleting the draft
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # enough for any phone photo (and what Telegram lets bots fetch)
 # Button data must work in every channel, so the strictest channel's limit (Telegram's callback
 # data) holds for all of them unless a channel runs alone with its own.

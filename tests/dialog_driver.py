@@ -33,7 +33,21 @@ def button_data(replies: list[Reply], label: str) -> str:
     raise AssertionError(f"no button {label!r} in {labels}")
 
 
-class DialogChat:
+class SeenReplies:
+    """What a chat shows after its latest action: every reply's text, and the last one."""
+
+    replies: list[Reply]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    @property
+    def question(self) -> str:
+        return self.replies[-1].text
+
+
+class DialogChat(SeenReplies):
     def __init__(self, today: date = date(2026, 11, 26)) -> None:
         self.ctx = Context(today=today, now=datetime(2026, 11, 26, 2, tzinfo=UTC),
                            divisions=directory())
@@ -66,14 +80,6 @@ class DialogChat:
 
     def buttons(self) -> list[str]:
         return [b.text for r in self.replies for row in r.buttons for b in row]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.text for r in self.replies)
-
-    @property
-    def question(self) -> str:
-        return self.replies[-1].text
 
     @property
     def step(self) -> str:

@@ -30,7 +30,7 @@ from storage.crypto import FieldCipher
 from storage.files import EvidenceStore
 from storage.records import Address
 from storage.uow import Database
-from tests.dialog_driver import button_data
+from tests.dialog_driver import SeenReplies, button_data
 from tests.test_dialog_flow import FAKE_ID, VILLAGE, finish_award_n1, person, screen
 
 CHANNEL = "memory"
@@ -44,7 +44,7 @@ def photo_bytes() -> bytes:
     return out.getvalue()
 
 
-class MemoryChat:
+class MemoryChat(SeenReplies):
     """A honoree on the in-memory channel: the same calls as tests.dialog_driver.DialogChat,
     so the dialog flows written for it drive the real services here."""
 
@@ -82,14 +82,6 @@ class MemoryChat:
         upload = Upload(len(data), download, None, "photo")
         self.replies = (await self.registration.photo(self.who, self.updates, upload)).replies
         return self.replies
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.text for r in self.replies)
-
-    @property
-    def question(self) -> str:
-        return self.replies[-1].text
 
 
 class SyncChat:

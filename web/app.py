@@ -20,7 +20,7 @@ from aiohttp import web
 
 from dialogs.model import Press, Reply, Start, Text
 from dialogs.texts import t
-from services.registration import MAX_PHOTO_BYTES, Registration, Result, Upload
+from services.registration import ASK_CANCEL, MAX_PHOTO_BYTES, Registration, Result, Upload
 from services.results import Answer
 from services.review.desk import ReviewDesk, is_review_data
 from services.web_input import open_question
@@ -211,7 +211,7 @@ class WebChannel:
         elif command == "/cancel" and not await self.registration.has_draft(who):
             await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
         elif command == "/cancel":
-            await self._result(visit, await self.registration.handle(who, Press("x|cancel?"), uid))
+            await self._result(visit, await self.registration.handle(who, Press(ASK_CANCEL), uid))
         elif self.desk.awaits_reason(who) and not command.startswith("/"):
             await self._answered(visit, await self.desk.reason(who, text), text)
         elif await self.desk.at_rest(who):

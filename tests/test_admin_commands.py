@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from services.demo import CATEGORIES
 from dialogs.model import Draft
+from services.demo import CATEGORIES
 from storage.records import Status
 from storage.settings import Settings
 from storage.uow import Database

@@ -17,12 +17,12 @@ from openpyxl import load_workbook
 from stdnum.cn import ric
 from typer.testing import CliRunner, Result
 
-from services import demo as demo_data
 from admin_cli.app import app
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import REVIEW_BOXES, form_view
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
+from services import demo as demo_data
 from services.paper.source import directory
 from storage.files import EvidenceStore
 from storage.records import AuditRecord, EvidenceKind, RegistrationRecord, Status

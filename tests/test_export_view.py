@@ -11,7 +11,6 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from services import demo as demo_data
 from dialogs.export_view import (
     FORM_TITLE,
     REVIEW_BOXES,
@@ -23,6 +22,7 @@ from dialogs.export_view import (
 )
 from dialogs.form import FIELDS, PERSON_FIELDS, SUMMARY_COLUMNS, Section
 from dialogs.summary import summary_text
+from services import demo as demo_data
 from services.paper.docx_form import Confirmation, Portrait, render
 from services.paper.labels import mask_id, mask_phone
 from services.paper.paths import OutDir, safe_name

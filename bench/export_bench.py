@@ -21,9 +21,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from services import demo as demo_data
 from dialogs.export_view import SUMMARY_TITLE, summary_cells, text_columns
 from dialogs.form import SUMMARY_COLUMNS
+from services import demo as demo_data
 from services.paper import source
 from services.paper.labels import china_date, status_label
 from services.paper.xlsx import TableWriter

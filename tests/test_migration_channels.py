@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,11 +15,12 @@ from alembic import command
 from storage.crypto import FieldCipher
 from storage.divisions import load_divisions
 from storage.uow import Database, alembic_config
-from testkit.fakes import tg
+from testkit.fakes import fake_id_number, tg
 from testkit.pg import scratch_database
 
 VILLAGE = "222401100201"  # 光进村
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
+FAKE_ID = fake_id_number(date(1950, 5, 5), region="222401", seq=1)
 
 
 def _upgrade(connection: sa.Connection, target: str) -> None:
@@ -33,7 +34,7 @@ async def _release_0003(db: Database) -> None:
     async with db.engine.begin() as connection:
         await connection.run_sync(_upgrade, "0003")
     await load_divisions(db)
-    sealed = db.cipher.encrypt_json({"id_number": "222401195005050011"})
+    sealed = db.cipher.encrypt_json({"id_number": FAKE_ID})
     markup = {"inline_keyboard": [[{"text": "查看", "callback_data": "r|open|2"}]]}
     rows = [
         "INSERT INTO committees (id, division_code, name, kind, created_at) "
@@ -96,7 +97,7 @@ async def test_a_database_of_the_previous_release_is_converted_in_place(old_db: 
     async with old_db.uow() as uow:
         draft = await uow.registrations.active_draft(tg(5001))
         assert draft.state["person"]["name"] == "王桂兰"
-        assert draft.secrets == {"id_number": "222401195005050011"}
+        assert draft.secrets == {"id_number": FAKE_ID}
         submitted = await uow.registrations.list_for_owner(tg(5002))
         assert [(e.reg_no, e.owner) for e in submitted] == [("222401100-0001", tg(5002))]
         reviewer = (await uow.reviewers.for_user(tg(7001)))[0]

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -241,6 +241,7 @@ class DivisionDirectory:
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
+        self._tails: Counter[tuple[str, tuple[str, ...]]] | None = None
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -300,6 +301,30 @@ class DivisionDirectory:
         return " ".join(
             self._short[d.code] for d in self.path(code) if LEVELS.index(d.level) >= start
         )
+
+    def distinct_name(self, code: str) -> str:
+        """A name no other place shares: 东丰镇仁义村 (仁义村 alone is four villages), with the
+        county and so on in front only where the township and the village names repeat."""
+        path = [d for d in self.path(code) if d.level != "province"]
+        if not path:
+            return ""
+        level = path[-1].level
+        names: tuple[str, ...] = ()
+        for size in range(min(2 if level == "village" else 1, len(path)), len(path) + 1):
+            names = tuple(self._short[d.code] for d in path[-size:])
+            if self._name_tails()[(level, names)] <= 1:
+                break
+        return "".join(names)
+
+    def _name_tails(self) -> Counter[tuple[str, tuple[str, ...]]]:
+        """How many places of each level end in each run of names (built on first use)."""
+        if self._tails is None:
+            self._tails = Counter()
+            for code, division in self._by_code.items():
+                names = [self._short[c] for c in (*self._ancestors[code], code)]
+                for size in range(1, len(names) + 1):
+                    self._tails[(division.level, tuple(names[-size:]))] += 1
+        return self._tails
 
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or ancestor in self._ancestors.get(code, ())

@@ -123,7 +123,10 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     await staff.press("📋 待审核列表")
     card = await staff.press(entry)
     assert "延吉市河南街道 8 号" in card
-    assert "已确认" in await staff.press("✅ 确认")
+    assert card.index("这次改动的地方") < card.index("→ 延吉市河南街道 8 号")  # changes first
+    decided = await staff.press("✅ 确认")
+    assert "已确认" in decided
+    assert "（已确认）" in decided and "（待审核）" not in decided  # the card shows the decision
     status = await honoree.open("/status")
     assert "村（社区）已确认" in status and reg_no in status
     await honoree.shot("status-confirmed")

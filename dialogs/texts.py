@@ -136,8 +136,6 @@ ZH_CN: dict[str, str] = {
     "cancel.nothing": "现在没有正在填写的内容。",
     "finished.hint": "如果要为另一位获奖人登记，请点下面的按钮。",
     "btn.new_registration": "为另一位获奖人登记",
-    "stale.no_form": "这个按钮已经用不了了。要登记表彰情况，请点下面的“开始登记”，或者发 /start。",
-    "btn.start": "开始登记",
     "error.generic": "抱歉，刚才出了点问题，您填的内容都保存着。请再发一次，或发 /start 继续。",
     # --- summary card ---
     "summary.title": "请核对填写的内容：",

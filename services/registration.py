@@ -146,12 +146,14 @@ class Registration:
                     old_button = t("stale") if fresh and isinstance(event, Press) else None
                     return Result([self._finished(history)] if fresh else [], old_button)
                 if isinstance(event, Press) and not wants_new:
-                    # A button of no form (an old message, a reviewer's, a forged one): it
-                    # opens no empty draft, it offers to start one.
-                    if not callbacks.well_formed(event.data, self.data_limit):
-                        await uow.audit.record(who.actor, "callback.refused", data=event.data[:80])
-                    await uow.commit()
-                    return Result([self._no_form()], t("stale"))
+                    stray = self._stray(event)
+                    if stray is not None:
+                        if stray.alert and not callbacks.well_formed(event.data, self.data_limit):
+                            await uow.audit.record(
+                                who.actor, "callback.refused", data=event.data[:80]
+                            )
+                        await uow.commit()
+                        return stray
                 created = await uow.registrations.create_draft(who)
                 record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
@@ -310,9 +312,15 @@ class Registration:
         text = _status_lines(history) + "\n\n" + t("finished.hint")
         return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
 
-    @staticmethod
-    def _no_form() -> Reply:
-        return Reply(t("stale.no_form"), ((Button(t("btn.start"), NEW_REGISTRATION),),))
+    def _stray(self, pressed: Press) -> Result | None:
+        """A press that answers nothing of a form not begun (an old message, a reviewer's, a
+        forged one): the first question and no empty draft; None when it does answer it."""
+        empty = Draft()
+        if callbacks.well_formed(pressed.data, self.data_limit):
+            outcome = engine.handle(empty, pressed, self.context())
+            if outcome.draft != empty:
+                return None
+        return Result(engine.ask(empty, self.context()), t("stale"))
 
     async def has_draft(self, who: Address) -> bool:
         async with self.db.uow(read_only=True) as uow:

@@ -343,8 +343,11 @@ async def test_the_album_is_sent_once_per_reviewer_and_version(db):
 
 async def test_a_stray_press_opens_no_empty_draft(db, tmp_path):
     registration = Registration(db, NAMES, EvidenceStore(tmp_path))
-    result = await registration.handle(tg(601), Press("gender#|1"), None)
-    assert result.alert and "/start" in result.replies[0].text
-    assert not await registration.has_draft(tg(601))
-    started = await registration.handle(tg(601), Press(result.replies[0].buttons[0][0].data), None)
-    assert started.replies and await registration.has_draft(tg(601))
+    for stray in ("gender#|1", "r|x" * 40):
+        result = await registration.handle(tg(601), Press(stray), None)
+        assert result.alert and "同意吗" in result.replies[-1].text
+        assert not await registration.has_draft(tg(601))
+    agree = result.replies[-1].buttons[0][0]
+    assert agree.text == "同意"
+    await registration.handle(tg(601), Press(agree.data), None)
+    assert await registration.has_draft(tg(601))

@@ -263,6 +263,8 @@ async def test_notices_and_queues_name_the_committee_with_its_township(db):
     await committee(db, VILLAGE, 801)
     await submit(db, 501)
     assert (await my_queue(db, NAMES, tg(801))).text.startswith("📋 小营镇光进村：待审核 1 条")
+    told = [text for chat, text, _ in await outbox(db) if chat == 801]
+    assert any("金明浩（小营镇光进村）" in text for text in told)
     async with db.uow(read_only=True) as uow:
         member = (await members(uow, tg(801)))[0]
     assert committee_name(NAMES, member.committee) == "小营镇光进村"

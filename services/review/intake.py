@@ -45,8 +45,8 @@ async def on_submitted(
         said += [t("review.notify.changed"), *changed] if changed else [t("review.notify.same")]
         text = "\n".join(said)
     else:
-        place = await uow.divisions.get(entry.hukou_code or "")
-        text = t("review.notify.new", name=entry.name, place=place.name if place else "")
+        place = names.distinct_name(entry.hukou_code or "")
+        text = t("review.notify.new", name=entry.name, place=place)
     await announce(uow, entry, text)
     return entry
 

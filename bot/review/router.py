@@ -35,6 +35,9 @@ from services.review.desk import ReviewDesk, is_review_data
 
 router = Router(name="review")
 REVIEWER_COMMANDS = ("start", "queue", "status", "help")
+# The card each chat is typing a reason for, so that the decision can edit it too. Kept in
+# memory: after a restart that card catches up at its next press instead.
+typing_on: dict[int, int] = {}
 
 
 class ReviewerAtRest(Filter):
@@ -81,6 +84,9 @@ async def on_queue(message: Message, desk: ReviewDesk, bot: Bot) -> None:
 @router.message(OnLoop(F.text), TypingReason())
 async def on_reason(message: Message, desk: ReviewDesk, bot: Bot) -> None:
     answer = await desk.reason(person(message.from_user), message.text)
+    card_id = typing_on.pop(message.chat.id, None) if answer.card is not None else None
+    if answer.card is not None and card_id is not None:
+        await _replace(bot, message.chat.id, card_id, answer.card)
     await send_replies(bot, message.chat.id, answer.replies)
 
 
@@ -99,7 +105,11 @@ class ReviewerPressAtRest(Filter):
 
 @router.callback_query(OnLoop(F.data.func(is_review_data)))
 async def on_press(query: CallbackQuery, desk: ReviewDesk, bot: Bot, update_id: int) -> None:
-    answer = await desk.press(person(query.from_user), query.data or "", update_id)
+    who = person(query.from_user)
+    answer = await desk.press(who, query.data or "", update_id)
+    card_id = _card_of(query.message)
+    if desk.awaits_reason(who) and card_id is not None:
+        typing_on[query.message.chat.id] = card_id
     await render(query, answer, bot, desk)
 
 

@@ -74,7 +74,7 @@ class ReviewDesk:
             asked.registration_id, asked.version, reason=reason,
         )
         await self.reasons.close(self.db, who)
-        return Answer([Reply(result.text)])
+        return Answer([Reply(result.text)], card=result.card)
 
     async def at_rest(self, who: Address) -> bool:
         """A reviewer with no registration form open: anything they say gets their menu."""

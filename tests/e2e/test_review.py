@@ -108,6 +108,8 @@ async def test_invite_notify_view_return_fix_and_confirm(emulator, data_dir, bot
     await staff.press("✏️ 输入其他原因")
     said = await staff.say("表彰文件只拍了一页，请把首页也拍上")
     assert "已退回修改" in said and "金明浩" in said
+    returned = staff.user.chat.messages[card.message_id].data  # the card, edited in place
+    assert "（退回修改）" in returned["text"] and not returned.get("reply_markup")
 
     told = await notified(farmer, "需要修改")
     assert "表彰文件只拍了一页" in told

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -241,7 +241,7 @@ class DivisionDirectory:
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
-        self._tails: Counter[tuple[str, tuple[str, ...]]] | None = None
+        self._same_name: defaultdict[tuple[str, str], list[str]] | None = None
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -309,22 +309,24 @@ class DivisionDirectory:
         if not path:
             return ""
         level = path[-1].level
-        names: tuple[str, ...] = ()
-        for size in range(min(2 if level == "village" else 1, len(path)), len(path) + 1):
-            names = tuple(self._short[d.code] for d in path[-size:])
-            if self._name_tails()[(level, names)] <= 1:
-                break
-        return "".join(names)
+        namesakes = [
+            [self._short[d.code] for d in self.path(other) if d.level != "province"]
+            for other in self._namesakes()[(level, self._short[code])]
+            if other != code
+        ]
+        names = [self._short[d.code] for d in path]
+        size = min(2 if level == "village" else 1, len(names))
+        while size < len(names) and any(n[-size:] == names[-size:] for n in namesakes):
+            size += 1
+        return "".join(names[-size:])
 
-    def _name_tails(self) -> Counter[tuple[str, tuple[str, ...]]]:
-        """How many places of each level end in each run of names (built on first use)."""
-        if self._tails is None:
-            self._tails = Counter()
+    def _namesakes(self) -> dict[tuple[str, str], list[str]]:
+        """Codes by level and short name (built on first use)."""
+        if self._same_name is None:
+            self._same_name = defaultdict(list)
             for code, division in self._by_code.items():
-                names = [self._short[c] for c in (*self._ancestors[code], code)]
-                for size in range(1, len(names) + 1):
-                    self._tails[(division.level, tuple(names[-size:]))] += 1
-        return self._tails
+                self._same_name[(division.level, self._short[code])].append(code)
+        return self._same_name
 
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or ancestor in self._ancestors.get(code, ())

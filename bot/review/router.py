@@ -1,9 +1,10 @@
 """The reviewers' router, included before the registration router.
 
-It takes invite links, /queue, every "r|…" button, typed reasons, and any message of a reviewer
-who has no form open (they get their menu). Everything else falls through to registration, so
-a reviewer's 代为登记 runs the ordinary dialog in their own chat. What happens is decided by
-services.review.desk; this module only turns its answers into Bot API calls.
+It takes invite links, /queue, every "r|…" button, typed reasons, and any message or stray
+button press of a reviewer who has no form open (they get their menu). Everything else falls
+through to registration, so a reviewer's 代为登记 runs the ordinary dialog in their own chat.
+What happens is decided by services.review.desk; this module only turns its answers into Bot
+API calls: a decided entry's card is edited in place, menus of reasons quote their card.
 """
 
 from __future__ import annotations

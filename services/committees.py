@@ -5,8 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.divisions import Division, DivisionDirectory
 from storage.records import CommitteeRecord, Status
 from storage.uow import Database
+
+
+async def place_names(db: Database) -> DivisionDirectory:
+    """Every division, to name committees and places by (`committee_name`)."""
+    async with db.uow(read_only=True) as uow:
+        rows = await uow.divisions.all_rows()
+    return DivisionDirectory(Division(*row) for row in rows)
+
+
+def committee_name(names: DivisionDirectory, committee: CommitteeRecord) -> str:
+    """What reviewers, honorees and township staff call a committee: with its township (and
+    county where that is still ambiguous), since 仁义村 alone is four villages of Jilin."""
+    if names.get(committee.division_code) is None:
+        return committee.name
+    return names.distinct_name(committee.division_code)
 
 
 class CommitteeRefused(ValueError):

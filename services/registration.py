@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs import callbacks, engine
-from dialogs.divisions import Division, DivisionDirectory
+from dialogs.divisions import DivisionDirectory
 from dialogs.model import (
     Button,
     Context,
@@ -37,6 +37,7 @@ from dialogs.texts import t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
+from services.committees import committee_name, place_names
 from services.review.intake import on_submitted
 from storage.files import EvidenceStore
 from storage.records import ActiveDraft, Address
@@ -106,10 +107,7 @@ class Registration:
         *,
         data_limit: int = BUTTON_DATA_LIMIT,
     ) -> Registration:
-        async with db.uow() as uow:
-            rows = await uow.divisions.all_rows()
-        directory = DivisionDirectory(Division(*row) for row in rows)
-        return cls(db, directory, store, ocr, data_limit=data_limit)
+        return cls(db, await place_names(db), store, ocr, data_limit=data_limit)
 
     def context(self) -> Context:
         now = datetime.now(UTC)
@@ -147,6 +145,15 @@ class Registration:
                     await uow.commit()
                     old_button = t("stale") if fresh and isinstance(event, Press) else None
                     return Result([self._finished(history)] if fresh else [], old_button)
+                if isinstance(event, Press) and not wants_new:
+                    stray = self._stray(event)
+                    if stray is not None:
+                        if stray.alert and not callbacks.well_formed(event.data, self.data_limit):
+                            await uow.audit.record(
+                                who.actor, "callback.refused", data=event.data[:80]
+                            )
+                        await uow.commit()
+                        return stray
                 created = await uow.registrations.create_draft(who)
                 record = ActiveDraft(created.id, created.state, created.secrets)
                 event = Start() if wants_new else event
@@ -185,12 +192,15 @@ class Registration:
             return outcome.replies
         awards = [_award_row(i, a) for i, a in in_scope_awards(d)]
         submitted = await uow.registrations.submit(reg_id, awards)
-        submitted = await on_submitted(uow, submitted)  # review queue + reviewer notices
+        # the review queue and the reviewers' notices
+        submitted = await on_submitted(uow, self.divisions, submitted)
         committee = None
         if submitted.committee_id is not None:
             committee = await uow.committees.get(submitted.committee_id)
-        where = committee.name if committee else self.divisions.full_name(
-            submitted.township_code or "", from_level="county"
+        where = (
+            committee_name(self.divisions, committee)
+            if committee
+            else self.divisions.full_name(submitted.township_code or "", from_level="county")
         )
         return [Reply(t("submitted", reg_no=submitted.reg_no, where=where), remove_keyboard=True)]
 
@@ -301,6 +311,16 @@ class Registration:
         """Someone whose entries are all submitted wrote again: where they stand, and a way on."""
         text = _status_lines(history) + "\n\n" + t("finished.hint")
         return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
+
+    def _stray(self, pressed: Press) -> Result | None:
+        """A press that answers nothing of a form not begun (an old message, a reviewer's, a
+        forged one): the first question and no empty draft; None when it does answer it."""
+        empty = Draft()
+        if callbacks.well_formed(pressed.data, self.data_limit):
+            outcome = engine.handle(empty, pressed, self.context())
+            if outcome.draft != empty:
+                return None
+        return Result(engine.ask(empty, self.context()), t("stale"))
 
     async def has_draft(self, who: Address) -> bool:
         async with self.db.uow(read_only=True) as uow:

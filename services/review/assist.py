@@ -11,6 +11,7 @@ from dialogs.divisions import DivisionDirectory
 from dialogs.form import FILLED_BY_STAFF
 from dialogs.model import Context, Draft, Reply
 from dialogs.texts import t
+from services.committees import committee_name
 from services.review.access import members
 from storage.records import Address
 from storage.uow import Database
@@ -39,5 +40,6 @@ async def start_assisted(
             member.actor, "review.assist_started", record.id, committee_id=member.committee.id
         )
         await uow.commit()
-    intro = Reply(t("review.assist.intro", committee=member.committee.name))
+    named = committee_name(divisions, member.committee)
+    intro = Reply(t("review.assist.intro", committee=named))
     return [intro, *engine.ask(draft, ctx)]

@@ -76,7 +76,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     honoree_ctx, honoree_page = await phone(browser)
     honoree = AtPhone(honoree_page, site.url, "honoree")
     receipt = await register(honoree, photo)
-    assert "提交成功" in receipt and "光进村委会" in receipt
+    assert "提交成功" in receipt and "小营镇光进村" in receipt
     reg_no = receipt.split("登记编号：")[1].split()[0]
     code = receipt.split("续填码：")[1].split()[0]
     assert len(code) == 9 and FAKE_ID not in honoree_page.url and code not in honoree_page.url
@@ -86,7 +86,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     await staff.open(f"/join/{made.token}")
     await reviewer_page.fill("#name", "李主任")
     welcome = await staff.press("确认加入")
-    assert "光进村委会" in welcome
+    assert "小营镇光进村" in welcome
     await staff.shot("enrolled")
     queue = await staff.press("📋 待审核列表")
     assert "待审核 1 条" in queue
@@ -123,7 +123,10 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     await staff.press("📋 待审核列表")
     card = await staff.press(entry)
     assert "延吉市河南街道 8 号" in card
-    assert "已确认" in await staff.press("✅ 确认")
+    assert card.index("这次改动的地方") < card.index("→ 延吉市河南街道 8 号")  # changes first
+    decided = await staff.press("✅ 确认")
+    assert "已确认" in decided
+    assert "（已确认）" in decided and "（待审核）" not in decided  # the card shows the decision
     status = await honoree.open("/status")
     assert "村（社区）已确认" in status and reg_no in status
     await honoree.shot("status-confirmed")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.model import Draft
 from dialogs.review import status_name
 from dialogs.texts import t
 from services.review.access import Member, entry_for, refuse, township_of
@@ -84,12 +83,9 @@ async def _decide(
         return None
     if status is Status.RETURNED:
         # The entry opens again in the honoree's chat: /start shows the reason and the card.
-        draft = Draft.from_storage(entry.state, entry.secrets)
+        draft = entry.draft
         draft.return_reason = reason
-        state, secrets = draft.to_storage()
-        await uow.registrations.save_state(
-            entry.id, state, secrets, name=entry.name, hukou_code=entry.hukou_code
-        )
+        await uow.registrations.save_draft(entry.id, draft)
     await uow.audit.record(
         member.actor,
         action,

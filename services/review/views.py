@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.model import Context, Draft, Reply
+from dialogs.model import Context, Reply
 from dialogs.review import (
     Duplicate,
     EntryFacts,
@@ -103,7 +103,7 @@ async def open_entry(
         photos=len(evidence),
         duplicates=duplicates,
     )
-    draft = Draft.from_storage(entry.state, entry.secrets)
+    draft = entry.draft
     card = Reply(entry_card(draft, facts, ctx), entry_buttons(facts))
     return EntryView(card, [Attachment.of(e) for e in evidence], entry.reg_no or "")
 

@@ -407,6 +407,13 @@ ZH_CN: dict[str, str] = {
     "review.btn.reveal": "🔎 看完整身份证号",
     "review.btn.back": "📋 返回列表",
     "review.btn.typed": "✏️ 输入其他原因",
+    # invites made by township staff (honoree-admin invite)
+    "committee.refused.unknown": "没有代码为 {code} 的行政区划，请用 honoree-admin divisions 查一下。",
+    "committee.refused.level": "{code} 是{level}，只有村（社区）和乡镇（街道）有审核的委员会。",
+    "division.level.province": "省",
+    "division.level.city": "市（州）",
+    "division.level.county": "县（市、区）",
+    "invite.refused.township_role": "{code} 是村（社区），乡镇审核角色（--role township）只能给乡镇（街道）代码。",
     # --- end review ---
     # --- OCR (keys ocr.*) ---
     "ocr.reading": "收到照片，正在识别，请稍等……",

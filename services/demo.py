@@ -30,10 +30,9 @@ from dialogs.form import (
     Kind,
 )
 from dialogs.model import Draft
-from dialogs.summary import in_scope_awards
 from services.paper.source import CONFIRMED_ACTION
 from storage.files import EvidenceStore, StoredFile
-from storage.records import Address, AwardRow, DivisionLevel, EvidenceKind, Status
+from storage.records import Address, DivisionLevel, EvidenceKind, Status
 from storage.uow import Database, UnitOfWork
 
 DEMO_ACTOR = "demo-data"
@@ -223,30 +222,6 @@ def build_entry(rng: random.Random, village: str, category: str, plan: Plan) -> 
 
 def _classify(award: dict[str, Any]) -> None:
     award_rules.apply_verdict(award)
-
-
-def award_rows(d: Draft) -> list[AwardRow]:
-    """The registered awards in the shape `submit` stores them (as the bot does)."""
-    rows = []
-    for position, a in in_scope_awards(d):
-        year, month, *day = (int(x) for x in a["award_date"].split("-"))
-        rows.append(
-            AwardRow(
-                position=position,
-                title=a["title"],
-                awarding_body=a["awarding_body"],
-                award_year=year,
-                award_month=month,
-                award_day=day[0] if day else None,
-                document_number=a.get("document_number"),
-                document_title=a.get("document_title"),
-                treatment=a.get("treatment"),
-                category=a.get("category"),
-                level=a.get("level"),
-                outcome=a["outcome"],
-            )
-        )
-    return rows
 
 
 # --- images ------------------------------------------------------------------------------
@@ -442,16 +417,9 @@ async def _store(
             height=image.height,
         )
         slot.target[slot.key] = [evidence.id]
-    state, secrets = d.to_storage()
-    await uow.registrations.save_state(
-        record.id,
-        state,
-        secrets,
-        name=d.person.get("name"),
-        hukou_code=d.person.get("hukou_code"),
-        filled_by=d.person.get("filled_by"),
+    submitted = await uow.registrations.submit_draft(
+        record.id, d, filled_by=d.person.get("filled_by")
     )
-    submitted = await uow.registrations.submit(record.id, award_rows(d))
     version = submitted.version
     steps = [Status.CONFIRMED, Status.EXPORTED] if status is Status.EXPORTED else [status]
     for step in steps:

@@ -32,7 +32,6 @@ from dialogs.model import (
     Unsupported,
 )
 from dialogs.ocr_answers import NAME_SEP
-from dialogs.summary import in_scope_awards
 from dialogs.texts import t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
@@ -40,7 +39,7 @@ from ocr.service import OcrService, to_json
 from services.committees import committee_name, place_names
 from services.review.intake import on_submitted
 from storage.files import EvidenceStore
-from storage.records import ActiveDraft, Address
+from storage.records import Address, OpenDraft
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ class Registration:
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
-            record = await uow.registrations.active_draft(who)
+            record = await uow.registrations.load_draft(who)
             if record is None:
                 wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
                 history = await uow.registrations.list_for_owner(who, limit=5)
@@ -155,9 +154,9 @@ class Registration:
                         await uow.commit()
                         return stray
                 created = await uow.registrations.create_draft(who)
-                record = ActiveDraft(created.id, created.state, created.secrets)
+                record = OpenDraft(created.id, created.draft)
                 event = Start() if wants_new else event
-            draft = Draft.from_storage(record.state, record.secrets)
+            draft = record.draft
             pressed = event.data if isinstance(event, Press) else None
             if pressed is not None and not callbacks.well_formed(pressed, self.data_limit):
                 await uow.audit.record(
@@ -185,13 +184,11 @@ class Registration:
             # Nothing personal is kept for someone who cannot or will not register.
             await uow.registrations.delete_draft(reg_id)
             return outcome.replies
-        if outcome.submit:
-            d.return_reason = None
-        await self._save(uow, reg_id, d)
         if not outcome.submit:
+            await uow.registrations.save_draft(reg_id, d)
             return outcome.replies
-        awards = [_award_row(i, a) for i, a in in_scope_awards(d)]
-        submitted = await uow.registrations.submit(reg_id, awards)
+        d.return_reason = None
+        submitted = await uow.registrations.submit_draft(reg_id, d)
         # the review queue and the reviewers' notices
         submitted = await on_submitted(uow, self.divisions, submitted)
         committee = None
@@ -203,12 +200,6 @@ class Registration:
             else self.divisions.full_name(submitted.township_code or "", from_level="county")
         )
         return [Reply(t("submitted", reg_no=submitted.reg_no, where=where), remove_keyboard=True)]
-
-    async def _save(self, uow, reg_id: int, d: Draft) -> None:
-        state, secrets = d.to_storage()
-        await uow.registrations.save_state(
-            reg_id, state, secrets, name=d.person.get("name"), hukou_code=d.person.get("hukou_code")
-        )
 
     async def photo(
         self,
@@ -224,9 +215,9 @@ class Registration:
         """
         async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.active_draft(who)
+                record = await uow.registrations.load_draft(who)
                 again = await uow.updates.seen(update_id)  # redelivered: stored already
-            draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
+            draft = record.draft if record else Draft()
             slot = engine.photo_slot(draft)
             if record is None or slot is None or again:
                 return await self._handle(who, Unsupported(upload.what), update_id)
@@ -324,7 +315,7 @@ class Registration:
 
     async def has_draft(self, who: Address) -> bool:
         async with self.db.uow(read_only=True) as uow:
-            return await uow.registrations.active_draft(who) is not None
+            return await uow.registrations.load_draft(who) is not None
 
 
 def _status_lines(records) -> str:
@@ -333,21 +324,3 @@ def _status_lines(records) -> str:
         for r in records[:5]
     )
 
-
-def _award_row(position: int, award: dict) -> dict:
-    year, month, *day = (int(x) for x in award["award_date"].split("-"))
-    return {
-        "position": position,
-        "title": award["title"],
-        "awarding_body": award["awarding_body"],
-        "award_year": year,
-        "award_month": month,
-        "award_day": day[0] if day else None,
-        "document_number": award.get("document_number"),
-        "document_title": award.get("document_title"),
-        "treatment": award.get("treatment"),
-        "category": award.get("category"),
-        "level": award.get("level"),
-        "outcome": award["outcome"],
-        "honour_kept": True,
-    }

@@ -34,8 +34,7 @@ async def start_assisted(
         township = division.parent_code if division and division.level == "village" else code
         draft = Draft(person={"filled_by": FILLED_BY_STAFF}, nav={"code": township, "page": 0})
         record = await uow.registrations.create_draft(who, filled_by=FILLED_BY_STAFF)
-        state, secrets = draft.to_storage()
-        await uow.registrations.save_state(record.id, state, secrets, name=None, hukou_code=None)
+        await uow.registrations.save_draft(record.id, draft)
         await uow.audit.record(
             member.actor, "review.assist_started", record.id, committee_id=member.committee.id
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.model import Context, Draft, Reply
+from dialogs.model import Context, Reply
 from dialogs.review import answers_shown, status_name
 from dialogs.texts import t
 from services.committees import committee_name
@@ -110,13 +110,10 @@ async def _decide(
     if status is Status.RETURNED:
         # The entry opens again in the honoree's chat: /start shows the reason and the card.
         # What the reviewer saw is kept, so the resubmission can say what changed.
-        draft = Draft.from_storage(entry.state, entry.secrets)
+        draft = entry.draft
         draft.return_reason = reason
         draft.reviewed = answers_shown(draft, ctx.divisions)
-        state, secrets = draft.to_storage()
-        await uow.registrations.save_state(
-            entry.id, state, secrets, name=entry.name, hukou_code=entry.hukou_code
-        )
+        await uow.registrations.save_draft(entry.id, draft)
     await uow.audit.record(
         member.actor,
         action,

@@ -11,7 +11,6 @@ from datetime import timedelta
 from dialogs.callbacks import review as data
 from dialogs.divisions import DivisionDirectory
 from dialogs.form import FILLED_BY_STAFF
-from dialogs.model import Draft
 from dialogs.review import changes
 from dialogs.texts import t
 from services.review.access import members, township_of
@@ -40,7 +39,7 @@ async def on_submitted(
         )
         entry = await uow.registrations.get(entry.id) or entry
     if returned:
-        changed = changes(Draft.from_storage(entry.state, entry.secrets), names)
+        changed = changes(entry.draft, names)
         said = [t("review.notify.resubmitted", name=entry.name, reg_no=entry.reg_no)]
         said += [t("review.notify.changed"), *changed] if changed else [t("review.notify.same")]
         text = "\n".join(said)

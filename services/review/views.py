@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.divisions import DivisionDirectory
-from dialogs.model import Context, Draft, Reply
+from dialogs.model import Context, Reply
 from dialogs.review import (
     Duplicate,
     EntryFacts,
@@ -148,9 +148,8 @@ async def _card(
         duplicates=found or (),
         album_shown=album_shown,
     )
-    draft = Draft.from_storage(entry.state, entry.secrets)
     buttons = entry_buttons(facts) if found is not None else ()
-    return Reply(entry_card(draft, facts, ctx), buttons)
+    return Reply(entry_card(entry.draft, facts, ctx), buttons)
 
 
 async def _duplicates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dialogs.model import OcrRead, PhotoSaved, Press
 from tests.dialog_driver import DialogChat
 from tests.test_dialog_flow import screen
@@ -47,11 +49,15 @@ def test_declining_the_offer_asks_the_question_normally():
     assert "荣誉称号" in chat.question
 
 
-def test_a_failed_read_keeps_the_photo_and_asks_to_type():
+@pytest.mark.parametrize("error", ["no_text", "unavailable", "engine_failed", "timeout"])
+def test_a_failed_read_keeps_the_photo_and_asks_to_type(error):
+    """No engine, a crashed or hung one, or nothing legible: one sentence, then the question."""
     chat = ocr_chat()
     chat.send(PhotoSaved(7))
-    chat.send(OcrRead(7, 0, {}, error="no_text"))
-    assert "没能读出" in chat.text and chat.step == "title"
+    replies = chat.send(OcrRead(7, 0, {}, error=error))
+    assert "照片已经保存好了" in replies[0].text and "打字" in replies[0].text
+    assert replies[0].text.count("。") == 1  # one sentence
+    assert chat.step == "title" and "荣誉称号" in chat.question  # the form goes on at once
     assert chat.draft.awards[0]["_certificate_photos"] == [7]
 
 

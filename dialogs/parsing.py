@@ -29,7 +29,8 @@ def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
     if isinstance(event, Text):
         typed = event.text.strip()
         code = by_label(typed, options)
-        if code is None and typed.isdecimal() and 1 <= int(typed) <= len(options):
+        numbered = typed.isdecimal() and len(typed) <= 2  # a long digit string is no number
+        if code is None and numbered and 1 <= int(typed) <= len(options):
             code = options[int(typed) - 1].code
         if code is not None:
             return code

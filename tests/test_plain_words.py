@@ -8,8 +8,6 @@ places), and every catalogue text an honoree can be shown.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dialogs import engine
@@ -18,13 +16,9 @@ from dialogs.model import Draft, Event, Press, Reply, Text
 from dialogs.summary import summary_text
 from dialogs.texts import ZH_CN, t
 from tests.dialog_driver import DialogChat
+from tests.plain_words import BUTTON_LIMIT, CODE, JARGON, width
 from tests.test_dialog_fuzz import MILITARY, MINISTRY_NEW, MINISTRY_OLD, PROXY, walk
 from tests.test_dialog_fuzz import RecordingChat as _Recording
-
-BUTTON_LIMIT = 12
-CODE = re.compile(r"(?<![A-Za-z0-9])[NP][1-4](?![0-9])")
-JARGON = ("校验位", "人事档案记录", "“文件”方式", "‘文件’方式", "统计类别", "地区码", "待核实",
-          "享受省部级以上表彰奖励获得者待遇")  # fmt: skip
 
 # Catalogue texts an honoree can be shown (the rest: reviewers, paper and the 汇总表).
 HONOREE_KEYS = (
@@ -72,11 +66,6 @@ class SeenChat(_Recording):
         replies = super().send(event)
         self.shown += replies
         return replies
-
-
-def width(label: str) -> int:
-    """Characters as a phone shows them: an emoji with its variation selector counts 1."""
-    return sum(1 for c in label if c not in "\ufe0f\u200d")
 
 
 def place(button_data: str) -> bool:

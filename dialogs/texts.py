@@ -98,7 +98,7 @@ ZH_CN: dict[str, str] = {
     "q.document_photos": "请拍表彰文件：首页，和有获奖人名字的那一页。发完请点“完成”。",
     "q.mop_photos": "请拍原国家人事部的确认文件发给我。",
     "q.discharge_photos": "请拍退役证（退伍证）发给我。",
-    "q.more_awards": "获奖人还得过别的国家级或省级表彰吗？",
+    "q.more_awards": "还有别的表彰要登记吗？（国家级、省级或国家部委给的）",
     "q.name": "获奖人的姓名是？",
     "q.gender": "获奖人的性别？",
     "q.id_number": "请输入获奖人的身份证号码（18位）。",

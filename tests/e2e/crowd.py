@@ -86,7 +86,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("可以发几张", "certificate_photos", "photo"),
     Question("还有就继续发", "certificate_photos", "press", "完成"),
     Question("请拍表彰文件", "document_photos", "press", "暂时没有，以后再补", None),
-    Question("还得过别的国家级或省级表彰吗", "more_awards", "press", "没有了", True),
+    Question("还有别的表彰要登记吗", "more_awards", "press", "没有了", True),
     Question("获奖人的姓名是", "name", "say", "{name}", "{name}"),
     Question("获奖人的性别", "gender", "press", "{gender}", "{gender_code}"),
     Question("身份证号码（18位）", "id_number", "say", "{id_number}", "{id_number}"),

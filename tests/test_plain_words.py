@@ -30,7 +30,8 @@ HONOREE_KEYS = (
     "review.ret.", "review.rej.",
 )  # fmt: skip
 STAFF_KEYS = ("summary.category", "summary.uncertain", "web.join.", "web.evidence", "web.secret")
-BUTTON_KEYS = ("btn.", "opt.", "quick.", "review.btn.new")
+BUTTON_KEYS = ("btn.", "opt.", "quick.", "web.start", "web.send", "web.photo.take",
+               "web.photo.pick", "web.photo.send", "web.status.fix", "web.resume.go")
 
 # Walks beyond the fuzz test's: the stops, a clerk, bodies whose rules ask other questions.
 STAFF = {"filled_by": ("press", "村（社区）工作人员代填")}

@@ -99,7 +99,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("户籍的详细地址", "hukou_address", "say", "3组15号", "3组15号"),
     Question("现在住在哪里", "residence", "press", "和户籍地址相同"),  # stored as the address
     Question("获奖人的联系电话", "phone", "contact", "{phone}", "{phone}"),
-    Question("个人档案里有这项表彰吗", "personnel_file", "press", "有", "yes"),
+    Question("在个人档案里有记载吗", "personnel_file", "press", "有", "yes"),
     Question("目前生活有困难吗", "hardship", "press", "否", "no"),
 )
 AWARD_KEYS = {"title", "awarding_body", "award_date", "treatment", "honour_kept",

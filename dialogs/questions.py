@@ -17,7 +17,7 @@ from dialogs.form import (
     quick_label,
 )
 from dialogs.model import Button, Context, Draft, Event, Press, Reply, Step
-from dialogs.summary import display
+from dialogs.summary import plain_display
 from dialogs.texts import t
 from dialogs.validators import parse_id_number
 
@@ -47,7 +47,7 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
         text = t("q.birth_date", year=info.birth_date.year, month=info.birth_date.month)
     if d.editing:
         target = d.person if step.award is None else d.awards[step.award]
-        old = display(f.key, target.get(f.key), ctx.divisions)
+        old = plain_display(f.key, target.get(f.key), ctx.divisions)
         text = t("edit.current", value=old or t("summary.empty")) + "\n" + text
     match f.kind:
         case Kind.CHOICE | Kind.CONFIRM:

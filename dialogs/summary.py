@@ -38,13 +38,19 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
     return option.printed if option else str(value)
 
 
+def plain_display(key: str, value: Any, divisions: DivisionDirectory | None = None) -> str:
+    """A stored answer as the person chose it: a choice in the button's words, else `display`."""
+    f = FIELDS.get(key)
+    option = f.option(value) if f else None
+    return option.label if option else display(key, value, divisions)
+
+
 def in_scope_awards(d: Draft) -> list[tuple[int, dict[str, Any]]]:
     return [(i, a) for i, a in enumerate(d.awards) if in_scope(a)]
 
 
 def _line(f: Field, value: Any, divisions: DivisionDirectory, staff: bool) -> str:
-    option = None if staff else f.option(value)
-    shown = option.label if option else display(f.key, value, divisions)
+    shown = (display if staff else plain_display)(f.key, value, divisions)
     label = f.label if staff else f.plain_label
     return f"{label}：{shown or t('summary.empty')}"
 

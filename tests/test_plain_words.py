@@ -188,3 +188,14 @@ def test_a_short_button_is_explained_in_full_under_its_question():
                               "现役军人"]
     chat.send(Press(chat.replies[-1].buttons[-1][-1].data))
     assert chat.draft.stopped == "stop.serving"
+
+
+def test_an_edit_recalls_the_answer_in_the_buttons_words():
+    chat = SeenChat()
+    walk(chat, {**PROXY, "personnel_file": ("press", "没有")})
+    for label in ("✏️ 修改", "档案里有记载"):
+        chat.press(label)
+    assert "原来填的是：没有" in chat.question  # the printed form says 无
+    for label in ("不改了", "✏️ 修改", "谁在填写"):
+        chat.press(label)
+    assert "原来填的是：家属或他人代为填写" in chat.question

@@ -199,3 +199,12 @@ def test_an_edit_recalls_the_answer_in_the_buttons_words():
     for label in ("不改了", "✏️ 修改", "谁在填写"):
         chat.press(label)
     assert "原来填的是：家属或他人代为填写" in chat.question
+
+
+def test_the_forms_full_words_typed_pick_the_short_button():
+    chat = DialogChat()
+    chat.start()
+    for label in ("同意", "本人填写"):
+        chat.press(label)
+    chat.say("无固定单位或稳定工作人员")
+    assert chat.draft.person["person_category"] == "no_fixed_unit"

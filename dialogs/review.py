@@ -97,7 +97,8 @@ def entry_card(d: Draft, facts: EntryFacts, ctx: Context) -> str:
     masked = d.model_copy(deep=True)
     if masked.person.get("id_number"):
         masked.person["id_number"] = mask_id(masked.person["id_number"])
-    body = summary_text(masked, ctx).split("\n")[2:]  # without "请核对填写的内容：" and its gap
+    # the reviewer's copy of the card, without "请核对填写的内容：" and its gap
+    body = summary_text(masked, ctx, staff=True).split("\n")[2:]
     lines = [
         t("review.card.title", reg_no=facts.reg_no or "", status=status_name(facts.status)),
         t(

@@ -116,7 +116,7 @@ async def test_invite_notify_view_return_fix_and_confirm(emulator, data_dir, bot
     reopened = await farmer.say("/start")
     assert "退回修改" in reopened and "表彰文件只拍了一页" in reopened and "请核对" in reopened
     await farmer.press("✏️ 修改")
-    await farmer.press("现居住地址")
+    await farmer.press("现在的住址")
     await farmer.say("延吉市河南街道 8 号")
     again = await farmer.press("✅ 确认提交")
     reg_no = submitted.split("登记编号：")[1].split()[0]
@@ -205,7 +205,6 @@ async def test_assisted_registration_lands_in_the_staff_queue(emulator, data_dir
     assert "开始代为登记" in opened and "同意吗" in opened
     assert "健在" in await staff.press("同意")  # 填报人 is answered already: 工作人员代填
     await staff.press("健在")
-    await staff.press("不是现役军人")
     await staff.press("农民")
     await n1_award(staff)
     await staff.press("没有了")
@@ -221,11 +220,9 @@ async def test_assisted_registration_lands_in_the_staff_queue(emulator, data_dir
     await staff.say("2组7号")
     await staff.press("和户籍地址相同")
     await staff.say("13812345678")
-    await staff.press("跳过")
     await staff.press("有")
-    await staff.press("否")
-    card = await staff.press("跳过")
-    assert "填报人：村（社区）工作人员代填" in card and "吉兴村" in card
+    card = await staff.press("否")
+    assert "谁在填写：村（社区）工作人员代填" in card and "吉兴村" in card
     done = await staff.press("✅ 确认提交")
     assert "提交成功" in done and "小营镇光进村" in done
 

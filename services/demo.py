@@ -32,6 +32,7 @@ from dialogs.form import (
     Kind,
 )
 from dialogs.model import Draft
+from dialogs.summary import in_scope_awards
 from services.paper.source import CONFIRMED_ACTION
 from storage.files import EvidenceStore, StoredFile
 from storage.records import Address, DivisionLevel, EvidenceKind, Status

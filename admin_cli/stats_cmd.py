@@ -14,7 +14,7 @@ from admin_cli.common import console, run_with_db
 from admin_cli.entries_cmd import County, Demo, Json, Statuses, Township, Village
 from dialogs.review import status_name
 from dialogs.texts import t
-from services.deadlines import china_today
+from services.deadlines import china_today, deadline_days, deadlines
 from services.entries import counts as count_entries
 from services.paper import chart, source
 from services.progress import progress
@@ -41,6 +41,7 @@ def stats(
 
     async def work(db: Database) -> dict[str, Any]:
         counts = await count_entries(db, scope, place)
+        counts["deadlines"] = deadline_days(await deadlines(db), china_today())
         if as_json or chart_file:
             counts["progress"] = await progress(db, place, china_today())
         return counts
@@ -60,6 +61,8 @@ def stats(
 
 def _print(counts: dict[str, Any]) -> None:
     console.print(f"[bold]登记人数合计：{counts['persons']}[/]")
+    for level in counts["deadlines"].values():
+        console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
     for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
         table = Table("地方", "合计", *(status_name(s) for s in statuses), title=title)

@@ -273,6 +273,7 @@ class QueuePage:
     page: int = 0
     counts: Mapping[str, int] | None = None  # the committee's other statuses
     free: int | None = None  # a desk: how many wait without a village committee
+    deadline: str | None = None  # "📅 村（社区）审核：还有 5 天（…截止）" where one is set
 
 
 def queue_reply(q: QueuePage) -> Reply:
@@ -280,6 +281,8 @@ def queue_reply(q: QueuePage) -> Reply:
     page = min(max(q.page, 0), pages - 1)
     title = "review.queue.title" if q.verb == "queue" else "review.queue.free_title"
     lines = [t(title, committee=q.committee, n=len(q.waiting))]
+    if q.deadline:
+        lines.append(q.deadline)
     if q.counts is not None:
         others = ("returned", "confirmed", "rejected", "exported")
         lines.append(t("review.queue.counts", **{s: q.counts.get(s, 0) for s in others}))

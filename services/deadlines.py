@@ -120,6 +120,23 @@ def days_left_text(due: date, today: date) -> str:
     return t("deadline.passed", days=-n, due=china_day(due))
 
 
+def deadline_days(found: dict[str, date], today: date) -> dict[str, dict]:
+    """Each set deadline with the days left, for `stats` (and its --json)."""
+    return {
+        level: {"name": level_name(level), "due": due.isoformat(),
+                "days_left": days_left(due, today), "left_text": days_left_text(due, today)}
+        for level, due in ordered(found)
+    }
+
+
+def deadline_line(found: dict[str, date], kind: CommitteeKind, today: date) -> str | None:
+    """What a committee's queue says of the date it works to, if one is set."""
+    due = due_for(found, committee_level(kind))
+    if due is None:
+        return None
+    return t("deadline.queue", level=level_name(due[0]), left=days_left_text(due[1], today))
+
+
 def is_late(submitted_at: datetime | None, found: dict[str, date]) -> bool:
     """An entry first sent to its committee after the committees' date (registration is
     still accepted after it, and marked 逾期 in the 汇总表)."""

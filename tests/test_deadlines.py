@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from admin_cli.app import app
 from services import reminders
+from services.committees import place_names
 from services.deadlines import (
     DeadlineRefused,
+    china_today,
     days_left_text,
     due_for,
     is_late,
@@ -23,6 +25,7 @@ from services.deadlines import (
     reminder_point,
     set_deadline,
 )
+from services.review.views import my_queue
 from storage.uow import Database
 from testkit.fakes import tg
 from tests.test_review_notifier import statuses
@@ -150,3 +153,15 @@ def test_no_text_crashes_the_date_parser(text):
 @pytest.mark.parametrize("text", ["2027-1-15", " 2027 年 1 月 15 日 "])
 def test_forgiving_spellings(text):
     assert parse_due(text) == DUE
+
+
+async def test_the_queue_says_how_many_days_are_left(db: Database):
+    await committee(db, VILLAGE, 801)
+    await submit(db, 503)
+    names = await place_names(db)
+    before = await my_queue(db, names, tg(801))
+    assert "截止" not in before.text  # no deadline set: nothing said of one
+    await set_deadline(db, "township", "2099-01-15", "cli:test")
+    shown = await my_queue(db, names, tg(801))
+    left = (date(2099, 1, 15) - china_today()).days
+    assert f"📅 乡镇（街道）报县：还有 {left} 天（2099年1月15日截止）" in shown.text

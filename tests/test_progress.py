@@ -72,7 +72,9 @@ def test_a_townships_chart_renders_and_its_funnel_matches_the_drafts(tmp_path: P
         assert png.format == "PNG" and png.width >= 1000 and png.height >= 1000
         assert len(png.convert("L").getcolors(1 << 16) or []) > 10  # drawn, not blank
 
-    numbers = json.loads(done.stdout)["progress"]
+    stats = json.loads(done.stdout)
+    assert stats["deadlines"]["village"]["due"] == "2027-01-15"
+    numbers = stats["progress"]
     assert numbers["deadline"] == "2027-01-15"
     village_total = sum(v["submitted"] for v in numbers["villages"])
     assert village_total == 300 and sum(v["waiting"] for v in numbers["villages"]) == 300

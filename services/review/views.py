@@ -17,6 +17,7 @@ from dialogs.review import (
     queue_reply,
 )
 from services.committees import committee_name
+from services.deadlines import china_today, deadline_line
 from services.results import Attachment
 from services.review.access import Member, entry_for, members, refuse
 from storage.records import Address, RegistrationRecord, Status
@@ -88,7 +89,8 @@ async def _page(
     entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, e.id))
     items = [QueueItem(e.id, e.name or "", e.secrets.get("id_number")) for e in entries]
     named = committee_name(names, committee)
-    return queue_reply(QueuePage(verb, committee.id, named, items, page, counts, free))
+    deadline = deadline_line(await uow.deadlines.all(), committee.kind, china_today())
+    return queue_reply(QueuePage(verb, committee.id, named, items, page, counts, free, deadline))
 
 
 async def open_entry(

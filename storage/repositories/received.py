@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogs.model import Draft
 from storage.clock import utcnow
 from storage.crypto import FieldCipher
 from storage.models import ReceivedEntry, ReceivedPackage
@@ -55,6 +56,11 @@ class IncomingEntry:
     confirmed_by: str
     confirmed_at: datetime | None
     is_demo: bool
+
+    @property
+    def draft(self) -> Draft:
+        """The answers as the dialog's draft, as the level below registered them."""
+        return Draft.from_storage(self.state, self.secrets)
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,6 +167,11 @@ def _award_in_scope(_person: Answers, award: Answers) -> bool:
     return in_scope(award)
 
 
+def _body_decides_nothing(_person: Answers, award: Answers) -> bool:
+    """A city-level or other province's body is out of scope whatever the date: do not ask."""
+    return not award_rules.out_by_body(award)
+
+
 # Screening: asked before anything personal (privacy consent first, then who may register here).
 SCREEN_FIELDS: tuple[Field, ...] = (
     Field("consent", Section.SCREEN, Kind.CHOICE, options("consent", CONSENT_YES, "decline")),
@@ -185,7 +190,7 @@ SCREEN_FIELDS: tuple[Field, ...] = (
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("title", Section.AWARD, Kind.TEXT, quick=TITLE_QUICK, photo_first="certificate_photos"),
     Field("awarding_body", Section.AWARD, Kind.BODY, quick=BODY_QUICK),
-    Field("award_date", Section.AWARD, Kind.YEAR_MONTH),
+    Field("award_date", Section.AWARD, Kind.YEAR_MONTH, when=_body_decides_nothing),
     Field(
         "military_honour", Section.AWARD, Kind.CHOICE,
         options("military_honour", *map(str, MilitaryHonour)), printed=False,
@@ -208,7 +213,7 @@ AWARD_FIELDS: tuple[Field, ...] = (
         when=_fact_needed("treatment"), options_for=_treatment_options,
     ),
     Field("honour_kept", Section.AWARD, Kind.CHOICE,
-          options("honour_kept", *award_rules.HONOUR_KEPT)),
+          options("honour_kept", *award_rules.HONOUR_KEPT), when=_body_decides_nothing),
     Field(
         "document_number", Section.AWARD, Kind.DOCUMENT_NUMBER,
         optional=True, when=_award_in_scope,
@@ -234,8 +239,9 @@ AWARD_FIELDS: tuple[Field, ...] = (
 
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", Section.BASIC, Kind.NAME),
-    Field("gender", Section.BASIC, Kind.CHOICE, options("gender", "male", "female")),
+    # The ID number comes first: gender and birth date are read from it (asked only on an edit).
     Field("id_number", Section.BASIC, Kind.ID_NUMBER, sensitive=True),
+    Field("gender", Section.BASIC, Kind.CHOICE, options("gender", "male", "female")),
     Field("birth_date", Section.BASIC, Kind.CONFIRM, options("birth_date", "right", BIRTH_WRONG)),
     Field("ethnicity", Section.BASIC, Kind.TEXT, quick=ETHNIC_QUICK),
     Field("political_status", Section.BASIC, Kind.CHOICE,

@@ -14,8 +14,11 @@ from dialogs.model import Button, Context, Draft, Reply
 from dialogs.texts import t
 
 
-def display(key: str, value: Any, divisions: DivisionDirectory | None = None) -> str:
-    """A stored answer as people read it ("2015年4月", "延吉市 依兰镇 春兴村", "2 张")."""
+def display(
+    key: str, value: Any, divisions: DivisionDirectory | None = None, *, as_tapped: bool = False
+) -> str:
+    """A stored answer as people read it ("2015年4月", "延吉市 依兰镇 春兴村", "2 张");
+    `as_tapped` shows a choice in the words of its button (the summary card), not the paper's."""
     if value is None or value == "":
         return ""
     f = FIELDS.get(key)
@@ -33,7 +36,9 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
     if isinstance(value, bool):
         return t("opt.yes_no.yes" if value else "opt.yes_no.no")
     option = f.option(value) if f else None
-    return option.printed if option else str(value)
+    if option is None:
+        return str(value)
+    return option.label if as_tapped else option.printed
 
 
 def in_scope_awards(d: Draft) -> list[tuple[int, dict[str, Any]]]:
@@ -41,7 +46,7 @@ def in_scope_awards(d: Draft) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _line(f: Field, value: Any, divisions: DivisionDirectory) -> str:
-    shown = display(f.key, value, divisions)
+    shown = display(f.key, value, divisions, as_tapped=True)
     return f"{f.label}：{shown or t('summary.empty')}"
 
 

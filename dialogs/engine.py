@@ -160,6 +160,15 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     return out
 
 
+def without_answers(d: Draft) -> Draft:
+    """What is kept of a stopped registration: the stop and the screening answers (nothing
+    personal), so what the person writes next is answered and the way on still works."""
+    kept = {f.key for f in SCREEN_FIELDS} | {"consent_at", "hukou_code"}
+    person = {k: v for k, v in d.person.items() if k in kept}
+    nav = {"code": d.nav["code"]} if d.nav.get("code") else {}
+    return Draft(person=person, stopped=d.stopped, nav=nav)
+
+
 def with_error(error: str, question: list[Reply]) -> list[Reply]:
     """Bad input: the error and the open question in one message, not two."""
     if not question:

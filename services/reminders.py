@@ -54,6 +54,8 @@ async def remind_once(db: Database, settings: Settings, now: datetime) -> int:
             text = t("review.remind.reviewer", n=n, days=review_days)
             queued += await _queue(uow, who, text, f"remind|{who.actor}|{day}", send_at)
         for entry in await _all(uow, [Status.DRAFT, Status.RETURNED]):
+            if entry.state.get("stopped"):
+                continue  # nothing to finish: the person was told they need not register
             if entry.updated_at < now - timedelta(days=draft_days):
                 key = (
                     "review.remind.draft"

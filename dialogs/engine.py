@@ -125,6 +125,10 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     if isinstance(event, Text | Press | Contact):
         d.conflict = None  # an answer again instead of choosing which one to fix
     step = next_step(d)
+    named = step.field is not None and step.field.kind is Kind.NAME
+    if isinstance(event, Text) and named and parsing.means_later(event.text, could_be_a_name=True):
+        out.replies = _later(d, ctx)  # "等会再填" at the name question is no name
+        return out
     try:
         if step.key == SUMMARY:
             out.replies = [Reply(t("summary.use_buttons")), *summary_replies(d, ctx)]
@@ -149,7 +153,7 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
         extra = _answer(d, step, event, ctx)
     except Invalid as err:
         if isinstance(event, Text) and parsing.means_later(event.text):
-            out.replies = [Reply(t("later"))]  # no ID card at hand: no error, all is kept
+            out.replies = _later(d, ctx)  # no ID card at hand: no error, all is kept
             return out
         out.replies = with_error(str(err), ask(d, ctx))
         return out
@@ -175,6 +179,11 @@ def with_error(error: str, question: list[Reply]) -> list[Reply]:
         return [Reply(error)]
     first = question[0]
     return [replace(first, text=f"{error}\n\n{first.text}", edit=False), *question[1:]]
+
+
+def _later(d: Draft, ctx: Context) -> list[Reply]:
+    """Not now: all is kept and /start continues (the question stays, for who finds the card)."""
+    return with_error(t("later"), ask(d, ctx))
 
 
 def _restart(out: Outcome, ctx: Context) -> Outcome:
@@ -437,7 +446,7 @@ def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outco
     elif action == "gone" and d.stopped == stops.EMPLOYER:
         out.replies = [*stops.former_employer_gone(d), *ask(d, ctx)]
     elif action == "later" and not d.stopped:
-        out.replies = [Reply(t("later"))]
+        out.replies = _later(d, ctx)
     elif d.stopped:
         out.alert = t("stale")
         out.replies = ask(d, ctx)

@@ -105,6 +105,7 @@ CONSENT_YES = "agree"
 FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF = "self", "proxy", "staff"
 EMPLOYER_CATEGORY = "employer"
 NON_PUBLIC_CATEGORY = "non_public"
+NO_FIXED_UNIT_CATEGORY = "no_fixed_unit"
 SAME_AS_HUKOU = "same_as_hukou"
 BIRTH_WRONG = "wrong"
 TRISTATE = options("tristate", *map(str, TriState))
@@ -182,7 +183,7 @@ SCREEN_FIELDS: tuple[Field, ...] = (
     Field("serving", Section.SCREEN, Kind.CHOICE, options("serving", "civilian", "serving"),
           printed=False),
     Field("person_category", Section.BASIC, Kind.CHOICE,
-          options("person_category", "farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY,
+          options("person_category", "farmer", NO_FIXED_UNIT_CATEGORY, NON_PUBLIC_CATEGORY,
                   EMPLOYER_CATEGORY)),
 )
 

@@ -20,7 +20,13 @@ _LATER = re.compile(r"等会|等一会|一会儿|待会|稍后|稍等|回头|以
                     r"不在手边|不在身边|没在身边|找不到|没带|找一下|去找")
 
 
-def means_later(text: str) -> bool:
+_LATER_SAID = re.compile(r"再|填|手边|身边|没带")  # "王明天" is a name, "明天再填" is not
+
+
+def means_later(text: str, *, could_be_a_name: bool = False) -> bool:
+    """Does the text say "not now"? Where a name is asked, only a whole phrase counts."""
+    if could_be_a_name and not _LATER_SAID.search(text):
+        return False
     return bool(_LATER.search(text))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from dialogs.callbacks import action
+from dialogs.form import NO_FIXED_UNIT_CATEGORY
 from dialogs.model import Button, Context, Draft, Event, Reply, Text
 from dialogs.texts import t
 
@@ -50,7 +51,7 @@ def former_employer_gone(d: Draft) -> list[Reply]:
     """The employer route does not exist any more: the village committee registers them, as
     people without a fixed employer; the reviewer is told why."""
     d.stopped = None
-    d.person["person_category"] = "no_fixed_unit"
+    d.person["person_category"] = NO_FIXED_UNIT_CATEGORY
     d.flags.append({"kind": "employer_gone"})
     if not d.awards:
         d.awards.append({})

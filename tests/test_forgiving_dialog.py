@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from dialogs.review import flag_text
 from dialogs.texts import t
 from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat
@@ -161,11 +162,22 @@ def test_no_id_card_at_hand_is_fine_by_button_or_in_words():
     chat = DialogChat()
     to_person(chat)
     chat.press("证件不在手边，稍后再填")
-    assert chat.text == t("later") and chat.step == "id_number"
+    assert chat.question.startswith(t("later")) and chat.step == "id_number"
     for words in ("等会再填", "明天再填", "身份证不在手边"):
         chat.say(words)
-        assert chat.text == t("later") and len(chat.replies) == 1, words
+        assert chat.question.startswith(t("later")) and len(chat.replies) == 1, words
     assert chat.draft.person["name"] == "金明浩"
+
+
+def test_saying_later_at_the_name_question_is_not_taken_as_a_name():
+    chat = DialogChat()
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("没有了")
+    chat.say("等会再填")
+    assert chat.question.startswith(t("later")) and "name" not in chat.draft.person
+    chat.say("王明天")  # a name with a time word in it is still a name
+    assert chat.draft.person["name"] == "王明天"
     chat.start()
     assert chat.question.startswith(t("q.id_number"))
 
@@ -286,6 +298,7 @@ def test_typing_after_the_employer_redirect_offers_the_village_committee_route()
     assert chat.draft.stopped is None and chat.step == "title"
     assert chat.draft.person["person_category"] == "no_fixed_unit"
     assert {"kind": "employer_gone"} in chat.draft.flags
+    assert "撤销、破产或改制" in flag_text({"kind": "employer_gone"})  # the reviewer is told
 
 
 def test_typing_after_the_employer_redirect_without_saying_why_is_answered_too():

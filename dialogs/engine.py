@@ -168,7 +168,7 @@ def without_answers(d: Draft) -> Draft:
     """What is kept of a stopped registration: the stop and the screening answers (nothing
     personal), so what the person writes next is answered and the way on still works."""
     kept = {f.key for f in SCREEN_FIELDS} | {"consent_at", "hukou_code"}
-    person = {k: v for k, v in d.person.items() if k in kept}
+    person = {key: value for key, value in d.person.items() if key in kept}
     nav = {"code": d.nav["code"]} if d.nav.get("code") else {}
     return Draft(person=person, stopped=d.stopped, nav=nav)
 

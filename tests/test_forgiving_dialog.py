@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dialogs.review import flag_text
 from dialogs.texts import t
+from dialogs.validators import YearMonth
 from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat
 from tests.test_dialog_flow import FAKE_ID, finish_award_n1, national_award, person, screen
+from tests.test_validators import BRACKETS, written_forms
 
 
 def test_a_two_digit_year_answers_the_award_date():
@@ -335,3 +340,50 @@ def test_start_after_a_stop_begins_again():
     chat.press("不同意")
     chat.start()
     assert t("welcome") in chat.text and chat.question == t("q.consent")
+
+
+# --- every accepted spelling, typed in the conversation ---------------------------------------
+
+AT_DATE = DialogChat()
+screen(AT_DATE)
+AT_DATE.press("全国劳动模范")
+AT_DATE.press("中共中央 国务院")
+AT_DOCNO = DialogChat()
+screen(AT_DOCNO)
+national_award(AT_DOCNO)
+AT_DOCNO.press("全国劳动模范（先进工作者）待遇")
+AT_DOCNO.press("是，荣誉保持着")
+
+
+def typed_at(chat: DialogChat, text: str) -> DialogChat:
+    again = DialogChat()
+    again.draft = chat.draft.fresh_copy()
+    again.say(text)
+    return again
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=date(1949, 1, 1), max_value=date(2026, 11, 26)), st.booleans())
+def test_every_written_date_answers_the_award_date_the_same(day, with_day):
+    ym = YearMonth(day.year, day.month, day.day if with_day else None)
+    for form in written_forms(ym):
+        chat = typed_at(AT_DATE, form)
+        assert chat.draft.awards[0].get("award_date") == ym.iso, form
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1949, 2026), st.integers(1, 999), st.sampled_from([*BRACKETS, ("［", "］")]))
+def test_every_bracket_style_of_a_document_number_is_stored_with_the_official_ones(
+    year, serial, brackets
+):
+    left, right = brackets
+    chat = typed_at(AT_DOCNO, f"国发{left}{year}{right}{serial}号")
+    assert chat.draft.awards[0]["document_number"] == f"国发〔{year}〕{serial}号"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_no_text_at_the_date_or_the_document_number_question_breaks_the_conversation(text):
+    for chat in (AT_DATE, AT_DOCNO):
+        replies = typed_at(chat, text).replies
+        assert replies and all(r.text.strip() for r in replies)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from dialogs.callbacks import action
+from dialogs import callbacks
+from dialogs.callbacks import action, answer
 from dialogs.form import NO_FIXED_UNIT_CATEGORY
-from dialogs.model import Button, Context, Draft, Event, Reply, Text
+from dialogs.model import Button, Context, Draft, Event, Press, Reply, Text
 from dialogs.texts import t
 
 EMPLOYER = "stop.employer"
@@ -22,8 +23,27 @@ _EMPLOYER_GONE = re.compile(
 )
 
 
+VILLAGE = callbacks.token("hukou_code")  # a village named after a stop, for its contact
+
+
 def _contact(ctx: Context) -> str:
     return t("stop.contact", contact=ctx.contact) if ctx.contact else t("stop.contact_unknown")
+
+
+def pressed_village(event: Event) -> str | None:
+    """The village code of a button offered after a stop (its committee's contact is asked)."""
+    data = callbacks.payload(event.data, VILLAGE) if isinstance(event, Press) else None
+    return data[1:] if data and data[0] == "h" and data[1:].isdecimal() else None
+
+
+def _villages(text: str, ctx: Context) -> tuple[tuple[Button, ...], ...]:
+    """Villages the words name: a tap tells that committee's contact."""
+    found = ctx.divisions.search(text, level="village", limit=6)
+    return tuple(
+        (Button(ctx.divisions.full_name(m.division.code, from_level="county"),
+                answer(VILLAGE, f"h{m.division.code}")),)
+        for m in found
+    )
 
 
 def _buttons(d: Draft) -> tuple[tuple[Button, ...], ...]:
@@ -40,11 +60,23 @@ def stop_reply(d: Draft, ctx: Context) -> Reply:
 
 
 def after_stop(d: Draft, event: Event, ctx: Context) -> list[Reply]:
-    """Something written after the stop: answered kindly, never the first question again."""
+    """Something written after the stop: answered kindly, never the first question again;
+    a village named gets its committee's contact."""
+    village = pressed_village(event)
+    if village and ctx.divisions.get(village):
+        d.person["hukou_code"] = village
+        place = ctx.divisions.full_name(village, from_level="county")
+        said = t("stop.village_contact", place=place, contact=ctx.contact) if ctx.contact \
+            else t("stop.village_no_contact", place=place)
+        return [Reply(said, _buttons(d))]
     key = f"after.{(d.stopped or '').removeprefix('stop.')}"
     if d.stopped == EMPLOYER and isinstance(event, Text) and _EMPLOYER_GONE.search(event.text):
         key = "after.employer_gone"
-    return [Reply(t(key) + "\n" + _contact(ctx), _buttons(d))]
+    villages = _villages(event.text, ctx) if isinstance(event, Text) else ()
+    if villages:
+        return [Reply(t(key) + "\n" + t("stop.which_village"), (*villages, *_buttons(d)))]
+    hint = "" if ctx.contact else "\n" + t("stop.name_village")
+    return [Reply(t(key) + "\n" + _contact(ctx) + hint, _buttons(d))]
 
 
 def former_employer_gone(d: Draft) -> list[Reply]:

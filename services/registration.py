@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from dialogs import callbacks, engine
+from dialogs import callbacks, engine, stops
 from dialogs.divisions import Division, DivisionDirectory
 from dialogs.model import (
     Button,
@@ -121,13 +121,14 @@ class Registration:
             contact=contact,
         )
 
-    async def _context_for(self, uow, draft: Draft) -> Context:
+    async def _context_for(self, uow, draft: Draft, event: Event | None = None) -> Context:
         """The context of this draft's event: with its committee's contact where one is known
         (said at a stop, so nobody is left without someone to ask)."""
         if not draft.stopped:
             return self.context()
         contact = None
-        for code in filter(None, (draft.person.get("hukou_code"), draft.nav.get("code"))):
+        pressed = stops.pressed_village(event)
+        for code in filter(None, (pressed, draft.person.get("hukou_code"), draft.nav.get("code"))):
             committee = await uow.committees.get_by_division(code)
             if committee is not None and committee.contact:
                 contact = f"{committee.name} {committee.contact}"
@@ -179,7 +180,7 @@ class Registration:
                 return Result(engine.ask(draft, self.context()))
             if callable(event):
                 event = await event(uow)
-            ctx = await self._context_for(uow, draft)
+            ctx = await self._context_for(uow, draft, event)
             outcome = engine.apply(draft, event, ctx)  # a draft of its own
             if outcome.draft.stopped and not draft.stopped and outcome.replies:
                 # the stop itself names the committee's contact

@@ -387,3 +387,13 @@ def test_no_text_at_the_date_or_the_document_number_question_breaks_the_conversa
     for chat in (AT_DATE, AT_DOCNO):
         replies = typed_at(chat, text).replies
         assert replies and all(r.text.strip() for r in replies)
+
+
+def test_a_village_named_after_a_stop_gets_its_committees_contact():
+    chat = DialogChat()
+    screen(chat, category=EMPLOYER)
+    chat.say("光进村")  # as the hint asks: the village name
+    assert t("stop.which_village") in chat.text and "原单位已不在了" in chat.buttons()
+    chat.ctx = replace(chat.ctx, contact="光进村委会 0433-1234567")  # what services look up
+    chat.press("延吉市 小营镇 光进村")
+    assert "0433-1234567" in chat.text and chat.draft.person["hukou_code"] == "222401100201"

@@ -71,3 +71,17 @@ async def test_the_stop_names_the_committees_contact_when_the_village_is_known(d
     assert committee.name in text and "0433-1234567" in text
     again = await service.handle(WHO, Start(), 2)
     assert again.replies[-1].text == t("q.consent")  # /start begins again
+
+
+async def test_a_village_tapped_after_a_stop_is_answered_with_its_committees_contact(
+    db, settings
+):
+    async with db.uow() as uow:
+        await uow.committees.add(VILLAGE, contact="王主任 0433-1234567")
+        await uow.commit()
+    chat = MemoryChat(await registration(db, settings), WHO)
+    await chat.start()
+    await chat.press("不同意")
+    await chat.say("光进村")
+    await chat.press("延吉市 小营镇 光进村")
+    assert "0433-1234567" in chat.text

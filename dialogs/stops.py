@@ -23,7 +23,8 @@ _EMPLOYER_GONE = re.compile(
 )
 
 
-VILLAGE = callbacks.token("hukou_code")  # a village named after a stop, for its contact
+VILLAGE = callbacks.token("hukou_code")
+PLACE_NAME_LIMIT = 20  # a village named after a stop, for its contact
 
 
 def _contact(ctx: Context) -> str:
@@ -37,8 +38,12 @@ def pressed_village(event: Event) -> str | None:
 
 
 def _villages(text: str, ctx: Context) -> tuple[tuple[Button, ...], ...]:
-    """Villages the words name: a tap tells that committee's contact."""
-    found = ctx.divisions.search(text, level="village", limit=6)
+    """Villages the words name: a tap tells that committee's contact (a place name is short;
+    a long message is not searched)."""
+    words = "".join(text.split())
+    if not 2 <= len(words) <= PLACE_NAME_LIMIT:
+        return ()
+    found = ctx.divisions.search(words, level="village", limit=6)
     return tuple(
         (Button(ctx.divisions.full_name(m.division.code, from_level="county"),
                 answer(VILLAGE, f"h{m.division.code}")),)

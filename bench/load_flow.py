@@ -53,9 +53,7 @@ NO_PHOTO = (_press("暂时没有，以后再补"), _press("暂时没有，以后
 BASICS = (
     _press("没有了"),
     _say("金明浩"),
-    _press("男"),
-    _say("{id}", "1958年7月"),
-    _press("对"),
+    _say("{id}", "民族"),
     _press("朝鲜族"),
     _press("群众"),
     _press("初中"),

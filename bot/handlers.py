@@ -27,8 +27,9 @@ async def on_start(message: Message, registration: Registration, update_id: int,
 
 
 @router.message(Command("help"))
-async def on_help(message: Message) -> None:
-    await message.answer(t("help"))
+async def on_help(message: Message, registration: Registration, bot: Bot) -> None:
+    replies = await registration.help(person(message.from_user))
+    await send_replies(bot, message.chat.id, replies)
 
 
 @router.message(Command("status"))

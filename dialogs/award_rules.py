@@ -9,6 +9,7 @@ from typing import Any
 
 from dialogs.eligibility import (
     AwardFacts,
+    BodyKind,
     MilitaryHonour,
     Treatment,
     TriState,
@@ -53,7 +54,15 @@ def treatment_choices(award: Mapping[str, Any]) -> list[str]:
     return [t.value for t in treatment_options(kind, year_month(award.get("award_date")))]
 
 
+def out_by_body(award: Mapping[str, Any]) -> bool:
+    """Is the award out of scope by its body alone (city, county, another province)?"""
+    body = award.get("awarding_body")
+    return bool(body) and body_kind(body) in (BodyKind.LOCAL, BodyKind.OTHER_PROVINCE)
+
+
 def facts_complete(award: Mapping[str, Any]) -> bool:
+    if out_by_body(award):
+        return "title" in award
     basics = ("title", "awarding_body", "award_date", "honour_kept")
     return all(k in award for k in basics) and all(k in award for k in facts_needed(award))
 
@@ -97,6 +106,6 @@ def decide(award: Mapping[str, Any]) -> Verdict:
         hrss_approved=opt(TriState, "hrss_approved"),
         military_honour=opt(MilitaryHonour, "military_honour"),
         veteran=(award["veteran"] == VETERAN[0]) if award.get("veteran") else None,
-        honour_kept=award.get("honour_kept") == HONOUR_KEPT[0],
+        honour_kept=award.get("honour_kept", HONOUR_KEPT[0]) == HONOUR_KEPT[0],
     )
     return classify(facts)

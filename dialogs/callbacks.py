@@ -18,7 +18,13 @@ from dialogs.form import FIELDS, MORE_AWARDS_KEY
 SEP = "|"
 ACTION = "x"
 REVIEW = "r"
-ACTIONS = frozenset({"cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new"})
+ACTIONS = frozenset({
+    "cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new",
+    "fix",  # a contradiction: "this" (the answer just given) or "other" (the earlier one)
+    "later",  # no ID card at hand: everything is kept, /start continues
+    "restart",  # after a stop: begin again from the consent question
+    "gone",  # the former employer no longer exists: register with the village committee
+})
 
 # review verb -> number of whole-number arguments. Verbs ending in "r" carry a reason index,
 # "t" asks for a typed reason; "ret"/"rej"/"fwd" open the menu of reasons or committees.

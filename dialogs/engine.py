@@ -6,7 +6,10 @@ after a crash, a week of silence or an edit needs no extra bookkeeping.
 
 from __future__ import annotations
 
-from dialogs import award_rules, callbacks, ocr_answers, parsing, questions
+from dataclasses import replace
+
+from dialogs import award_rules, callbacks, conflicts, ocr_answers, parsing, questions, stops
+from dialogs import validators as v
 from dialogs.form import (
     AWARD_FIELDS,
     BIRTH_WRONG,
@@ -87,7 +90,9 @@ def photo_slot(d: Draft) -> tuple[str, int | None] | None:
 def ask(d: Draft, ctx: Context) -> list[Reply]:
     """The open question again (after /start, a stale button, or bad input)."""
     if d.stopped:
-        return [Reply(t(d.stopped), remove_keyboard=True)]
+        return [stops.stop_reply(d, ctx)]
+    if d.conflict:
+        return [questions.conflict(d, ctx)]
     step = next_step(d)
     if step.key == SUMMARY:
         return summary_replies(d, ctx)
@@ -103,6 +108,8 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     """`handle` on the draft itself, for a caller that owns it and will not look at it again
     (the bot loads a fresh one for every update): the copy is not needed then."""
     out = Outcome(draft=d)
+    if isinstance(event, Start) and d.stopped:  # "发 /start 重新开始": a clean start
+        return _restart(out, ctx)
     if isinstance(event, Start):
         out.replies = _greeting(d) + ask(d, ctx)
         return out
@@ -114,9 +121,15 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
         out.replies = _ocr_read(d, event, ctx)
         return out
     if d.stopped:
-        out.replies = ask(d, ctx)
+        out.replies = stops.after_stop(d, event, ctx)
         return out
+    if isinstance(event, Text | Press | Contact):
+        d.conflict = None  # an answer again instead of choosing which one to fix
     step = next_step(d)
+    named = step.field is not None and step.field.kind is Kind.NAME
+    if isinstance(event, Text) and named and parsing.means_later(event.text, could_be_a_name=True):
+        out.replies = _later(d, ctx)  # "等会再填" at the name question is no name
+        return out
     try:
         if step.key == SUMMARY:
             out.replies = [Reply(t("summary.use_buttons")), *summary_replies(d, ctx)]
@@ -140,7 +153,10 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
             raise Invalid(f"unsupported.{event.what if event.what in known else 'other'}")
         extra = _answer(d, step, event, ctx)
     except Invalid as err:
-        out.replies = [Reply(str(err)), *ask(d, ctx)]
+        if isinstance(event, Text) and parsing.means_later(event.text):
+            out.replies = _later(d, ctx)  # no ID card at hand: no error, all is kept
+            return out
+        out.replies = with_error(str(err), ask(d, ctx))
         return out
     if extra is None:  # browsing (division pages) or a photo added: the same question stays open
         out.replies = questions.after_browse(step, d, ctx, event)
@@ -149,9 +165,40 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     return out
 
 
+def without_answers(d: Draft) -> Draft:
+    """What is kept of a stopped registration: the stop and the screening answers (nothing
+    personal), so what the person writes next is answered and the way on still works."""
+    kept = {f.key for f in SCREEN_FIELDS} | {"consent_at", "hukou_code"}
+    person = {key: value for key, value in d.person.items() if key in kept}
+    nav = {"code": d.nav["code"]} if d.nav.get("code") else {}
+    return Draft(person=person, stopped=d.stopped, nav=nav)
+
+
+def with_error(error: str, question: list[Reply]) -> list[Reply]:
+    """Bad input: the error and the open question in one message, not two."""
+    if not question:
+        return [Reply(error)]
+    first = question[0]
+    return [replace(first, text=f"{error}\n\n{first.text}", edit=False), *question[1:]]
+
+
+def _later(d: Draft, ctx: Context) -> list[Reply]:
+    """Not now: all is kept and /start continues (the question stays, for who finds the card)."""
+    return with_error(t("later"), ask(d, ctx))
+
+
+def _restart(out: Outcome, ctx: Context) -> Outcome:
+    out.draft = Draft()
+    out.replies = [Reply(t("welcome")), *ask(out.draft, ctx)]
+    return out
+
+
 def _greeting(d: Draft) -> list[Reply]:
     if d.return_reason:
         return [Reply(t("returned.intro", reason=d.return_reason))]
+    titles = [a["title"] for a in d.awards if a.get("title")]
+    if titles:
+        return [Reply(t("resume.award", title="、".join(titles)))]
     if d.person:
         return [Reply(t("resume"))]
     return [Reply(t("welcome"))]
@@ -174,24 +221,29 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         target[f.key] = code
         d.nav = {}
         return _finish(d, step, [])
-    value = parsing.value(f, event, step, d, ctx)
+    if f.kind is Kind.YEAR_MONTH:
+        value = parsing.year_month(event, step, target, ctx)
+        if value is None:  # a year alone: its month is asked next
+            return None
+    else:
+        value = parsing.value(f, event, step, d, ctx)
     if f.kind is Kind.CONFIRM and value == BIRTH_WRONG:
         # The derived birth date is wrong, so the ID number is: ask it again.
-        d.person.pop("id_number", None)
-        d.person.pop("birth_date", None)
+        _forget_id(d)
         d.editing = None
         return [Reply(t("birth.retry"))]
     if f.kind is Kind.CONFIRM:
         value = parsing.birth_month(d.person["id_number"], ctx)
     if f.key == "residence" and value == SAME_AS_HUKOU:
         value = parsing.hukou_address(d.person, ctx)
+    clash = _clash(d, step, value, ctx)
+    if clash:
+        d.conflict = clash  # nothing stored yet: the person says which answer is wrong
+        return []
     said: list[Reply] = []
     target[f.key] = value
     if f.key == "id_number":
-        d.person.pop("birth_date", None)
-        if d.editing:
-            d.editing = {"key": "birth_date", "award": None}
-            return []
+        _take_id(d, value, ctx)
     stop = STOPPERS.get((f.key, value))
     if stop:
         d.stopped = stop
@@ -201,7 +253,7 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
         said.append(Reply(t("consent.thanks")))
     if f.key == "name":
         said += _compare(d, None, {"name": value}, from_photo=False) + _check_name_lists(d)
-    if f.key == "phone":
+    if f.kind is Kind.PHONE:  # typed or shared: the share button goes away either way
         said.append(Reply(t("phone.saved"), remove_keyboard=True))
     if f.key == "person_category" and not d.awards:
         d.awards.append({})
@@ -209,6 +261,60 @@ def _answer(d: Draft, step: Step, event: Event, ctx: Context) -> list[Reply] | N
     if step.award is not None:
         said += _reclassify(d, step.award)
     return _finish(d, step, said)
+
+
+def _take_id(d: Draft, number: str, ctx: Context) -> None:
+    """The ID number says the gender and the birth date: they are not asked."""
+    info = v.parse_id_number(number, ctx.today)
+    d.person["gender"] = info.gender
+    d.person["birth_date"] = f"{info.birth_date.year:04d}-{info.birth_date.month:02d}"
+
+
+def _forget_id(d: Draft) -> None:
+    for key in ("id_number", "birth_date", "gender"):
+        d.person.pop(key, None)
+
+
+def _clash(d: Draft, step: Step, value, ctx: Context) -> dict | None:
+    """Does this answer contradict an earlier one?"""
+    if step.key == "id_number":
+        return conflicts.with_id_number(d, v.parse_id_number(value, ctx.today))
+    if step.key == "gender":
+        return conflicts.with_gender(d, value, ctx.today)
+    if step.key == "award_date" and step.award is not None:
+        return conflicts.with_award_date(d, step.award, value, ctx.today)
+    return None
+
+
+def _fix(d: Draft, which: str, ctx: Context) -> list[Reply]:
+    """The person said which of two disagreeing answers is wrong."""
+    c, d.conflict = d.conflict, None
+    assert c is not None
+    if which != "other":  # the answer just given is wrong: its question again
+        return ask(d, ctx)
+    key, index, other = c["key"], c["award"], c["other"]
+    (d.person if index is None else d.awards[index])[key] = c["value"]
+    if d.editing and d.editing.get("key") == key:
+        d.editing = None
+    said: list[Reply] = []
+    if key == "id_number":
+        _take_id(d, c["value"], ctx)
+    if other == "gender":  # the ID number is right, so it says the gender
+        said.append(Reply(t("conflict.gender_fixed",
+                            gender=t(f"opt.gender.{d.person['gender']}"))))
+    elif other == "id_number":
+        chosen = d.person.get("gender")
+        _forget_id(d)
+        if key == "gender":
+            d.person["gender"] = chosen
+        d.editing = None
+    else:
+        d.awards[c["other_award"]].pop(other, None)
+        _reclassify(d, c["other_award"])
+        d.editing = None
+    if index is not None:
+        said += _reclassify(d, index)
+    return [*said, *ask(d, ctx)]
 
 
 def _finish(d: Draft, step: Step, said: list[Reply]) -> list[Reply]:
@@ -336,6 +442,12 @@ def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outco
     elif action == "cancel-" and d.cancel_asked:
         d.cancel_asked = False
         out.replies = [Reply(t("cancel.kept")), *ask(d, ctx)]
+    elif action == "restart" and d.stopped:
+        return _restart(out, ctx)
+    elif action == "gone" and d.stopped == stops.EMPLOYER:
+        out.replies = [*stops.former_employer_gone(d), *ask(d, ctx)]
+    elif action == "later" and not d.stopped:
+        out.replies = _later(d, ctx)
     elif d.stopped:
         out.alert = t("stale")
         out.replies = ask(d, ctx)
@@ -354,8 +466,10 @@ def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outco
     elif action == "ocr" and step.key == "title":
         _answer_offer(d, step, argument.endswith(":yes"), out)
         out.replies += ask(d, ctx)
+    elif action == "fix" and d.conflict:
+        out.replies = _fix(d, argument, ctx)
     elif action == "keep" and d.editing:
-        d.editing = None
+        d.editing = d.conflict = None
         out.replies = ask(d, ctx)
     else:
         out.alert = t("stale")

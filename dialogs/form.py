@@ -123,6 +123,7 @@ FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF = "self", "proxy", "staff"
 EMPLOYER_CATEGORY = "employer"
 SERVING_CATEGORY = "serving"  # a serving soldier is not registered (不含现役军人)
 NON_PUBLIC_CATEGORY = "non_public"
+NO_FIXED_UNIT_CATEGORY = "no_fixed_unit"
 SAME_AS_HUKOU = "same_as_hukou"
 BIRTH_WRONG = "wrong"
 TRISTATE = options("tristate", *map(str, TriState))
@@ -196,6 +197,11 @@ def _award_in_scope(_person: Answers, award: Answers) -> bool:
     return in_scope(award)
 
 
+def _body_decides_nothing(_person: Answers, award: Answers) -> bool:
+    """A city-level or other province's body is out of scope whatever the date: do not ask."""
+    return not award_rules.out_by_body(award)
+
+
 # Screening: asked before anything personal (privacy consent first, then who may register here).
 SCREEN_FIELDS: tuple[Field, ...] = (
     Field("consent", Section.SCREEN, Kind.CHOICE, options("consent", CONSENT_YES, "decline")),
@@ -204,7 +210,7 @@ SCREEN_FIELDS: tuple[Field, ...] = (
     Field("alive", Section.SCREEN, Kind.CHOICE, options("alive", "alive", "deceased"),
           printed=False, when=_not_self),
     Field("person_category", Section.BASIC, Kind.CHOICE,
-          options("person_category", "farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY,
+          options("person_category", "farmer", NO_FIXED_UNIT_CATEGORY, NON_PUBLIC_CATEGORY,
                   EMPLOYER_CATEGORY, SERVING_CATEGORY)),
 )
 
@@ -212,7 +218,7 @@ SCREEN_FIELDS: tuple[Field, ...] = (
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("title", Section.AWARD, Kind.TEXT, quick=TITLE_QUICK, photo_first="certificate_photos"),
     Field("awarding_body", Section.AWARD, Kind.BODY, quick=BODY_QUICK),
-    Field("award_date", Section.AWARD, Kind.YEAR_MONTH),
+    Field("award_date", Section.AWARD, Kind.YEAR_MONTH, when=_body_decides_nothing),
     Field(
         "military_honour", Section.AWARD, Kind.CHOICE,
         options("military_honour", *map(str, MilitaryHonour)), printed=False,
@@ -235,7 +241,7 @@ AWARD_FIELDS: tuple[Field, ...] = (
         when=_fact_needed("treatment"), options_for=_treatment_options,
     ),
     Field("honour_kept", Section.AWARD, Kind.CHOICE,
-          options("honour_kept", *award_rules.HONOUR_KEPT)),
+          options("honour_kept", *award_rules.HONOUR_KEPT), when=_body_decides_nothing),
     Field(
         "document_number", Section.AWARD, Kind.DOCUMENT_NUMBER,
         optional=True, when=_award_in_scope,
@@ -262,8 +268,9 @@ AWARD_FIELDS: tuple[Field, ...] = (
 
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", Section.BASIC, Kind.NAME),
-    Field("gender", Section.BASIC, Kind.CHOICE, options("gender", "male", "female")),
+    # The ID number comes first: gender and birth date are read from it (asked only on an edit).
     Field("id_number", Section.BASIC, Kind.ID_NUMBER, sensitive=True),
+    Field("gender", Section.BASIC, Kind.CHOICE, options("gender", "male", "female")),
     Field("birth_date", Section.BASIC, Kind.CONFIRM, options("birth_date", "right", BIRTH_WRONG)),
     Field("ethnicity", Section.BASIC, Kind.TEXT, quick=ETHNIC_QUICK),
     Field("political_status", Section.BASIC, Kind.CHOICE,

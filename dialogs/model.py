@@ -26,6 +26,7 @@ class Draft(BaseModel):
     reviewed: dict[str, str] | None = None  # the answers as returned (masked): what changed since
     flags: list[dict[str, Any]] = Field(default_factory=list)  # notes for the reviewer
     cancel_asked: bool = False  # /cancel asked to confirm and nothing was answered since
+    conflict: dict[str, Any] | None = None  # two answers disagree: which one to fix is asked
 
     def fresh_copy(self) -> Draft:
         """A copy that shares no dict or list with this one. The draft is plain JSON-like
@@ -144,6 +145,7 @@ class Context:
     now: datetime
     divisions: DivisionDirectory
     ocr: bool = False  # photos are read: a certificate may answer the award questions
+    contact: str | None = None  # the person's village committee and how to reach it, if known
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs import callbacks
 from dialogs import validators as v
+from dialogs.choices import match_choice
 from dialogs.form import ETHNIC_GROUPS, Field, Kind, Option
 from dialogs.model import Contact, Context, Draft, Event, Press, Step, Text
 from dialogs.validators import Invalid
@@ -13,6 +15,19 @@ from dialogs.validators import Invalid
 SKIP = "~skip"
 DONE = "~done"
 TEXT_LIMITS = {"hardship_note": 300, "remarks": 300, "residence": 120, "hukou_address": 120}
+# "Not now": the card is not at hand, the person will come back (等会, 明天再填, 证件不在手边…).
+_LATER = re.compile(r"等会|等一会|一会儿|待会|稍后|稍等|回头|以后再|明天|改天|晚点|过会|"
+                    r"不在手边|不在身边|没在身边|找不到|没带|找一下|去找")
+
+
+_LATER_SAID = re.compile(r"再|填|手边|身边|没带")  # "王明天" is a name, "明天再填" is not
+
+
+def means_later(text: str, *, could_be_a_name: bool = False) -> bool:
+    """Does the text say "not now"? Where a name is asked, only a whole phrase counts."""
+    if could_be_a_name and not _LATER_SAID.search(text):
+        return False
+    return bool(_LATER.search(text))
 
 
 def payload(event: Press, step: Step) -> str:
@@ -32,6 +47,8 @@ def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
         numbered = typed.isdecimal() and len(typed) <= 2  # a long digit string is no number
         if code is None and numbered and 1 <= int(typed) <= len(options):
             code = options[int(typed) - 1].code
+        if code is None:  # plain words: "我自己", "在", "对", "男的"
+            code = match_choice(typed, [(o.code, o.label, ()) for o in options])
         if code is not None:
             return code
     raise Invalid("err.choice")
@@ -53,10 +70,7 @@ def options_of(f: Field, d: Draft, step: Step) -> tuple[Option, ...]:
 
 def value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
     """The validated answer for field `f` from `event`."""
-    result = _value(f, event, step, d, ctx)
-    if f.key == "gender":
-        gender_check(d, result, ctx)
-    return result
+    return _value(f, event, step, d, ctx)
 
 
 def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
@@ -80,19 +94,41 @@ def _value(f: Field, event: Event, step: Step, d: Draft, ctx: Context) -> Any:
     return _typed(f, event.text, d, ctx)
 
 
+PENDING_YEAR = "_year"  # a year given without its month, kept while the month is asked
+
+
+def year_month(event: Event, step: Step, target: dict, ctx: Context) -> str | None:
+    """A date answer, or None when only the year came: the month is asked next (its buttons
+    carry "m<month>"), and a whole date typed instead is read as it is."""
+    year = target.get(PENDING_YEAR)
+    if isinstance(event, Press):
+        data = payload(event, step)
+        if not (year and data[:1] == "m" and data[1:].isdecimal() and data[1:].isascii()):
+            raise Invalid("err.choice")
+        value = v.parse_month_of(f"{int(data[1:])}月", year, ctx.today)
+    elif isinstance(event, Text):
+        try:
+            if year:
+                value = v.parse_month_of(event.text, year, ctx.today)
+            else:
+                value = v.parse_year_month(event.text, ctx.today)
+        except v.MonthMissing as missing:
+            target[PENDING_YEAR] = missing.year
+            return None
+    else:
+        raise Invalid("err.text_expected")
+    target.pop(PENDING_YEAR, None)
+    return value.iso
+
+
 def _typed(f: Field, text: str, d: Draft, ctx: Context) -> Any:
     match f.kind:
         case Kind.NAME:
             return v.parse_name(text)
         case Kind.ID_NUMBER:
-            info = v.parse_id_number(text, ctx.today)
-            if d.person.get("gender"):
-                v.check_gender(info, d.person["gender"])
-            return info.number
+            return v.parse_id_number(text, ctx.today).number
         case Kind.PHONE:
             return v.parse_phone(text)
-        case Kind.YEAR_MONTH:
-            return v.parse_year_month(text, ctx.today).iso
         case Kind.DOCUMENT_NUMBER:
             return v.normalise_document_number(text)
         case _:
@@ -123,13 +159,6 @@ def birth_month(id_number: str, ctx: Context) -> str:
     """出生年月 as stored: taken from the ID number the person has confirmed."""
     born = v.parse_id_number(id_number, ctx.today).birth_date
     return f"{born.year:04d}-{born.month:02d}"
-
-
-def gender_check(d: Draft, gender: str, ctx: Context) -> None:
-    """Changing the gender must still agree with the ID number already given."""
-    number = d.person.get("id_number")
-    if number:
-        v.check_gender(v.parse_id_number(number, ctx.today), gender)
 
 
 def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dialogs import parsing
+from dialogs import conflicts, parsing
 from dialogs.callbacks import action, answer
 from dialogs.form import (
     AWARD_FIELDS,
     FIELDS,
+    FILLED_BY_PROXY,
     FILLED_BY_SELF,
     MORE_AWARDS,
     PERSON_FIELDS,
@@ -39,14 +40,17 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
         return _choices(t("q.more_awards"), step, MORE_AWARDS)
     f = step.field
     assert f is not None
-    text = t(f"q.{f.key}")
+    text = t(_question_key(f.key, d, ctx))
+    target = d.person if step.award is None else d.awards[step.award]
+    year = target.get(parsing.PENDING_YEAR) if f.kind is Kind.YEAR_MONTH else None
+    if year:
+        text = t("q.month_of", year=year)
     if step.award is not None and len(d.awards) > 1:
         text = t("award.prefix", n=step.award + 1) + text
     if f.kind is Kind.CONFIRM:
         info = parse_id_number(d.person["id_number"], ctx.today)
         text = t("q.birth_date", year=info.birth_date.year, month=info.birth_date.month)
     if d.editing:
-        target = d.person if step.award is None else d.awards[step.award]
         old = plain_display(f.key, target.get(f.key), ctx.divisions)
         text = t("edit.current", value=old or t("summary.empty")) + "\n" + text
     match f.kind:
@@ -56,6 +60,10 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
             reply = _division(text, step, d, ctx)
         case Kind.PHOTOS:
             reply = _photos(text, step, d)
+        case Kind.YEAR_MONTH if year:
+            months = [Button(t("btn.month", n=n), answer(step.token, f"m{n}"))
+                      for n in range(1, 13)]
+            reply = Reply(text, rows(months, 4))
         case _:
             reply = _typed(text, step, d)
     if d.editing:
@@ -66,6 +74,23 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
             reply.remove_keyboard,
         )
     return reply
+
+
+def _question_key(key: str, d: Draft, ctx: Context) -> str:
+    """Some questions are worded for who answers them and for what the bot can do."""
+    if key == "title" and not ctx.ocr:
+        return "q.title.typed"
+    if key == "phone" and d.person.get("filled_by") != FILLED_BY_SELF:
+        return "q.phone.typed"  # the share button sends the sender's number, not the honoree's
+    return f"q.{key}"
+
+
+def conflict(d: Draft, ctx: Context) -> Reply:
+    """Two answers disagree: fix the one just given, or the earlier one."""
+    c = d.conflict or {}
+    buttons = (Button(t(f"btn.fix.{c['key']}"), action("fix", "this")),
+               Button(t(f"btn.fix.{c['other']}"), action("fix", "other")))
+    return Reply(conflicts.explain(d, ctx.today), (buttons,))
 
 
 def _choices(text: str, step: Step, options: tuple[Option, ...]) -> Reply:
@@ -88,8 +113,11 @@ def _typed(text: str, step: Step, d: Draft) -> Reply:
     layout = list(rows(buttons, _per_row([b.text for b in buttons])))
     if f.optional:
         layout.append((Button(t("btn.skip"), answer(step.token, parsing.SKIP)),))
+    if f.kind is Kind.ID_NUMBER:
+        layout.append((Button(t("btn.later"), action("later")),))
     contact = None
-    if f.key == "phone" and d.person.get("filled_by") == FILLED_BY_SELF:
+    own_phone = {"phone": FILLED_BY_SELF, "proxy_phone": FILLED_BY_PROXY}.get(f.key)
+    if own_phone and d.person.get("filled_by") == own_phone:
         contact = t("btn.share_phone")
     return Reply(text, tuple(layout), contact_button=contact)
 
@@ -106,7 +134,7 @@ def _photos(text: str, step: Step, d: Draft) -> Reply:
         later = "btn.photo_later" if f.section is Section.AWARD else "btn.skip"
         layout.append((Button(t(later), answer(step.token, parsing.SKIP)),))
     if pending:
-        text = t("photos.got", n=len(pending))
+        text = t("photos.got", n=len(pending), what=t(f"photos.what.{f.key}"))
     return Reply(text, tuple(layout))
 
 

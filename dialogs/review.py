@@ -153,6 +153,8 @@ def flag_text(flag: Mapping[str, object]) -> str:
         key = str(flag["field"])
         return t("review.flag.ocr_mismatch", where=award, label=FIELDS[key].label,
                  read=display(key, flag.get("read")), typed=display(key, flag.get("typed")))
+    if flag.get("kind") == "employer_gone":
+        return t("review.flag.employer_gone")
     if flag.get("kind") == "name_not_listed":
         return t("review.flag.name_not_listed", where=award, name=flag.get("typed", ""))
     parts = []

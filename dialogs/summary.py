@@ -35,7 +35,9 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
     if isinstance(value, bool):
         return t("opt.yes_no.yes" if value else "opt.yes_no.no")
     option = f.option(value) if f else None
-    return option.printed if option else str(value)
+    if option is None:
+        return str(value)
+    return option.printed
 
 
 def plain_display(key: str, value: Any, divisions: DivisionDirectory | None = None) -> str:

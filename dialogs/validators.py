@@ -293,13 +293,6 @@ def parse_id_number(text: str, today: date) -> IdInfo:
     return IdInfo(number=number, birth_date=birth, gender=gender)
 
 
-def check_gender(info: IdInfo, gender: str) -> None:
-    """The gender chosen on the form (its option code) must agree with the ID number."""
-    if info.gender != gender:
-        said = {"id_gender": t(f"opt.gender.{info.gender}"), "gender": t(f"opt.gender.{gender}")}
-        raise Invalid("err.id.gender", **said)
-
-
 # --- phone numbers -------------------------------------------------------
 
 _PHONE_JUNK = re.compile(r"[\s\-()（）.·]")

@@ -11,11 +11,11 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from dialogs import callbacks, engine
+from dialogs import callbacks, engine, stops
 from dialogs.divisions import DivisionDirectory
 from dialogs.model import (
     Button,
@@ -108,14 +108,29 @@ class Registration:
     ) -> Registration:
         return cls(db, await place_names(db), store, ocr, data_limit=data_limit)
 
-    def context(self) -> Context:
+    def context(self, contact: str | None = None) -> Context:
         now = datetime.now(UTC)
         return Context(
             today=now.astimezone(CHINA).date(),
             now=now,
             divisions=self.divisions,
             ocr=self.ocr is not None,
+            contact=contact,
         )
+
+    async def _context_for(self, uow, draft: Draft, event: Event | None = None) -> Context:
+        """The context of this draft's event: with its committee's contact where one is known
+        (said at a stop, so nobody is left without someone to ask)."""
+        if not draft.stopped:
+            return self.context()
+        contact = None
+        pressed = stops.pressed_village(event)
+        for code in filter(None, (pressed, draft.person.get("hukou_code"), draft.nav.get("code"))):
+            committee = await uow.committees.get_by_division(code)
+            if committee is not None and committee.contact:
+                contact = f"{committee.name} {committee.contact}"
+                break
+        return self.context(contact)
 
     async def close(self) -> None:
         """Let photos being read finish their answer (bounded), then stop the workers."""
@@ -171,18 +186,28 @@ class Registration:
                 return Result(engine.ask(draft, self.context()))
             if callable(event):
                 event = await event(uow)
-            outcome = engine.apply(draft, event, self.context())  # a draft of its own
-            replies = await self._apply(uow, record.id, outcome)
+            ctx = await self._context_for(uow, draft, event)
+            outcome = engine.apply(draft, event, ctx)  # a draft of its own
+            if outcome.draft.stopped and not draft.stopped and outcome.replies:
+                # the stop itself names the committee's contact
+                stop = engine.ask(outcome.draft, await self._context_for(uow, outcome.draft))
+                outcome = replace(outcome, replies=[*outcome.replies[:-1], *stop])
+            replies = await self._apply(uow, who, record.id, outcome)
             await uow.commit()
         log.info("handled", extra={"update": update_id, "entry": record.id,
                                    "event": type(event).__name__})
         return Result(replies, outcome.alert)
 
-    async def _apply(self, uow, reg_id: int, outcome: Outcome) -> list[Reply]:
+    async def _apply(self, uow, who: Address, reg_id: int, outcome: Outcome) -> list[Reply]:
         d = outcome.draft
         if outcome.delete or d.stopped:
-            # Nothing personal is kept for someone who cannot or will not register.
+            # Nothing personal is kept for someone who cannot or will not register (evidence
+            # rows go with the draft); a stop is remembered so what they write next is
+            # answered kindly instead of starting the form again.
             await uow.registrations.delete_draft(reg_id)
+            if d.stopped and not outcome.delete:
+                record = await uow.registrations.create_draft(who)
+                await uow.registrations.save_draft(record.id, engine.without_answers(d))
             return outcome.replies
         if not outcome.submit:
             await uow.registrations.save_draft(reg_id, d)
@@ -294,8 +319,18 @@ class Registration:
 
     async def status(self, who: Address) -> str:
         async with self.db.uow(read_only=True) as uow:
-            records = await uow.registrations.list_for_owner(who)
+            records = [r for r in await uow.registrations.list_for_owner(who) if not stopped(r)]
         return _status_lines(records) if records else t("status.none")
+
+    async def help(self, who: Address) -> list[Reply]:
+        """/help: what the bot does, then the open question again (mid-form nobody has to
+        remember where they were)."""
+        async with self.db.uow(read_only=True) as uow:
+            record = await uow.registrations.load_draft(who)
+        draft = record.draft if record else None
+        if draft is None or draft.stopped or not draft.person:
+            return [Reply(t("help"))]
+        return [Reply(t("help")), *engine.ask(draft, self.context())]
 
     @staticmethod
     def _finished(history) -> Reply:
@@ -314,8 +349,15 @@ class Registration:
         return Result(engine.ask(empty, self.context()), t("stale"))
 
     async def has_draft(self, who: Address) -> bool:
+        """Is a registration being filled in (a stopped one only remembers the stop)?"""
         async with self.db.uow(read_only=True) as uow:
-            return await uow.registrations.load_draft(who) is not None
+            record = await uow.registrations.load_draft(who)
+        return record is not None and not record.draft.stopped
+
+
+def stopped(record) -> bool:
+    """A registration that ended at a stop (不同意, an employer…): not one being filled in."""
+    return bool(record.state.get("stopped"))
 
 
 def _status_lines(records) -> str:

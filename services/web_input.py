@@ -31,7 +31,7 @@ def open_question(
         return Wants()
     draft = record.draft
     if draft.stopped:
-        return Wants()
+        return Wants(text=True)  # what is written after a stop is answered kindly
     step = engine.next_step(draft)
     kind = step.field.kind if step.field else None
     village = None

@@ -104,8 +104,9 @@ def test_a_wrong_birth_date_goes_back_to_the_id_number_by_its_code(monkeypatch):
     finish_award_n1(chat)
     chat.press("没有了")
     chat.say("金明浩")
-    chat.press("男")
     chat.say(FAKE_ID)
+    chat.draft.editing = {"key": "birth_date", "award": None}  # as the edit menu opens it
+    chat.start()
     chat.press("错了")
     assert chat.step == "id_number" and t("birth.retry") in chat.text
     assert "id_number" not in chat.draft.person
@@ -123,8 +124,8 @@ def walk_until_residence(chat: DialogChat) -> None:
     screen(chat)
     finish_award_n1(chat)
     chat.press("没有了")
-    for step in (("say", "金明浩"), ("press", "男"), ("say", FAKE_ID), ("press", "对"),
-                 ("press", "朝鲜族"), ("press", "群众"), ("press", "初中"), ("say", "光进村"),
+    for step in (("say", "金明浩"), ("say", FAKE_ID), ("press", "朝鲜族"), ("press", "群众"),
+                 ("press", "初中"), ("say", "光进村"),
                  ("press", "延吉市 小营镇 光进村"), ("say", "3组15号")):
         getattr(chat, step[0])(step[1])
     assert chat.step == "residence"

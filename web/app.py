@@ -217,7 +217,7 @@ class WebChannel:
         if command == "/status":
             return "/status"
         if command == "/help":
-            await self.show(visit, _screen([Reply(t("help"))]))
+            await self.show(visit, _screen(await self.registration.help(who)))
         elif command == "/cancel" and not await self.registration.has_draft(who):
             await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
         elif command == "/cancel":

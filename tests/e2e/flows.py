@@ -66,13 +66,16 @@ async def p1_award(h: Honoree) -> None:
 async def basics(h: Honoree) -> str:
     """The person's questions, from 姓名 to the summary card; returns the card."""
     await h.say("金明浩")
-    await h.press("男")
-    return await basics_after_gender(h)
+    return await basics_after_name(h)
 
 
-async def basics_after_gender(h: Honoree) -> str:
-    assert "1958年7月" in await h.say(FAKE_ID)
-    await h.press("对")
+async def basics_after_name(h: Honoree) -> str:
+    assert "民族" in await h.say(FAKE_ID)  # gender and birth date are read from the ID number
+    return await basics_after_id(h)
+
+
+async def basics_after_id(h: Honoree) -> str:
+    """From 民族 to the summary card; returns the card."""
     await h.press("朝鲜族")
     await h.press("群众")
     await h.press("初中")

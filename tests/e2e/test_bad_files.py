@@ -125,12 +125,12 @@ async def test_bad_files_at_a_photo_question(emulator, data_dir, bot):
 async def test_bad_files_where_a_certificate_photo_may_answer_the_title(emulator, data_dir, bot):
     """At 荣誉称号 a photo is welcome too (it is read by OCR): bad files get the same words."""
     h = Honoree(emulator.user(user_id=8402, first_name="冯"), timeout=20)
-    assert t("q.title") in await screen(h)
+    assert t("q.title.typed") in await screen(h)
     await h.user.send_document(b"%PDF-1.4 fake", file_name="award.pdf", mime_type="application/pdf")
     said = await h.answer()
-    assert t("photo.not_image") in said and said.endswith(t("q.title")), said
+    assert t("photo.not_image") in said and said.endswith(t("q.title.typed")), said
     await h.user.send_document(png_bomb(), file_name="cert.png", mime_type="image/png")
     said = await h.answer()
-    assert t("photo.too_many_pixels") in said and said.endswith(t("q.title")), said
+    assert t("photo.too_many_pixels") in said and said.endswith(t("q.title.typed")), said
     rows, files = await stored_evidence(data_dir, 8402)
     assert not rows and not files

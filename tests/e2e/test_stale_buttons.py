@@ -43,12 +43,12 @@ async def test_old_buttons_after_moving_on_a_restart_and_cancel(emulator, data_d
     await h.press("家属或他人代为填写")  # 健在 is asked of a relative
     alive = find_button(h.user, "健在")
     await h.press("健在")
-    assert t("q.title") in await h.press("农民")
+    assert t("q.title.typed") in await h.press("农民")
     before, _ = await stored(data_dir, 8301)
 
     # the entry moved on
     answer, shown = await press_old(h, consent)
-    assert answer == STALE and shown.endswith(t("q.title")), (answer, shown)
+    assert answer == STALE and shown.endswith(t("q.title.typed")), (answer, shown)
     assert (await stored(data_dir, 8301))[0] == before
 
     # after a restart: old buttons are stale, the open question's buttons still work
@@ -56,7 +56,7 @@ async def test_old_buttons_after_moving_on_a_restart_and_cancel(emulator, data_d
     bot.kill()
     await bot.start()
     answer, shown = await press_old(h, alive)
-    assert answer == STALE and shown.endswith(t("q.title")), (answer, shown)
+    assert answer == STALE and shown.endswith(t("q.title.typed")), (answer, shown)
     assert (await stored(data_dir, 8301))[0] == before
     await h.user.press_callback_data(current[1], message_id=current[0])
     assert t("q.awarding_body") in await h.answer()
@@ -117,7 +117,7 @@ async def test_forged_callbacks_are_refused_audited_and_change_nothing(emulator,
         answer = await h.user.callback_answer()
         assert answer == STALE, f"{what} ({data!r}): callback answered {answer!r}"
         shown = await h.answer()
-        assert shown.endswith(t("q.title")), f"{what}: {shown}"
+        assert shown.endswith(t("q.title.typed")), f"{what}: {shown}"
     for data in (f"r|reveal|{other.id}", f"r|open|{other.id}", f"r|ok|{other.id}|1"):
         await h.user.press_callback_data(data)  # another person's entry, by its number
         answer = await h.user.callback_answer()

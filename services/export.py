@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from dialogs.divisions import DivisionDirectory
 from dialogs.texts import t
 from services.paper import source
+from services.paper.forms import workers_for
 from services.paper.labels import CHINA, STATUS_LABELS
 from services.paper.manifest import CHECKSUM_SUFFIX, FILE_KINDS, MANIFEST
 from services.paper.package import (
@@ -260,19 +262,16 @@ async def _export(
     try:
         out = _prepare(request)
         result.out = out.root
-        writer = PackageWriter(out, plan.store, plan.divisions, s, request.paper)
-        keys: list[Any] = []
-        async with db.uow(read_only=True) as uow:
-            progress.phase("导出登记表和佐证材料", plan.total)
-            async for page in plan.entries(uow):
-                for key, entry in page:
-                    writer.add(entry)
-                    keys.append((key, entry.reg_no))
-                progress.advance(len(page))
-            work = await plan.work(uow, {key for key, _ in keys})
-        writer.finish(work, make_pdf=request.pdf, progress=progress)
-    except OSError as exc:  # disk full, no permission…: nothing has been marked
-        raise ExportError(f"写入 {request.out} 失败：{exc}") from exc
+        writer = PackageWriter(
+            out, plan.store, plan.divisions, s, request.paper, workers_for(plan.total)
+        )
+        try:
+            keys, work = await _write(db, plan, writer, progress)
+            writer.finish(work, make_pdf=request.pdf, progress=progress)
+        finally:
+            writer.close()
+    except (OSError, BrokenProcessPool) as exc:  # disk full, no permission, out of memory…:
+        raise ExportError(f"写入 {request.out} 失败：{exc}") from exc  # nothing has been marked
     _copy(writer, result)
     progress.phase("标记已报送", len(keys))
     async with db.uow() as uow:
@@ -290,6 +289,23 @@ async def _export(
         result.zip_path, result.zip_sha256 = writer.make_zip()
         progress.advance()
     return result
+
+
+async def _write(
+    db: Database, plan: _Plan, writer: PackageWriter, progress: Reporter
+) -> tuple[list[Any], Tally]:
+    """Every entry into the package, from one snapshot; returns the keys to mark, and the
+    work's counts as they are once the package is sent."""
+    keys: list[Any] = []
+    async with db.uow(read_only=True) as uow:
+        progress.phase("导出登记表和佐证材料", plan.total)
+        async for page in plan.entries(uow):
+            for key, entry in page:
+                writer.add(entry)
+                keys.append((key, entry.reg_no))
+            progress.advance(len(page))
+        work = await plan.work(uow, {key for key, _ in keys})
+    return keys, work
 
 
 def _version(entry: source.Entry) -> tuple[int, int | None]:

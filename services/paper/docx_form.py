@@ -13,6 +13,7 @@ kept together on one page, with room to sign and stamp.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,6 +90,7 @@ _STYLES = (
     '<w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
     "</w:styles>"
 )
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f]")  # control characters but tab and newline
 _TABLE_BORDERS = "".join(
     f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
     for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -113,7 +115,7 @@ class Confirmation:
 
 def _text(value: str) -> str:
     """Runs for `value`; line breaks become <w:br/>, characters XML forbids are dropped."""
-    clean = "".join(c for c in value if c in "\n\t" or ord(c) >= 0x20)
+    clean = _FORBIDDEN.sub("", value)
     parts = [f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in clean.split("\n")]
     return "<w:br/>".join(parts)
 
@@ -377,6 +379,14 @@ def header_xml(running_head: str) -> str:
 _FOOTER = f"{_XML}<w:ftr {_NS}>{_p(FOOTNOTE, size=18)}</w:ftr>"  # on every page
 
 
+_FIXED_PARTS = (
+    ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+    ("_rels/.rels", _PACKAGE_RELS.encode()),
+    ("word/styles.xml", _STYLES.encode()),
+    ("word/footer1.xml", _FOOTER.encode()),
+)
+
+
 def _document_rels(portrait: Portrait | None) -> str:
     rels = f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
     rels += f'<Relationship Id="rIdHeader" Type="{_REL}/header" Target="header1.xml"/>'
@@ -399,16 +409,21 @@ def render(
     portrait: Portrait | None = None,
     running_head: str = "",
 ) -> bytes:
-    """The .docx file's bytes; `running_head` is printed at the top of every page."""
+    """The .docx file's bytes; `running_head` is printed at the top of every page.
+
+    The parts that are the same in every form are small and stored as they are; the person's
+    parts are compressed quickly (level 1: thousands of forms, each a few kilobytes)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _PACKAGE_RELS)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, fixed in _FIXED_PARTS:
+            z.writestr(name, fixed, compress_type=zipfile.ZIP_STORED)
         z.writestr("word/document.xml", document_xml(view, header, confirmation, portrait))
-        z.writestr("word/styles.xml", _STYLES)
         z.writestr("word/header1.xml", header_xml(running_head))
-        z.writestr("word/footer1.xml", _FOOTER)
-        z.writestr("word/_rels/document.xml.rels", _document_rels(portrait))
+        z.writestr(
+            "word/_rels/document.xml.rels",
+            _document_rels(portrait),
+            compress_type=zipfile.ZIP_STORED,
+        )
         if portrait is not None:
             z.writestr(
                 f"word/media/portrait.{portrait.extension}",

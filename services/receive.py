@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from services.paper.evidence import CHUNK
+from services.paper.evidence import CHUNK, sha256_file
 from services.paper.manifest import CHECKSUM_SUFFIX, MANIFEST
 from services.paper.package import DATA_FILE, DATA_FORMAT, default_actor
 from storage.files import EvidenceStore
@@ -84,6 +85,7 @@ class _Package:
     top: str
     manifest: dict[str, Any]
     manifest_sha256: str
+    checked: dict[str, str] = field(default_factory=dict)  # file → its SHA-256, as verified
 
     def member(self, rel: str) -> str:
         return f"{self.top}{rel}"
@@ -125,19 +127,20 @@ def _verify(path: Path, package: _Package) -> None:
     _Refused naming every problem found."""
     name = path.name
     sidecar = path.with_name(name + CHECKSUM_SUFFIX)
-    if sidecar.is_file():
-        expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
-        with path.open("rb") as f:
-            if expected != [_sha256(f)]:
+    with ThreadPoolExecutor(1) as aside:  # hashing lets go of the GIL: the zip's own
+        whole = aside.submit(sha256_file, path) if sidecar.is_file() else None  # meanwhile
+        try:
+            listed = {f["path"]: f for f in package.manifest["files"]}
+        except (KeyError, TypeError):
+            raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
+        present = set(package.archive.namelist()) - {package.member(MANIFEST)}
+        problems = _check_files(package, listed, present)
+        if whole is not None:
+            expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
+            if expected != [whole.result()]:
                 raise _Refused(
                     [f"{name}：压缩包的校验值与 {sidecar.name} 不符（文件被改动或没有传完整）"]
                 )
-    try:
-        listed = {f["path"]: f for f in package.manifest["files"]}
-    except (KeyError, TypeError):
-        raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
-    present = set(package.archive.namelist()) - {package.member(MANIFEST)}
-    problems = _check_files(package.archive, package.top, listed, present)
     if DATA_FILE not in listed and not problems:
         problems.append(f"缺少 {DATA_FILE}（对方导出程序的版本太旧，请对方更新后重新导出）")
     if problems:
@@ -145,9 +148,11 @@ def _verify(path: Path, package: _Package) -> None:
 
 
 def _check_files(
-    archive: zipfile.ZipFile, top: str, listed: dict[str, dict[str, Any]], present: set[str]
+    package: _Package, listed: dict[str, dict[str, Any]], present: set[str]
 ) -> list[str]:
+    """What is missing, changed or unlisted; what is right goes into `package.checked`."""
     problems = []
+    archive, top = package.archive, package.top
     for rel, f in listed.items():
         member = f"{top}{rel}"
         if member not in present:
@@ -160,6 +165,8 @@ def _check_files(
             actual = ""
         if actual != f.get("sha256"):
             problems.append(f"文件“{rel}”已被改动（校验值不符）")
+        else:
+            package.checked[rel] = actual
     for member in sorted(present):
         rel = member.removeprefix(top)
         if not member.endswith("/") and rel not in listed:
@@ -181,7 +188,10 @@ def _incoming(package: _Package, store: EvidenceStore) -> list[IncomingEntry]:
         evidence = []
         for ev in data.get("evidence", []):
             suffix = PurePosixPath(ev["file"]).suffix.lower()
-            stored = store.save(package.read(ev["file"]), suffix if suffix in SUFFIXES else ".bin")
+            content = package.read(ev["file"])
+            stored = store.save(
+                content, suffix if suffix in SUFFIXES else ".bin", package.checked.get(ev["file"])
+            )
             evidence.append({**ev, "path": stored.path, "sha256": stored.sha256})
         secrets = data.get("secrets") or {}
         entries.append(

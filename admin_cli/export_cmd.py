@@ -93,6 +93,7 @@ def export(
 
 
 def as_dict(r: ExportResult) -> dict[str, Any]:
+    w = r.written
     return {
         "township" if r.level == DivisionLevel.TOWNSHIP else "area": {
             "code": r.code,
@@ -102,39 +103,40 @@ def as_dict(r: ExportResult) -> dict[str, Any]:
         "out": str(r.out),
         "exported_at": r.exported_at.isoformat(timespec="seconds"),
         "actor": r.actor,
-        "entries": r.entries,
-        "forms": r.forms,
-        "evidence_files": r.evidence,
-        "pdfs": r.pdfs,
+        "entries": w.entries,
+        "forms": w.forms,
+        "evidence_files": w.evidence,
+        "pdfs": w.pdfs,
         "marked_exported": r.marked,
         "skipped_demo": r.skipped_demo,
         "zip": str(r.zip_path) if r.zip_path else None,
         "zip_sha256": r.zip_sha256,
-        "counts": r.counts,
-        "problems": [vars(p) for p in r.problems],
-        "notes": r.notes,
+        "counts": w.counts,
+        "problems": [vars(p) for p in w.problems],
+        "notes": w.notes,
     }
 
 
 def _print(r: ExportResult) -> None:
-    if r.entries == 0:
+    w = r.written
+    if w.entries == 0:
         console.print(f"{escape(r.name)}：没有需要报送的登记（已报送的要再导出请加 --again）。")
     else:
         console.print(
-            f"[bold green]已导出[/] {escape(r.name)} {r.entries} 人：登记表 {r.forms} 份，"
-            f"佐证材料 {r.evidence} 个，标记为已报送 {r.marked} 人。"
+            f"[bold green]已导出[/] {escape(r.name)} {w.entries} 人：登记表 {w.forms} 份，"
+            f"佐证材料 {w.evidence} 个，标记为已报送 {r.marked} 人。"
         )
         console.print(f"文件夹：{escape(str(r.out))}")
         if r.zip_path:
             console.print(f"压缩包：{escape(str(r.zip_path))}（SHA-256 {r.zip_sha256}）")
     if r.skipped_demo:
         console.print(f"另有 {r.skipped_demo} 条演示数据未导出（演练时加 --demo）。")
-    for note in r.notes:
+    for note in w.notes:
         console.print(f"[yellow]注意：[/]{escape(note)}")
-    if r.problems:
+    if w.problems:
         table = Table(
-            "登记编号", "姓名", "问题", "文件", title=f"需要处理的问题（{len(r.problems)}）"
+            "登记编号", "姓名", "问题", "文件", title=f"需要处理的问题（{len(w.problems)}）"
         )
-        for p in r.problems:
+        for p in w.problems:
             table.add_row(p.reg_no, escape(p.name), escape(p.problem), escape(p.file))
         console.print(table)

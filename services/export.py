@@ -32,8 +32,8 @@ from services.paper.package import (
     ZIP_SUFFIX,
     PackageEntry,
     PackageWriter,
-    Problem,
     Sender,
+    Written,
     default_actor,
 )
 from services.paper.paths import OutDir
@@ -86,17 +86,11 @@ class ExportResult:
     out: Path
     exported_at: datetime
     actor: str
-    entries: int = 0
-    forms: int = 0
-    evidence: int = 0
+    written: Written = field(default_factory=Written)  # what went into the package
     marked: int = 0
     skipped_demo: int = 0
-    pdfs: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     zip_path: Path | None = None
     zip_sha256: str | None = None
-    counts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -272,7 +266,7 @@ async def _export(
             writer.close()
     except (OSError, BrokenProcessPool) as exc:  # disk full, no permission, out of memory…:
         raise ExportError(f"写入 {request.out} 失败：{exc}") from exc  # nothing has been marked
-    _copy(writer, result)
+    result.written = writer.written
     progress.phase("标记已报送", len(keys))
     async with db.uow() as uow:
         await plan.mark(uow, keys, result)
@@ -395,20 +389,10 @@ def _prepare(request: ExportRequest) -> OutDir:
     return out
 
 
-def _copy(writer: PackageWriter, result: ExportResult) -> None:
-    w = writer.written
-    result.entries, result.forms, result.evidence, result.pdfs = (
-        w.entries,
-        w.forms,
-        w.evidence,
-        w.pdfs,
-    )
-    result.problems, result.notes, result.counts = w.problems, w.notes, w.counts
-
-
 def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dict[str, Any]:
     """manifest.json: codes for programs, with the Chinese label beside each for people."""
-    counts = dict(r.counts)
+    w = r.written
+    counts = dict(w.counts)
     counts["by_status"] = {
         code: {"label": STATUS_LABELS[Status(code)], "persons": n}
         for code, n in counts["by_status"].items()
@@ -433,12 +417,12 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
         ],
         "include_demo": request.include_demo,
         "counts": {
-            "entries": r.entries,
-            "exported": r.entries,
+            "entries": w.entries,
+            "exported": w.entries,
             "marked_now": r.marked,
-            "forms": r.forms,
-            "evidence_files": r.evidence,
-            "pdfs": r.pdfs,
+            "forms": w.forms,
+            "evidence_files": w.evidence,
+            "pdfs": w.pdfs,
             **counts,
         },
         "labels": {
@@ -454,7 +438,7 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
             "problems": "需要处理的问题",
             "types": FILE_KINDS,
         },
-        "problems": [vars(p) for p in r.problems],
+        "problems": [vars(p) for p in w.problems],
         "zip": writer.zip_name() if request.make_zip else None,
         "manifest_file": MANIFEST,
     }
@@ -478,8 +462,8 @@ async def _audit_in(uow: UnitOfWork, request: ExportRequest, result: ExportResul
         statuses=[str(s) for s in request.statuses],
         again=request.again,
         include_demo=request.include_demo,
-        entries=result.entries,
+        entries=result.written.entries,
         marked=result.marked,
-        evidence=result.evidence,
-        problems=len(result.problems),
+        evidence=result.written.evidence,
+        problems=len(result.written.problems),
     )

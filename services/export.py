@@ -23,10 +23,9 @@ from dialogs.texts import t
 from services.paper import source
 from services.paper.forms import workers_for
 from services.paper.labels import CHINA, STATUS_LABELS
-from services.paper.manifest import CHECKSUM_SUFFIX, FILE_KINDS, MANIFEST
+from services.paper.manifest import CHECKSUM_SUFFIX, MANIFEST, file_kinds
 from services.paper.package import (
     DATA_FORMAT,
-    LEVEL_NAMES,
     PACKAGE_FORMAT,
     PACKAGE_ITEMS,
     ZIP_SUFFIX,
@@ -35,6 +34,7 @@ from services.paper.package import (
     Sender,
     Written,
     default_actor,
+    level_name,
 )
 from services.paper.paths import OutDir
 from services.paper.progress import Reporter, Silent
@@ -56,6 +56,18 @@ from storage.uow import Database, UnitOfWork
 SILENT = Silent()
 WORK_PAGE = 1000
 SENT_STATUSES = tuple(s for s in Status if s is not Status.DRAFT)
+MANIFEST_LABELS = (
+    "entries",
+    "exported",
+    "marked_now",
+    "forms",
+    "evidence_files",
+    "by_status",
+    "by_category",
+    "by_level",
+    "files",
+    "problems",
+)
 
 
 class ExportError(Exception):
@@ -117,7 +129,7 @@ async def export_township(
     async with db.uow(read_only=True) as uow:
         town = await source.township(uow, request.code)
         if town is None:
-            raise ExportError(f"{request.code} 不是乡镇（街道）的区划代码")
+            raise ExportError(t("staff.export.not_township", code=request.code))
         divisions = await source.directory(uow, town.code)
         scope = source.Scope(
             township_code=town.code,
@@ -155,10 +167,7 @@ async def export_township(
             if not await uow.registrations.set_status(
                 reg_id, Status.EXPORTED, expected_version=version
             ):
-                raise ExportError(
-                    f"{reg_no} 在导出期间被修改，本次导出没有标记任何登记为已报送；"
-                    "请加 --force 重新导出"
-                )
+                raise ExportError(t("staff.export.changed", reg_no=reg_no))
             await uow.audit.record(
                 f"cli:{result.actor}",
                 "exported",
@@ -197,7 +206,7 @@ async def export_county(
     async with db.uow(read_only=True) as uow:
         area = await uow.divisions.get(request.code)
         if area is None or area.level not in (DivisionLevel.COUNTY, DivisionLevel.CITY):
-            raise ExportError(f"{request.code} 不是县（市、区）或市（州）的区划代码")
+            raise ExportError(t("staff.export.not_area", code=request.code))
         divisions = await source.directory(uow, area.code)
         filters = {"area": area.code, "include_demo": request.include_demo}
         total = await uow.received.count(include_exported=request.again, **filters)
@@ -265,9 +274,11 @@ async def _export(
         finally:
             writer.close()
     except (OSError, BrokenProcessPool) as exc:  # disk full, no permission, out of memory…:
-        raise ExportError(f"写入 {request.out} 失败：{exc}") from exc  # nothing has been marked
+        raise ExportError(
+            t("staff.export.write_failed", out=request.out, error=exc)
+        ) from exc  # nothing has been marked
     result.written = writer.written
-    progress.phase("标记已报送", len(keys))
+    progress.phase(t("staff.export.phase.mark"), len(keys))
     async with db.uow() as uow:
         await plan.mark(uow, keys, result)
         await _audit_in(uow, request, result)
@@ -279,7 +290,7 @@ async def _export(
             raise
     progress.advance(len(keys))
     if request.make_zip:
-        progress.phase("打包", 1)
+        progress.phase(t("staff.export.phase.zip"), 1)
         result.zip_path, result.zip_sha256 = writer.make_zip()
         progress.advance()
     return result
@@ -292,7 +303,7 @@ async def _write(
     work's counts as they are once the package is sent."""
     keys: list[Any] = []
     async with db.uow(read_only=True) as uow:
-        progress.phase("导出登记表和佐证材料", plan.total)
+        progress.phase(t("staff.export.phase.forms"), plan.total)
         async for page in plan.entries(uow):
             for key, entry in page:
                 writer.add(entry)
@@ -373,10 +384,10 @@ def _prepare(request: ExportRequest) -> OutDir:
     """The output folder: new or empty, or with --force cleared of a previous package."""
     out = OutDir(request.out)
     if out.root.exists() and not out.root.is_dir():
-        raise ExportError(f"{out.root} 是一个文件，不是文件夹")
+        raise ExportError(t("staff.export.is_file", out=out.root))
     if not out.is_empty():
         if not request.force:
-            raise ExportError(f"{out.root} 不是空文件夹；要覆盖上次导出的材料请加 --force")
+            raise ExportError(t("staff.export.not_empty", out=out.root))
         stale = [out.root / name for name in PACKAGE_ITEMS]
         stale += list(out.root.glob(f"*{ZIP_SUFFIX}"))
         stale += list(out.root.glob(f"*{ZIP_SUFFIX}{CHECKSUM_SUFFIX}"))
@@ -404,9 +415,9 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
     return {
         "format": PACKAGE_FORMAT,
         "data_format": DATA_FORMAT,
-        "说明": "享受省部级以上表彰奖励获得者待遇人员统计登记报送材料清单；各文件用途见 说明.txt",
+        "说明": t("paper.manifest.note"),
         "level": r.level,
-        "level_label": LEVEL_NAMES.get(r.level, r.level),
+        "level_label": level_name(r.level),
         "sender": {"code": r.code, "name": r.name},
         "township" if r.level == "township" else "area": {"code": r.code, "name": r.name},
         "exported_at": r.exported_at.astimezone(CHINA).isoformat(timespec="seconds"),
@@ -426,17 +437,8 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
             **counts,
         },
         "labels": {
-            "entries": "报送人数",
-            "exported": "已报送人数（本包中的人员全部为已报送）",
-            "marked_now": "本次新标记为已报送的人数",
-            "forms": "登记表份数",
-            "evidence_files": "佐证材料文件数",
-            "by_status": "按状态（全部登记）",
-            "by_category": "按统计类别",
-            "by_level": "按待遇级别",
-            "files": "文件清单（路径、类型、SHA-256、字节数）",
-            "problems": "需要处理的问题",
-            "types": FILE_KINDS,
+            **{key: t(f"paper.manifest.{key}") for key in MANIFEST_LABELS},
+            "types": file_kinds(),
         },
         "problems": [vars(p) for p in w.problems],
         "zip": writer.zip_name() if request.make_zip else None,

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from dialogs.export_view import award_number, evidence_name, photo_fields
 from dialogs.model import Draft
+from dialogs.texts import t
 from storage.files import EvidenceStore
 from storage.records import EvidenceRecord
 
@@ -67,7 +68,7 @@ class EvidenceChecker:
             source = self.store.absolute(ev.path)
             actual = sha256_file(source)
         except FileNotFoundError:
-            return "文件缺失"
+            return t("paper.evidence.missing")
         except (OSError, ValueError) as exc:
-            return f"无法读取（{exc.__class__.__name__}）"
-        return None if actual == ev.sha256 else "校验值不符（文件已被改动）"
+            return t("paper.evidence.unreadable", error=exc.__class__.__name__)
+        return None if actual == ev.sha256 else t("paper.evidence.changed")

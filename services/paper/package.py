@@ -27,6 +27,7 @@ from dialogs.export_view import (
 )
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
+from dialogs.texts import known, t
 from services.paper import pdf
 from services.paper.docx_form import Confirmation, Portrait
 from services.paper.evidence import EvidenceChecker, file_names
@@ -64,9 +65,14 @@ PACKAGE_ITEMS = (
 DATA_FORMAT = "honoree-entries/1"
 PACKAGE_FORMAT = "honoree-export/2"
 PORTRAIT_PIXELS = (450, 630)
-LEVEL_NAMES = {"township": "乡镇（街道）", "county": "县（市、区）", "city": "市（州）"}
 KEY_COLUMNS = 3  # 序号, 登记编号, 姓名: kept in view and on both A4 pages
 _WHOLE = ("birth_date", "award:award_date", "@confirmed_at", "@row", "award:category")
+
+
+def level_name(level: str) -> str:
+    """乡镇（街道）, 县（市、区） or 市（州）; an unknown level as it is."""
+    key = f"paper.level.{level}"
+    return t(key) if known(key) else level
 
 
 def default_actor() -> str:
@@ -182,7 +188,12 @@ class PackageWriter:
         out.folder(FORMS_DIR).mkdir(parents=True, exist_ok=True)
         self._forms = FormQueue(divisions, workers, self._printed)
         self._data = out.path(DATA_FILE).open("w", encoding="utf-8")
-        title = f"{SUMMARY_TITLE}（{sender.name}　{china_date(sender.at)}）"
+        title = t(
+            "paper.summary.title",
+            title=SUMMARY_TITLE,
+            place=sender.name,
+            date=china_date(sender.at),
+        )
         sources = [source for _, source in SUMMARY_COLUMNS]
         layout = Layout(
             paper=PAPERS[paper],
@@ -207,9 +218,9 @@ class PackageWriter:
         }
         self.summary.add(summary_cells(entry.draft, meta, self.divisions))
         files, links, portrait = self._evidence(entry, folder)
-        header = f"登记编号：{entry.reg_no}　　　提交日期：{china_date(entry.submitted_at)}"
+        header = t("paper.form.header", reg_no=entry.reg_no, date=china_date(entry.submitted_at))
         if entry.is_demo:
-            header += "　　　（演示数据，非真实登记）"
+            header += t("paper.form.demo")
         self._forms.add(
             FormJob(
                 self.out.path(f"{FORMS_DIR}/{folder}.docx"),
@@ -217,7 +228,7 @@ class PackageWriter:
                 header,
                 Confirmation(entry.confirmed_by, china_date(entry.confirmed_at)),
                 portrait,
-                running_head=f"登记编号：{entry.reg_no}　　姓名：{entry.name}",
+                running_head=t("paper.form.running_head", reg_no=entry.reg_no, name=entry.name),
                 links=tuple(links),
             )
         )
@@ -245,7 +256,7 @@ class PackageWriter:
             rel = f"{EVIDENCE_DIR}/{folder}/{file_name}"
             problem = self.checker.problem(ev)
             if problem is not None:
-                self._problem(entry, f"佐证材料{problem}", rel)
+                self._problem(entry, t("paper.problem.evidence", problem=problem), rel)
                 continue
             stored = self.checker.store.absolute(ev.path)
             links.append((stored, self.out.path(rel)))
@@ -256,7 +267,7 @@ class PackageWriter:
             if ev.kind is EvidenceKind.PORTRAIT and portrait is None:
                 portrait = self._portrait(stored, ev.sha256)
         for missing in missing_evidence(entry.draft, present):
-            self._problem(entry, f"缺少{missing}")
+            self._problem(entry, t("paper.problem.missing", missing=missing))
         return placed, links, portrait
 
     def _problem(self, entry: PackageEntry, problem: str, file: str = "") -> None:
@@ -289,7 +300,7 @@ class PackageWriter:
         self.summary.save(self.out.path(SUMMARY_FILE))
         self.manifest.add(SUMMARY_FILE)
         w.counts = {**self.tally.as_dict(self.place), "work_by_status": dict(work.by_status)}
-        heading = f"{sender.name} 统计登记工作情况（{china_date(sender.at)}）"
+        heading = t("paper.report.heading", place=sender.name, date=china_date(sender.at))
         write_report(self.out.path(REPORT_FILE), work_view(work, self.tally), heading, self.place)
         self.manifest.add(REPORT_FILE)
         day = china_date(sender.at)
@@ -310,7 +321,7 @@ class PackageWriter:
         return ReadmeFacts(
             sender=s.name,
             sender_code=s.code,
-            level=LEVEL_NAMES.get(s.level, s.level),
+            level=level_name(s.level),
             exported_at=china_time(s.at),
             actor=s.actor,
             persons=w.entries,
@@ -321,7 +332,7 @@ class PackageWriter:
         )
 
     def _pdfs(self, progress: Reporter) -> None:
-        progress.phase("转换 PDF", len(self.forms))
+        progress.phase(t("staff.export.phase.pdf"), len(self.forms))
         try:
             made = pdf.convert(self.forms, self.out.path(FORMS_DIR))
         except pdf.PdfUnavailable as exc:
@@ -334,7 +345,7 @@ class PackageWriter:
 
     def place(self, code: str) -> str:
         if not code:
-            return "（未知）"
+            return t("paper.place.unknown")
         if self.divisions.get(code) is None:
             return code
         return place_name(self.divisions, code, from_level="township")

@@ -195,4 +195,4 @@ def _print_setup(ws: Any) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.7, bottom=0.7)
     ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.text = t("paper.page_of")

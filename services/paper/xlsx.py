@@ -30,6 +30,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dialogs.texts import t
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WIDTH_SAMPLE = 300  # rows looked at to size the columns
 MIN_WIDTH, MAX_WIDTH = 3, 42
@@ -39,10 +41,7 @@ LINE_POINTS = 14  # one printed line of 10 pt text, CJK fonts included
 PADDING_POINTS = 5  # cell margins and grid line
 YEAR_MONTH = 'yyyy"年"m"月"'
 YEAR_MONTH_DAY = 'yyyy"年"m"月"d"日"'
-SIGN_LINE = (
-    "填报单位（盖章）：　　　　　　　　　填表人：　　　　　　　"
-    "联系电话：　　　　　　　　日期：　　　年　　月　　日"
-)
+SIGN_LINE = t("paper.sign_line")  # the seal and signatures, under every page
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # header cells
@@ -271,7 +270,7 @@ class TableWriter:
         )
         ws.oddFooter.left.text = layout.footer
         ws.oddFooter.left.size = 10
-        ws.oddFooter.right.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.right.text = t("paper.page_of")
         ws.oddFooter.right.size = 10
 
     def _column_break(self, page_px: float) -> None:

@@ -32,11 +32,12 @@ from dialogs.export_view import (
     section_title,
 )
 from dialogs.form import Section
+from dialogs.texts import t
 
 PAGE_WIDTH = 9638  # A4 (11906 twips) minus 2 cm margins on both sides
 EMU_PER_CM = 360_000
 PORTRAIT_BOX_CM = (2.5, 3.5)  # 一寸照片 size
-FOOTNOTE = "说明：本表个人信息仅用于享受省部级以上表彰奖励获得者待遇人员统计登记工作。"
+FOOTNOTE = t("paper.form.footnote")
 
 _NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -193,7 +194,7 @@ def _table(widths: list[int], rows: list[str]) -> str:
 
 def _portrait_xml(p: Portrait | None) -> str:
     if p is None:
-        return _p("（照片）", align="center")
+        return _p(t("paper.form.no_photo"), align="center")
     box_w, box_h = (int(cm * EMU_PER_CM) for cm in PORTRAIT_BOX_CM)
     scale = min(box_w / p.width, box_h / p.height)
     cx, cy = int(p.width * scale), int(p.height * scale)
@@ -260,16 +261,16 @@ def _basic(lines: list[Line], portrait: Portrait | None) -> str:
 
 def _awards(awards: list[list[Line]]) -> str:
     if not awards:
-        return _p("（无）")
+        return _p(t("paper.form.no_awards"))
     if len(awards) == 1:
         return _pairs(awards[0])
     label_w = 2000
     each = (PAGE_WIDTH - label_w) // len(awards)
     widths = [label_w] + [each] * len(awards)
     header = _row(
-        [_label("项目", label_w)]
+        [_label(t("paper.form.award_item"), label_w)]
         + [
-            _cell(_p(f"第{n}项", bold=True, align="center"), each, shade=True)
+            _cell(_p(t("paper.form.award_n", n=n), bold=True, align="center"), each, shade=True)
             for n in range(1, len(awards) + 1)
         ]
     )
@@ -288,7 +289,9 @@ def _pairs(lines: list[Line]) -> str:
 def _signature(lines: list[str], *, last: bool, opinion: str = "") -> str:
     """A box's content: 意见 (and the room to write it), then the signing lines."""
     keep = not last
-    body = _p(f"意见：{opinion}", before=40, keep_next=keep) + _p(keep_next=keep)
+    body = _p(t("paper.form.opinion", opinion=opinion), before=40, keep_next=keep) + _p(
+        keep_next=keep
+    )
     return body + "".join(_p(line, align="right", keep_next=keep) for line in lines)
 
 
@@ -303,10 +306,10 @@ def _box_row(labels: list[str], contents: list[str], height: int) -> list[str]:
 def _reviews(confirmation: Confirmation) -> str:
     """The review boxes side by side: the three levels that sign and stamp (村, 乡镇, 县)
     with room for it, then the city's and the province's."""
-    sign = ["签字：　　　　（盖章）", "年　　月　　日"]
+    sign = [t("paper.form.sign"), t("paper.form.sign_date")]
     signed = [_signature(sign, last=False) for _ in SIGNED_BOXES]
     if confirmation.by:
-        opinion = f"同意（确认人：{confirmation.by}，{confirmation.at}）"
+        opinion = t("paper.form.confirmed", by=confirmation.by, at=confirmation.at)
         signed[0] = _signature(sign, last=False, opinion=opinion)
     later = [label for label in REVIEW_BOXES if label not in SIGNED_BOXES]
     width = PAGE_WIDTH // len(SIGNED_BOXES)
@@ -315,7 +318,7 @@ def _reviews(confirmation: Confirmation) -> str:
         [width] * len(SIGNED_BOXES),
         _box_row(list(SIGNED_BOXES), signed, 1500),
     )
-    second_sign = ["签字：　　　　（盖章）　　　年　　月　　日"]
+    second_sign = [t("paper.form.sign_line")]
     second = _table(
         [later_width] * len(later),
         _box_row(later, [_signature(second_sign, last=True) for _ in later], 700),
@@ -370,8 +373,9 @@ def header_xml(running_head: str) -> str:
     border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'
     paragraph = (
         f'<w:p><w:pPr>{border}{tab}<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>'
-        f"{run(running_head)}<w:r><w:tab/></w:r>{run('第 ')}{field('PAGE')}{run(' 页 共 ')}"
-        f"{field('NUMPAGES')}{run(' 页')}</w:p>"
+        f"{run(running_head)}<w:r><w:tab/></w:r>{run(t('paper.form.page'))}{field('PAGE')}"
+        f"{run(t('paper.form.page_of'))}"
+        f"{field('NUMPAGES')}{run(t('paper.form.pages'))}</w:p>"
     )
     return f"{_XML}<w:hdr {_NS}>{paragraph}</w:hdr>"
 

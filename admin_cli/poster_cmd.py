@@ -39,7 +39,7 @@ def _run(paragraph, text: str, size: int, *, bold: bool = False) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
 def _line(doc, text: str, size: int, *, bold: bool = False, center: bool = True, after: int = 6):

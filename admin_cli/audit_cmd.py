@@ -12,6 +12,7 @@ from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
 from admin_cli.entries_cmd import Json
+from dialogs.texts import t
 from services.lookups import audit_log
 from services.paper.labels import CHINA, china_time
 from storage.uow import Database
@@ -72,7 +73,7 @@ def audit(
 
     events = run_with_db(ctx, work)
     if events is None:
-        fail(f"没有登记 {entry}")
+        fail(t("staff.cli.no_entry", entry=entry))
     if as_json:
         typer.echo(json.dumps(events, ensure_ascii=False))
         return

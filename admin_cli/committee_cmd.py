@@ -12,6 +12,7 @@ from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
 from dialogs.divisions import DivisionDirectory
+from dialogs.texts import t
 from services.committees import (
     CommitteeRefused,
     change_contact,
@@ -94,7 +95,7 @@ def contact(
 
     committee = run_with_db(ctx, work)
     if committee is None:
-        fail(f"{division} 还没有开通委员会：先运行 committee add --division {division}")
+        fail(t("staff.cli.no_committee", division=division))
     if as_json:
         typer.echo(json.dumps(committee, ensure_ascii=False))
         return
@@ -136,4 +137,4 @@ def list_committees(
             str(r["reviewers"]),
             str(r["waiting"]),
         )
-    console.print(table if rows else "还没有开通任何委员会。")
+    console.print(table if rows else t("staff.cli.no_committees"))

@@ -10,6 +10,7 @@ import typer
 
 from admin_cli.common import console, fail, run_with_db, settings_from
 from admin_cli.progress import Bar
+from dialogs.texts import t
 from services import demo as demo_data
 from storage.files import EvidenceStore
 from storage.records import Status
@@ -39,9 +40,9 @@ def demo_data_command(
         )
         return
     if township is None:
-        fail("请用 --township 指定乡镇（街道）代码")
+        fail(t("staff.cli.demo.need_township"))
     if status not in demo_data.TARGET_STATUSES:
-        fail(f"演示数据的状态只能是：{', '.join(demo_data.TARGET_STATUSES)}")
+        fail(t("staff.cli.demo.statuses", statuses=", ".join(demo_data.TARGET_STATUSES)))
     settings = settings_from(ctx)
     rng_seed = seed if seed is not None else random.randrange(1 << 30)
 
@@ -58,7 +59,7 @@ def demo_data_command(
 
     stored = run_with_db(ctx, work)
     if stored is None:
-        fail(f"{township} 不是乡镇（街道）代码，或下面没有村（社区）")
+        fail(t("staff.cli.demo.not_township", code=township))
     _report(
         {"created": stored, "township": township, "status": status.value, "seed": rng_seed},
         as_json,

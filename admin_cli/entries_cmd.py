@@ -14,6 +14,7 @@ from admin_cli.common import console, fail, run_with_db
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import category_text, printed_awards
 from dialogs.review import status_name
+from dialogs.texts import t
 from services.entries import entries_page
 from services.paper import source
 from services.paper.labels import china_time, mask_id, mask_phone
@@ -46,7 +47,7 @@ def entries(
 ) -> None:
     """列出登记（按乡镇、县、村或状态筛选）。"""
     if reveal and not as_json:
-        fail("--reveal 只能和 --json 一起用（表格里的号码总是遮挡的）")
+        fail(t("staff.cli.entries.reveal"))
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
     who = f"cli:{actor or default_actor()}"
 
@@ -90,7 +91,7 @@ def _row(entry: source.Entry, names: DivisionDirectory, reveal: bool) -> dict[st
 
 def _print(total: int, offset: int, rows: list[dict[str, Any]]) -> None:
     if not rows:
-        console.print(f"没有符合条件的登记（共 {total} 条）。")
+        console.print(t("staff.cli.entries.none", total=total))
         return
     whole = {"no_wrap": True}  # read as a whole, never broken over lines
     table = Table(
@@ -114,4 +115,5 @@ def _print(total: int, offset: int, rows: list[dict[str, Any]]) -> None:
             row["status_label"],
         )
     console.print(table)
-    console.print(f"共 {total} 条，显示第 {offset + 1}–{offset + len(rows)} 条。")
+    shown = t("staff.cli.entries.shown", total=total, first=offset + 1, last=offset + len(rows))
+    console.print(shown)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db, settings_from
 from admin_cli.progress import Bar
+from dialogs.texts import t
 from services.export import (
     ExportError,
     ExportRequest,
@@ -93,6 +94,7 @@ def export(
 
 
 def as_dict(r: ExportResult) -> dict[str, Any]:
+    w = r.written
     return {
         "township" if r.level == DivisionLevel.TOWNSHIP else "area": {
             "code": r.code,
@@ -102,39 +104,45 @@ def as_dict(r: ExportResult) -> dict[str, Any]:
         "out": str(r.out),
         "exported_at": r.exported_at.isoformat(timespec="seconds"),
         "actor": r.actor,
-        "entries": r.entries,
-        "forms": r.forms,
-        "evidence_files": r.evidence,
-        "pdfs": r.pdfs,
+        "entries": w.entries,
+        "forms": w.forms,
+        "evidence_files": w.evidence,
+        "pdfs": w.pdfs,
         "marked_exported": r.marked,
         "skipped_demo": r.skipped_demo,
         "zip": str(r.zip_path) if r.zip_path else None,
         "zip_sha256": r.zip_sha256,
-        "counts": r.counts,
-        "problems": [vars(p) for p in r.problems],
-        "notes": r.notes,
+        "counts": w.counts,
+        "problems": [vars(p) for p in w.problems],
+        "notes": w.notes,
     }
 
 
 def _print(r: ExportResult) -> None:
-    if r.entries == 0:
-        console.print(f"{escape(r.name)}：没有需要报送的登记（已报送的要再导出请加 --again）。")
+    w = r.written
+    if w.entries == 0:
+        console.print(t("staff.export.nothing", place=escape(r.name)))
     else:
         console.print(
-            f"[bold green]已导出[/] {escape(r.name)} {r.entries} 人：登记表 {r.forms} 份，"
-            f"佐证材料 {r.evidence} 个，标记为已报送 {r.marked} 人。"
+            t(
+                "staff.export.done",
+                place=escape(r.name),
+                entries=w.entries,
+                forms=w.forms,
+                evidence=w.evidence,
+                marked=r.marked,
+            )
         )
-        console.print(f"文件夹：{escape(str(r.out))}")
+        console.print(t("staff.export.folder", out=escape(str(r.out))))
         if r.zip_path:
-            console.print(f"压缩包：{escape(str(r.zip_path))}（SHA-256 {r.zip_sha256}）")
+            console.print(t("staff.export.zip", zip=escape(str(r.zip_path)), sha256=r.zip_sha256))
     if r.skipped_demo:
-        console.print(f"另有 {r.skipped_demo} 条演示数据未导出（演练时加 --demo）。")
-    for note in r.notes:
-        console.print(f"[yellow]注意：[/]{escape(note)}")
-    if r.problems:
-        table = Table(
-            "登记编号", "姓名", "问题", "文件", title=f"需要处理的问题（{len(r.problems)}）"
-        )
-        for p in r.problems:
+        console.print(t("staff.export.skipped_demo", n=r.skipped_demo))
+    for note in w.notes:
+        console.print(t("staff.export.note", note=escape(note)))
+    if w.problems:
+        columns = (t(f"staff.column.{c}") for c in ("reg_no", "name", "problem", "file"))
+        table = Table(*columns, title=t("staff.export.problems", n=len(w.problems)))
+        for p in w.problems:
             table.add_row(p.reg_no, escape(p.name), escape(p.problem), escape(p.file))
         console.print(table)

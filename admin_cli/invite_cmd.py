@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape
 
 from admin_cli.common import console, err_console, fail, run_with_db, settings_from
+from dialogs.texts import t
 from services.committees import committee_name, place_names
 from services.invites import InviteRefused, MadeInvite, create_invite
 from services.paper.labels import china_time
@@ -92,8 +93,7 @@ def invite(
     if channel != "web":
         name = bot_username(settings, username or settings.bot_username)
         if not name or not _USERNAME.fullmatch(name.removeprefix("@")):
-            fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username"
-                 "（只要网页链接请加 --channel web）")
+            fail(t("staff.cli.invite.no_bot"))
         name = name.removeprefix("@")
     async def work(db: Database) -> tuple[MadeInvite, str] | str:
         try:
@@ -119,7 +119,7 @@ def invite(
         try:
             segno.make(link, error="m").save(qr, scale=8, border=4)
         except OSError as exc:
-            fail(f"二维码写不进 {qr}：{exc.strerror}")
+            fail(t("staff.cli.invite.qr_failed", qr=qr, error=exc.strerror))
     if as_json:
         out = {
             "invite_id": made.invite_id,
@@ -141,4 +141,4 @@ def invite(
     for each in links:
         console.print(each, soft_wrap=True, highlight=False)
     if qr is not None:
-        console.print(f"二维码：{qr}")
+        console.print(t("staff.cli.invite.qr", qr=qr))

@@ -39,7 +39,7 @@ def _run(paragraph, text: str, size: int, *, bold: bool = False) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
 def _line(doc, text: str, size: int, *, bold: bool = False, center: bool = True, after: int = 6):
@@ -106,16 +106,16 @@ def poster(
 ) -> None:
     """生成贴在村务公开栏的 A4 海报：网页二维码和 Telegram 二维码。"""
     if (village is None) == (township is None):
-        fail("请给 --village 或 --township 其中一个")
+        fail(t("staff.cli.poster.one_place"))
     settings = settings_from(ctx)
     villages = run_with_db(ctx, lambda db: poster_villages(db, village, township))
     if not villages:
-        fail(f"{village or township} 不是村（社区）代码，或下面没有村（社区）")
+        fail(t("staff.cli.poster.not_place", code=village or township))
     name = bot_username(settings, username or settings.bot_username)
     # A plain link: Telegram's start parameter is taken by reviewer invites for now.
     telegram = f"https://t.me/{name.removeprefix('@')}" if name else None
     if telegram is None:
-        err_console.print("[yellow]不知道机器人的用户名，海报上只有网页二维码[/]")
+        err_console.print(t("staff.cli.poster.no_bot"))
     target = out or Path(f"海报-{village or township}.pdf")
     document = build(villages, WebSettings().base_url, telegram)
     with tempfile.TemporaryDirectory(prefix="honoree-poster-") as tmp:
@@ -126,7 +126,7 @@ def poster(
         except PdfUnavailable as exc:
             fail(str(exc))
         if not made:
-            fail("LibreOffice 没有生成 PDF")
+            fail(t("staff.cli.poster.no_pdf"))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(made[0].read_bytes())
-    console.print(f"海报：{target}（{len(villages)} 页）")
+    console.print(t("staff.cli.poster.done", target=target, pages=len(villages)))

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, run_with_db, settings_from
+from dialogs.texts import t
 from services.receive import ReceiveResult, receive
 
 
@@ -59,28 +60,31 @@ def as_dict(r: ReceiveResult) -> dict[str, Any]:
 
 def _print(r: ReceiveResult) -> None:
     for p in r.packages:
+        package = escape(p.path.name)
         if p.problems:
-            console.print(f"[bold red]未导入[/] {escape(p.path.name)}：")
+            console.print(t("staff.receive.refused", package=package))
             for problem in p.problems:
                 console.print(f"  [red]•[/] {escape(problem)}")
         elif p.already:
-            console.print(f"已导入过 {escape(p.path.name)}（{escape(p.sender)}），本次没有改动。")
+            console.print(t("staff.receive.already", package=package, sender=escape(p.sender)))
         else:
             console.print(
-                f"[bold green]已导入[/] {escape(p.path.name)}（{escape(p.sender)}）{p.entries} 人"
-                f"：新增 {p.new}，更新 {p.updated}。"
+                t(
+                    "staff.receive.done",
+                    package=package,
+                    sender=escape(p.sender),
+                    entries=p.entries,
+                    new=p.new,
+                    updated=p.updated,
+                )
             )
     if r.same_id_numbers:
-        table = Table(
-            "登记编号",
-            "姓名",
-            "乡镇（街道）代码",
-            title=f"身份证号相同的登记（{len(r.same_id_numbers)} 组）",
-        )
+        columns = (t(f"staff.column.{c}") for c in ("reg_no", "name", "township_code"))
+        table = Table(*columns, title=t("staff.receive.same_ids", n=len(r.same_id_numbers)))
         for group in r.same_id_numbers:
             for reg_no, name, township in group.entries:
                 table.add_row(reg_no, escape(name), township or "")
             table.add_section()
         console.print(table)
-        console.print("[yellow]请核实上面每组是否为同一人重复登记，再用 export --county 报送。[/]")
-    console.print(f"本级现有登记合计 {r.total} 人，来自 {len(r.by_township)} 个乡镇（街道）。")
+        console.print(t("staff.receive.check_same"))
+    console.print(t("staff.receive.total", total=r.total, townships=len(r.by_township)))

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
+from dialogs.texts import t
 from services.committees import committee_name, place_names
 from services.paper.labels import china_time
 from services.paper.package import default_actor
@@ -70,7 +71,7 @@ def list_reviewers(
             _local(r["enrolled_at"]),
             _local(revoked) if revoked else "",
         )
-    console.print(table if rows else "没有审核人员。")
+    console.print(table if rows else t("staff.cli.no_reviewers"))
 
 
 def _local(iso: str) -> str:
@@ -91,5 +92,5 @@ def revoke(
 
     committee = run_with_db(ctx, work)
     if committee is None:
-        fail(f"没有 id 为 {reviewer_id} 的在职审核人员")
-    console.print(f"已收回 {reviewer_id} 在“{escape(committee)}”的审核权限。")
+        fail(t("staff.cli.no_reviewer", id=reviewer_id))
+    console.print(t("staff.cli.revoked", id=reviewer_id, committee=escape(committee)))

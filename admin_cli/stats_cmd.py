@@ -60,7 +60,7 @@ def stats(
 
 
 def _print(counts: dict[str, Any]) -> None:
-    console.print(f"[bold]登记人数合计：{counts['persons']}[/]")
+    console.print(t("staff.cli.stats.total", n=counts["persons"]))
     for level in counts["deadlines"].values():
         console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]

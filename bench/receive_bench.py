@@ -5,8 +5,8 @@
 Prints numbers, asserts nothing. The townships' entries come from demo-data's code path (two
 evidence photos each, images reused) in one township database; each township's package is
 exported with the real CLI; then `honoree-admin receive` takes in all the zips into a fresh
-county database (its own key), as a process of its own, so its wall time and peak memory are
-the receive's own. Target: all 20 packages in < 60 s.
+county database (its own key), as a process of its own, so its wall time, CPU time and peak
+memory are the receive's own. Target: all 20 packages in < 60 s.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from export_bench import LAUNCHER, TWO_PHOTOS, settings_for
+from export_bench import TWO_PHOTOS, Run, launched, settings_for
 
 from services import demo as demo_data
 from storage.divisions import load_divisions
@@ -63,17 +62,14 @@ async def prepare(data_dir: Path, wanted: int, count: int) -> list[str]:
         await db.dispose()
 
 
-def admin(data_dir: Path, *args: str) -> tuple[float, float, str]:
-    """(wall seconds, peak MB, stdout) of one `honoree-admin` command in its own process."""
+def admin(data_dir: Path, *args: str) -> Run:
+    """The numbers of one `honoree-admin` command in its own process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HONOREE_")}
     env["HONOREE_DATA_DIR"] = str(data_dir)
-    command = [sys.executable, "-c", LAUNCHER, sys.executable, "-m", "admin_cli", *args]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    done, run = launched([sys.executable, "-m", "admin_cli", *args], env)
     if done.returncode not in (0, 1):
         sys.exit(f"honoree-admin {args[0]} failed ({done.returncode}):\n{done.stderr}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024, done.stdout
+    return run
 
 
 def main() -> None:
@@ -92,9 +88,9 @@ def main() -> None:
     )
 
     zips = []
-    export_seconds = 0.0
+    export_seconds = export_cpu = 0.0
     for code in codes:
-        seconds, _, out = admin(
+        run = admin(
             work / "townships",
             "export",
             "--township",
@@ -105,23 +101,25 @@ def main() -> None:
             "--zip",
             "--json",
         )
-        export_seconds += seconds
-        zips.append(json.loads(out)["zip"])
-    print(f"exports: {len(zips)} packages in {export_seconds:.1f} s")
+        export_seconds += run.wall
+        export_cpu += run.cpu
+        zips.append(json.loads(run.stdout)["zip"])
+    print(f"exports: {len(zips)} packages in {export_seconds:.1f} s wall, {export_cpu:.1f} s CPU")
 
     county = work / "county"
     settings_for(county)
     admin(county, "init")
-    seconds, peak_mb, out = admin(county, "receive", *zips, "--json")
-    result = json.loads(out)
+    run = admin(county, "receive", *zips, "--json")
+    result = json.loads(run.stdout)
     imported = sum(p["imported"] for p in result["packages"])
     print(
         f"receive (CLI process): {imported}/{len(zips)} packages, {result['total']:,} entries "
-        f"in {seconds:.2f} s wall, peak RSS {peak_mb:.0f} MB (target < 60 s)"
+        f"in {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, peak RSS {run.peak_mb:.0f} MB "
+        "(target < 60 s)"
     )
-    seconds, _, out = admin(county, "receive", *zips, "--json")
-    unchanged = all(p["already_received"] for p in json.loads(out)["packages"])
-    print(f"receive again: {seconds:.2f} s, nothing changed: {unchanged}")
+    run = admin(county, "receive", *zips, "--json")
+    unchanged = all(p["already_received"] for p in json.loads(run.stdout)["packages"])
+    print(f"receive again: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, unchanged: {unchanged}")
     print(f"output: {work}")
 
 

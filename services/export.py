@@ -12,27 +12,30 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dialogs.divisions import DivisionDirectory
+from dialogs.model import Draft
 from dialogs.texts import t
 from services.paper import source
+from services.paper.forms import workers_for
 from services.paper.labels import CHINA, STATUS_LABELS
-from services.paper.manifest import CHECKSUM_SUFFIX, FILE_KINDS, MANIFEST
+from services.paper.manifest import CHECKSUM_SUFFIX, MANIFEST, file_kinds
 from services.paper.package import (
     DATA_FORMAT,
-    LEVEL_NAMES,
     PACKAGE_FORMAT,
     PACKAGE_ITEMS,
     ZIP_SUFFIX,
     PackageEntry,
     PackageWriter,
-    Problem,
     Sender,
+    Written,
     default_actor,
+    level_name,
 )
 from services.paper.paths import OutDir
 from services.paper.progress import Reporter, Silent
@@ -54,6 +57,18 @@ from storage.uow import Database, UnitOfWork
 SILENT = Silent()
 WORK_PAGE = 1000
 SENT_STATUSES = tuple(s for s in Status if s is not Status.DRAFT)
+MANIFEST_LABELS = (
+    "entries",
+    "exported",
+    "marked_now",
+    "forms",
+    "evidence_files",
+    "by_status",
+    "by_category",
+    "by_level",
+    "files",
+    "problems",
+)
 
 
 class ExportError(Exception):
@@ -84,17 +99,11 @@ class ExportResult:
     out: Path
     exported_at: datetime
     actor: str
-    entries: int = 0
-    forms: int = 0
-    evidence: int = 0
+    written: Written = field(default_factory=Written)  # what went into the package
     marked: int = 0
     skipped_demo: int = 0
-    pdfs: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     zip_path: Path | None = None
     zip_sha256: str | None = None
-    counts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,7 +130,7 @@ async def export_township(
     async with db.uow(read_only=True) as uow:
         town = await source.township(uow, request.code)
         if town is None:
-            raise ExportError(f"{request.code} 不是乡镇（街道）的区划代码")
+            raise ExportError(t("staff.export.not_township", code=request.code))
         divisions = await source.directory(uow, town.code)
         scope = source.Scope(
             township_code=town.code,
@@ -159,10 +168,7 @@ async def export_township(
             if not await uow.registrations.set_status(
                 reg_id, Status.EXPORTED, expected_version=version
             ):
-                raise ExportError(
-                    f"{reg_no} 在导出期间被修改，本次导出没有标记任何登记为已报送；"
-                    "请加 --force 重新导出"
-                )
+                raise ExportError(t("staff.export.changed", reg_no=reg_no))
             await uow.audit.record(
                 f"cli:{result.actor}",
                 "exported",
@@ -201,7 +207,7 @@ async def export_county(
     async with db.uow(read_only=True) as uow:
         area = await uow.divisions.get(request.code)
         if area is None or area.level not in (DivisionLevel.COUNTY, DivisionLevel.CITY):
-            raise ExportError(f"{request.code} 不是县（市、区）或市（州）的区划代码")
+            raise ExportError(t("staff.export.not_area", code=request.code))
         divisions = await source.directory(uow, area.code)
         filters = {"area": area.code, "include_demo": request.include_demo}
         total = await uow.received.count(include_exported=request.again, **filters)
@@ -260,21 +266,20 @@ async def _export(
     try:
         out = _prepare(request)
         result.out = out.root
-        writer = PackageWriter(out, plan.store, plan.divisions, s, request.paper)
-        keys: list[Any] = []
-        async with db.uow(read_only=True) as uow:
-            progress.phase("导出登记表和佐证材料", plan.total)
-            async for page in plan.entries(uow):
-                for key, entry in page:
-                    writer.add(entry)
-                    keys.append((key, entry.reg_no))
-                progress.advance(len(page))
-            work = await plan.work(uow, {key for key, _ in keys})
-        writer.finish(work, make_pdf=request.pdf, progress=progress)
-    except OSError as exc:  # disk full, no permission…: nothing has been marked
-        raise ExportError(f"写入 {request.out} 失败：{exc}") from exc
-    _copy(writer, result)
-    progress.phase("标记已报送", len(keys))
+        writer = PackageWriter(
+            out, plan.store, plan.divisions, s, request.paper, workers_for(plan.total)
+        )
+        try:
+            keys, work = await _write(db, plan, writer, progress)
+            writer.finish(work, make_pdf=request.pdf, progress=progress)
+        finally:
+            writer.close()
+    except (OSError, BrokenProcessPool) as exc:  # disk full, no permission, out of memory…:
+        raise ExportError(
+            t("staff.export.write_failed", out=request.out, error=exc)
+        ) from exc  # nothing has been marked
+    result.written = writer.written
+    progress.phase(t("staff.export.phase.mark"), len(keys))
     async with db.uow() as uow:
         await plan.mark(uow, keys, result)
         await _audit_in(uow, request, result)
@@ -286,10 +291,27 @@ async def _export(
             raise
     progress.advance(len(keys))
     if request.make_zip:
-        progress.phase("打包", 1)
+        progress.phase(t("staff.export.phase.zip"), 1)
         result.zip_path, result.zip_sha256 = writer.make_zip()
         progress.advance()
     return result
+
+
+async def _write(
+    db: Database, plan: _Plan, writer: PackageWriter, progress: Reporter
+) -> tuple[list[Any], Tally]:
+    """Every entry into the package, from one snapshot; returns the keys to mark, and the
+    work's counts as they are once the package is sent."""
+    keys: list[Any] = []
+    async with db.uow(read_only=True) as uow:
+        progress.phase(t("staff.export.phase.forms"), plan.total)
+        async for page in plan.entries(uow):
+            for key, entry in page:
+                writer.add(entry)
+                keys.append((key, entry.reg_no))
+            progress.advance(len(page))
+        work = await plan.work(uow, {key for key, _ in keys})
+    return keys, work
 
 
 def _version(entry: source.Entry) -> tuple[int, int | None]:
@@ -346,7 +368,7 @@ def _from_received(
     return PackageEntry(
         reg_no=e.reg_no,
         name=e.name,
-        draft=e.draft,
+        draft=Draft.from_storage(e.state, e.secrets),
         status=status or Status.CONFIRMED,
         township_code=e.township_code,
         hukou_code=e.hukou_code,
@@ -363,10 +385,10 @@ def _prepare(request: ExportRequest) -> OutDir:
     """The output folder: new or empty, or with --force cleared of a previous package."""
     out = OutDir(request.out)
     if out.root.exists() and not out.root.is_dir():
-        raise ExportError(f"{out.root} 是一个文件，不是文件夹")
+        raise ExportError(t("staff.export.is_file", out=out.root))
     if not out.is_empty():
         if not request.force:
-            raise ExportError(f"{out.root} 不是空文件夹；要覆盖上次导出的材料请加 --force")
+            raise ExportError(t("staff.export.not_empty", out=out.root))
         stale = [out.root / name for name in PACKAGE_ITEMS]
         stale += list(out.root.glob(f"*{ZIP_SUFFIX}"))
         stale += list(out.root.glob(f"*{ZIP_SUFFIX}{CHECKSUM_SUFFIX}"))
@@ -379,20 +401,10 @@ def _prepare(request: ExportRequest) -> OutDir:
     return out
 
 
-def _copy(writer: PackageWriter, result: ExportResult) -> None:
-    w = writer.written
-    result.entries, result.forms, result.evidence, result.pdfs = (
-        w.entries,
-        w.forms,
-        w.evidence,
-        w.pdfs,
-    )
-    result.problems, result.notes, result.counts = w.problems, w.notes, w.counts
-
-
 def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dict[str, Any]:
     """manifest.json: codes for programs, with the Chinese label beside each for people."""
-    counts = dict(r.counts)
+    w = r.written
+    counts = dict(w.counts)
     counts["by_status"] = {
         code: {"label": STATUS_LABELS[Status(code)], "persons": n}
         for code, n in counts["by_status"].items()
@@ -404,9 +416,9 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
     return {
         "format": PACKAGE_FORMAT,
         "data_format": DATA_FORMAT,
-        "说明": "享受省部级以上表彰奖励获得者待遇人员统计登记报送材料清单；各文件用途见 说明.txt",
+        "说明": t("paper.manifest.note"),
         "level": r.level,
-        "level_label": LEVEL_NAMES.get(r.level, r.level),
+        "level_label": level_name(r.level),
         "sender": {"code": r.code, "name": r.name},
         "township" if r.level == "township" else "area": {"code": r.code, "name": r.name},
         "exported_at": r.exported_at.astimezone(CHINA).isoformat(timespec="seconds"),
@@ -417,28 +429,19 @@ def _meta(request: ExportRequest, r: ExportResult, writer: PackageWriter) -> dic
         ],
         "include_demo": request.include_demo,
         "counts": {
-            "entries": r.entries,
-            "exported": r.entries,
+            "entries": w.entries,
+            "exported": w.entries,
             "marked_now": r.marked,
-            "forms": r.forms,
-            "evidence_files": r.evidence,
-            "pdfs": r.pdfs,
+            "forms": w.forms,
+            "evidence_files": w.evidence,
+            "pdfs": w.pdfs,
             **counts,
         },
         "labels": {
-            "entries": "报送人数",
-            "exported": "已报送人数（本包中的人员全部为已报送）",
-            "marked_now": "本次新标记为已报送的人数",
-            "forms": "登记表份数",
-            "evidence_files": "佐证材料文件数",
-            "by_status": "按状态（全部登记）",
-            "by_category": "按统计类别",
-            "by_level": "按待遇级别",
-            "files": "文件清单（路径、类型、SHA-256、字节数）",
-            "problems": "需要处理的问题",
-            "types": FILE_KINDS,
+            **{key: t(f"paper.manifest.{key}") for key in MANIFEST_LABELS},
+            "types": file_kinds(),
         },
-        "problems": [vars(p) for p in r.problems],
+        "problems": [vars(p) for p in w.problems],
         "zip": writer.zip_name() if request.make_zip else None,
         "manifest_file": MANIFEST,
     }
@@ -462,8 +465,8 @@ async def _audit_in(uow: UnitOfWork, request: ExportRequest, result: ExportResul
         statuses=[str(s) for s in request.statuses],
         again=request.again,
         include_demo=request.include_demo,
-        entries=result.entries,
+        entries=result.written.entries,
         marked=result.marked,
-        evidence=result.evidence,
-        problems=len(result.problems),
+        evidence=result.written.evidence,
+        problems=len(result.written.problems),
     )

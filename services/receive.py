@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from services.paper.evidence import CHUNK
+from dialogs.texts import t
+from services.paper.evidence import CHUNK, sha256_file
 from services.paper.manifest import CHECKSUM_SUFFIX, MANIFEST
 from services.paper.package import DATA_FILE, DATA_FORMAT, default_actor
 from storage.files import EvidenceStore
@@ -69,6 +71,13 @@ class _Refused(Exception):
         self.problems = problems
 
 
+def _said(package: str, problem: str, **params: object) -> str:
+    """A problem of the package named `package`, in the catalogue's words."""
+    return t(
+        "staff.receive.problem", package=package, problem=t(f"staff.receive.{problem}", **params)
+    )
+
+
 def _sha256(stream: IO[bytes]) -> str:
     digest = hashlib.sha256()
     while chunk := stream.read(CHUNK):
@@ -84,6 +93,7 @@ class _Package:
     top: str
     manifest: dict[str, Any]
     manifest_sha256: str
+    checked: dict[str, str] = field(default_factory=dict)  # file → its SHA-256, as verified
 
     def member(self, rel: str) -> str:
         return f"{self.top}{rel}"
@@ -96,18 +106,18 @@ def _open(path: Path) -> _Package:
     """Open the zip and read its manifest; raises _Refused when that is not possible."""
     name = path.name
     if not path.is_file():
-        raise _Refused([f"{name}：找不到这个文件"])
+        raise _Refused([_said(name, "no_file")])
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise _Refused([f"{name}：不是有效的 zip 压缩包（可能没有传完整）"]) from None
+        raise _Refused([_said(name, "not_zip")]) from None
     manifests = sorted(
         (n for n in archive.namelist() if PurePosixPath(n).name == MANIFEST),
         key=lambda n: n.count("/"),
     )
     if not manifests:
         archive.close()
-        raise _Refused([f"{name}：缺少文件清单 {MANIFEST}，无法核对"])
+        raise _Refused([_said(name, "no_manifest", manifest=MANIFEST)])
     raw = archive.read(manifests[0])
     try:
         manifest = json.loads(raw)
@@ -115,7 +125,7 @@ def _open(path: Path) -> _Package:
             raise ValueError("no file list")
     except ValueError:
         archive.close()
-        raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
+        raise _Refused([_said(name, "bad_manifest", manifest=MANIFEST)]) from None
     top = manifests[0].removesuffix(MANIFEST)
     return _Package(archive, top, manifest, hashlib.sha256(raw).hexdigest())
 
@@ -125,33 +135,34 @@ def _verify(path: Path, package: _Package) -> None:
     _Refused naming every problem found."""
     name = path.name
     sidecar = path.with_name(name + CHECKSUM_SUFFIX)
-    if sidecar.is_file():
-        expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
-        with path.open("rb") as f:
-            if expected != [_sha256(f)]:
-                raise _Refused(
-                    [f"{name}：压缩包的校验值与 {sidecar.name} 不符（文件被改动或没有传完整）"]
-                )
-    try:
-        listed = {f["path"]: f for f in package.manifest["files"]}
-    except (KeyError, TypeError):
-        raise _Refused([f"{name}：文件清单 {MANIFEST} 已损坏，无法核对"]) from None
-    present = set(package.archive.namelist()) - {package.member(MANIFEST)}
-    problems = _check_files(package.archive, package.top, listed, present)
+    with ThreadPoolExecutor(1) as aside:  # hashing lets go of the GIL: the zip's own
+        whole = aside.submit(sha256_file, path) if sidecar.is_file() else None  # meanwhile
+        try:
+            listed = {f["path"]: f for f in package.manifest["files"]}
+        except (KeyError, TypeError):
+            raise _Refused([_said(name, "bad_manifest", manifest=MANIFEST)]) from None
+        present = set(package.archive.namelist()) - {package.member(MANIFEST)}
+        problems = _check_files(package, listed, present)
+        if whole is not None:
+            expected = sidecar.read_text(encoding="utf-8", errors="replace").split()[:1]
+            if expected != [whole.result()]:
+                raise _Refused([_said(name, "zip_changed", sidecar=sidecar.name)])
     if DATA_FILE not in listed and not problems:
-        problems.append(f"缺少 {DATA_FILE}（对方导出程序的版本太旧，请对方更新后重新导出）")
+        problems.append(t("staff.receive.no_data", data=DATA_FILE))
     if problems:
-        raise _Refused([f"{name}：{p}" for p in problems])
+        raise _Refused([t("staff.receive.problem", package=name, problem=p) for p in problems])
 
 
 def _check_files(
-    archive: zipfile.ZipFile, top: str, listed: dict[str, dict[str, Any]], present: set[str]
+    package: _Package, listed: dict[str, dict[str, Any]], present: set[str]
 ) -> list[str]:
+    """What is missing, changed or unlisted; what is right goes into `package.checked`."""
     problems = []
+    archive, top = package.archive, package.top
     for rel, f in listed.items():
         member = f"{top}{rel}"
         if member not in present:
-            problems.append(f"缺少文件“{rel}”")
+            problems.append(t("staff.receive.missing_file", file=rel))
             continue
         try:
             with archive.open(member) as stream:
@@ -159,11 +170,13 @@ def _check_files(
         except (zipfile.BadZipFile, OSError, ValueError):
             actual = ""
         if actual != f.get("sha256"):
-            problems.append(f"文件“{rel}”已被改动（校验值不符）")
+            problems.append(t("staff.receive.changed_file", file=rel))
+        else:
+            package.checked[rel] = actual
     for member in sorted(present):
         rel = member.removeprefix(top)
         if not member.endswith("/") and rel not in listed:
-            problems.append(f"文件“{rel}”不在文件清单中")
+            problems.append(t("staff.receive.unlisted_file", file=rel))
     return problems
 
 
@@ -181,7 +194,10 @@ def _incoming(package: _Package, store: EvidenceStore) -> list[IncomingEntry]:
         evidence = []
         for ev in data.get("evidence", []):
             suffix = PurePosixPath(ev["file"]).suffix.lower()
-            stored = store.save(package.read(ev["file"]), suffix if suffix in SUFFIXES else ".bin")
+            content = package.read(ev["file"])
+            stored = store.save(
+                content, suffix if suffix in SUFFIXES else ".bin", package.checked.get(ev["file"])
+            )
             evidence.append({**ev, "path": stored.path, "sha256": stored.sha256})
         secrets = data.get("secrets") or {}
         entries.append(
@@ -245,7 +261,9 @@ async def _take_in(
     sender = manifest.get("sender") or manifest.get("township") or {}
     outcome.sender, outcome.sender_code = sender.get("name", ""), sender.get("code", "")
     if manifest.get("data_format") not in (None, DATA_FORMAT):
-        outcome.problems.append(f"{outcome.path.name}：数据格式 {manifest['data_format']} 无法识别")
+        outcome.problems.append(
+            _said(outcome.path.name, "unknown_format", format=manifest["data_format"])
+        )
         return
     entries = _incoming(package, store)
     outcome.entries = len(entries)

@@ -31,11 +31,13 @@ class EvidenceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def save(self, data: bytes, suffix: str) -> StoredFile:
+    def save(self, data: bytes, suffix: str, sha256: str | None = None) -> StoredFile:
+        """Store `data`; `sha256` is its digest when the caller has just checked it (a
+        received package's files are hashed once, not twice)."""
         suffix = suffix.lower()
         if not _SUFFIX.fullmatch(suffix):
             raise ValueError(f"unsupported file suffix {suffix!r}")
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256 or hashlib.sha256(data).hexdigest()
         rel = f"{digest[:2]}/{digest[2:4]}/{digest}{suffix}"
         target = self.absolute(rel)
         try:

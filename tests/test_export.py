@@ -23,6 +23,7 @@ from dialogs.export_view import REVIEW_BOXES, form_view
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
 from services import demo as demo_data
+from services.paper import forms
 from services.paper.source import directory
 from storage.files import EvidenceStore
 from storage.records import AuditRecord, EvidenceKind, RegistrationRecord, Status
@@ -404,3 +405,29 @@ def test_a_folder_that_cannot_be_written_fails_cleanly(township: Settings, tmp_p
     result = cli(township, "export", "--township", TOWN, "--out", str(blocker / "out"), "--demo")
     assert result.exit_code == 1 and "失败" in result.output
     assert {r.status for r in records(township)} == {Status.CONFIRMED, Status.SUBMITTED}
+
+
+def test_forms_rendered_by_worker_processes_are_complete_and_in_entry_order(
+    township: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large export renders its forms in one process per core: every form and evidence file
+    arrives, listed with its checksum, in the order of the 汇总表."""
+    monkeypatch.setattr(forms, "POOL_FROM", 1)
+    monkeypatch.setattr(forms, "cores", lambda: 2)  # as on the 2-core machine it targets
+    monkeypatch.setattr(forms, "BATCH", 1)  # one task per form: order must still hold
+    out = tmp_path / "报送"
+    assert export(township, out)["forms"] == 2
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f for f in manifest["files"] if f["path"].startswith("登记表/")]
+    ws = load_workbook(out / "汇总表.xlsx")["汇总表"]
+    order = [
+        (row[column("登记编号")].value, row[column("姓名")].value)
+        for row in ws.iter_rows(min_row=3)
+    ]
+    assert [f["path"] for f in listed] == [f"登记表/{no}_{name}.docx" for no, name in order]
+    for f in manifest["files"]:
+        content = (out / f["path"]).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == f["sha256"], f["path"]
+    for no, name in order:
+        assert name in docx_text(out / "登记表" / f"{no}_{name}.docx")
+    assert len(list((out / "佐证材料").rglob("*.jpg"))) == manifest["counts"]["evidence_files"]

@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from dialogs.texts import t
 from services.registration import Registration
 from services.review.desk import ReviewDesk
 from services.web_demo import DEMO_VILLAGE, open_demo
@@ -51,9 +52,9 @@ async def seed_demo(db: Database, settings: WebSettings) -> tuple[str, str]:
 
 def announce(honoree: str, reviewer: str) -> None:
     """The two addresses, on the terminal of whoever started the demo."""
-    print("网页版已启动（演示村：延吉市 小营镇 光进村）", flush=True)
-    print(f"  获奖人登记：{honoree}", flush=True)
-    print(f"  审核人员（一次性邀请）：{reviewer}", flush=True)
+    print(t("staff.web.started"), flush=True)
+    print(t("staff.web.honoree", url=honoree), flush=True)
+    print(t("staff.web.reviewer", url=reviewer), flush=True)
 
 
 async def serve_forever(runner: web.AppRunner) -> None:

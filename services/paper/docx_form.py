@@ -13,6 +13,7 @@ kept together on one page, with room to sign and stamp.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,11 +32,12 @@ from dialogs.export_view import (
     section_title,
 )
 from dialogs.form import Section
+from dialogs.texts import t
 
 PAGE_WIDTH = 9638  # A4 (11906 twips) minus 2 cm margins on both sides
 EMU_PER_CM = 360_000
 PORTRAIT_BOX_CM = (2.5, 3.5)  # 一寸照片 size
-FOOTNOTE = "说明：本表个人信息仅用于享受省部级以上表彰奖励获得者待遇人员统计登记工作。"
+FOOTNOTE = t("paper.form.footnote")
 
 _NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -89,6 +91,7 @@ _STYLES = (
     '<w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
     "</w:styles>"
 )
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f]")  # control characters but tab and newline
 _TABLE_BORDERS = "".join(
     f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
     for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -113,7 +116,7 @@ class Confirmation:
 
 def _text(value: str) -> str:
     """Runs for `value`; line breaks become <w:br/>, characters XML forbids are dropped."""
-    clean = "".join(c for c in value if c in "\n\t" or ord(c) >= 0x20)
+    clean = _FORBIDDEN.sub("", value)
     parts = [f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in clean.split("\n")]
     return "<w:br/>".join(parts)
 
@@ -191,7 +194,7 @@ def _table(widths: list[int], rows: list[str]) -> str:
 
 def _portrait_xml(p: Portrait | None) -> str:
     if p is None:
-        return _p("（照片）", align="center")
+        return _p(t("paper.form.no_photo"), align="center")
     box_w, box_h = (int(cm * EMU_PER_CM) for cm in PORTRAIT_BOX_CM)
     scale = min(box_w / p.width, box_h / p.height)
     cx, cy = int(p.width * scale), int(p.height * scale)
@@ -258,16 +261,16 @@ def _basic(lines: list[Line], portrait: Portrait | None) -> str:
 
 def _awards(awards: list[list[Line]]) -> str:
     if not awards:
-        return _p("（无）")
+        return _p(t("paper.form.no_awards"))
     if len(awards) == 1:
         return _pairs(awards[0])
     label_w = 2000
     each = (PAGE_WIDTH - label_w) // len(awards)
     widths = [label_w] + [each] * len(awards)
     header = _row(
-        [_label("项目", label_w)]
+        [_label(t("paper.form.award_item"), label_w)]
         + [
-            _cell(_p(f"第{n}项", bold=True, align="center"), each, shade=True)
+            _cell(_p(t("paper.form.award_n", n=n), bold=True, align="center"), each, shade=True)
             for n in range(1, len(awards) + 1)
         ]
     )
@@ -286,7 +289,9 @@ def _pairs(lines: list[Line]) -> str:
 def _signature(lines: list[str], *, last: bool, opinion: str = "") -> str:
     """A box's content: 意见 (and the room to write it), then the signing lines."""
     keep = not last
-    body = _p(f"意见：{opinion}", before=40, keep_next=keep) + _p(keep_next=keep)
+    body = _p(t("paper.form.opinion", opinion=opinion), before=40, keep_next=keep) + _p(
+        keep_next=keep
+    )
     return body + "".join(_p(line, align="right", keep_next=keep) for line in lines)
 
 
@@ -301,10 +306,10 @@ def _box_row(labels: list[str], contents: list[str], height: int) -> list[str]:
 def _reviews(confirmation: Confirmation) -> str:
     """The review boxes side by side: the three levels that sign and stamp (村, 乡镇, 县)
     with room for it, then the city's and the province's."""
-    sign = ["签字：　　　　（盖章）", "年　　月　　日"]
+    sign = [t("paper.form.sign"), t("paper.form.sign_date")]
     signed = [_signature(sign, last=False) for _ in SIGNED_BOXES]
     if confirmation.by:
-        opinion = f"同意（确认人：{confirmation.by}，{confirmation.at}）"
+        opinion = t("paper.form.confirmed", by=confirmation.by, at=confirmation.at)
         signed[0] = _signature(sign, last=False, opinion=opinion)
     later = [label for label in REVIEW_BOXES if label not in SIGNED_BOXES]
     width = PAGE_WIDTH // len(SIGNED_BOXES)
@@ -313,7 +318,7 @@ def _reviews(confirmation: Confirmation) -> str:
         [width] * len(SIGNED_BOXES),
         _box_row(list(SIGNED_BOXES), signed, 1500),
     )
-    second_sign = ["签字：　　　　（盖章）　　　年　　月　　日"]
+    second_sign = [t("paper.form.sign_line")]
     second = _table(
         [later_width] * len(later),
         _box_row(later, [_signature(second_sign, last=True) for _ in later], 700),
@@ -368,13 +373,22 @@ def header_xml(running_head: str) -> str:
     border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'
     paragraph = (
         f'<w:p><w:pPr>{border}{tab}<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>'
-        f"{run(running_head)}<w:r><w:tab/></w:r>{run('第 ')}{field('PAGE')}{run(' 页 共 ')}"
-        f"{field('NUMPAGES')}{run(' 页')}</w:p>"
+        f"{run(running_head)}<w:r><w:tab/></w:r>{run(t('paper.form.page'))}{field('PAGE')}"
+        f"{run(t('paper.form.page_of'))}"
+        f"{field('NUMPAGES')}{run(t('paper.form.pages'))}</w:p>"
     )
     return f"{_XML}<w:hdr {_NS}>{paragraph}</w:hdr>"
 
 
 _FOOTER = f"{_XML}<w:ftr {_NS}>{_p(FOOTNOTE, size=18)}</w:ftr>"  # on every page
+
+
+_FIXED_PARTS = (
+    ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+    ("_rels/.rels", _PACKAGE_RELS.encode()),
+    ("word/styles.xml", _STYLES.encode()),
+    ("word/footer1.xml", _FOOTER.encode()),
+)
 
 
 def _document_rels(portrait: Portrait | None) -> str:
@@ -399,16 +413,21 @@ def render(
     portrait: Portrait | None = None,
     running_head: str = "",
 ) -> bytes:
-    """The .docx file's bytes; `running_head` is printed at the top of every page."""
+    """The .docx file's bytes; `running_head` is printed at the top of every page.
+
+    The parts that are the same in every form are small and stored as they are; the person's
+    parts are compressed quickly (level 1: thousands of forms, each a few kilobytes)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _PACKAGE_RELS)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, fixed in _FIXED_PARTS:
+            z.writestr(name, fixed, compress_type=zipfile.ZIP_STORED)
         z.writestr("word/document.xml", document_xml(view, header, confirmation, portrait))
-        z.writestr("word/styles.xml", _STYLES)
         z.writestr("word/header1.xml", header_xml(running_head))
-        z.writestr("word/footer1.xml", _FOOTER)
-        z.writestr("word/_rels/document.xml.rels", _document_rels(portrait))
+        z.writestr(
+            "word/_rels/document.xml.rels",
+            _document_rels(portrait),
+            compress_type=zipfile.ZIP_STORED,
+        )
         if portrait is not None:
             z.writestr(
                 f"word/media/portrait.{portrait.extension}",

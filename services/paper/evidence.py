@@ -4,13 +4,12 @@ checksum stored when it was received (a changed or missing file is reported, nev
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from dialogs.export_view import award_number, evidence_name, photo_fields
 from dialogs.model import Draft
+from dialogs.texts import t
 from storage.files import EvidenceStore
 from storage.records import EvidenceRecord
 
@@ -51,7 +50,7 @@ def file_names(evidence: list[EvidenceRecord], draft: Draft) -> list[tuple[Evide
 
 class EvidenceChecker:
     """Checks stored files once per export (the store is content-addressed: many entries may
-    share one file) and places them by hard link, or by copy across file systems."""
+    share one file); services.paper.forms places them."""
 
     def __init__(self, store: EvidenceStore) -> None:
         self.store = store
@@ -69,15 +68,7 @@ class EvidenceChecker:
             source = self.store.absolute(ev.path)
             actual = sha256_file(source)
         except FileNotFoundError:
-            return "文件缺失"
+            return t("paper.evidence.missing")
         except (OSError, ValueError) as exc:
-            return f"无法读取（{exc.__class__.__name__}）"
-        return None if actual == ev.sha256 else "校验值不符（文件已被改动）"
-
-    def place(self, ev: EvidenceRecord, target: Path) -> None:
-        source = self.store.absolute(ev.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+            return t("paper.evidence.unreadable", error=exc.__class__.__name__)
+        return None if actual == ev.sha256 else t("paper.evidence.changed")

@@ -9,21 +9,29 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from dialogs.texts import t
 from services.paper.evidence import sha256_file
 from services.paper.paths import OutDir
 
 MANIFEST = "manifest.json"
 CHECKSUM_SUFFIX = ".sha256"
 # What each file of a package is, by its first path part: manifest.json says it beside the code.
-FILE_KINDS = {
-    "汇总表.xlsx": "汇总表",
-    "登记表": "登记表",
-    "佐证材料": "佐证材料",
-    "统计登记工作情况.xlsx": "统计表",
-    "统计登记工作情况报告.docx": "工作情况报告",
-    "登记数据.jsonl": "导入数据",
-    "说明.txt": "说明",
+KINDS = {
+    "汇总表.xlsx": "summary",
+    "登记表": "forms",
+    "佐证材料": "evidence",
+    "统计登记工作情况.xlsx": "report",
+    "统计登记工作情况报告.docx": "work_report",
+    "登记数据.jsonl": "data",
+    "说明.txt": "readme",
 }
+
+
+def file_kinds() -> dict[str, str]:
+    """Each file's (or folder's) name → what it is, in the catalogue's words."""
+    return {name: t(f"paper.kind.{kind}") for name, kind in KINDS.items()}
+
+
 _COMPRESSIBLE = {".json", ".txt", ".csv", ".xml"}  # images, docx, xlsx are compressed already
 
 
@@ -33,6 +41,7 @@ class Manifest:
     def __init__(self, out: OutDir) -> None:
         self.out = out
         self.files: list[dict[str, Any]] = []
+        self._kinds = file_kinds()
 
     def write(self, rel: str, data: bytes) -> Path:
         path = self.out.path(rel)
@@ -47,7 +56,7 @@ class Manifest:
         self.files.append(
             {
                 "path": rel,
-                "类型": FILE_KINDS.get(rel.split("/")[0], ""),
+                "类型": self._kinds.get(rel.split("/")[0], ""),
                 "sha256": sha256 or sha256_file(path),
                 "size": path.stat().st_size if size is None else size,
             }

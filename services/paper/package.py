@@ -15,13 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from PIL import Image, ImageOps
 
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import (
     SUMMARY_TITLE,
-    form_view,
     missing_evidence,
     place_name,
     summary_cells,
@@ -29,17 +27,20 @@ from dialogs.export_view import (
 )
 from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
-from services.paper import docx_form, pdf
+from dialogs.texts import known, t
+from services.paper import pdf
 from services.paper.docx_form import Confirmation, Portrait
 from services.paper.evidence import EvidenceChecker, file_names
+from services.paper.forms import FormJob, FormQueue, Printed
 from services.paper.labels import CHINA, china_date, china_time, status_label
 from services.paper.manifest import MANIFEST, Manifest, write_checksum, write_zip
 from services.paper.paths import OutDir, safe_name
 from services.paper.progress import Reporter
 from services.paper.readme import ReadmeFacts, readme_text
 from services.paper.report import Tally, write_report
+from services.paper.sheet import SheetSpec, SheetWriter
 from services.paper.work_report import ReportFacts, write_work_report
-from services.paper.xlsx import PAPERS, Layout, TableWriter
+from services.paper.xlsx import PAPERS, Layout
 from storage.files import EvidenceStore
 from storage.records import AwardRow, EvidenceKind, EvidenceRecord, Status
 
@@ -64,9 +65,14 @@ PACKAGE_ITEMS = (
 DATA_FORMAT = "honoree-entries/1"
 PACKAGE_FORMAT = "honoree-export/2"
 PORTRAIT_PIXELS = (450, 630)
-LEVEL_NAMES = {"township": "乡镇（街道）", "county": "县（市、区）", "city": "市（州）"}
 KEY_COLUMNS = 3  # 序号, 登记编号, 姓名: kept in view and on both A4 pages
 _WHOLE = ("birth_date", "award:award_date", "@confirmed_at", "@row", "award:category")
+
+
+def level_name(level: str) -> str:
+    """乡镇（街道）, 县（市、区） or 市（州）; an unknown level as it is."""
+    key = f"paper.level.{level}"
+    return t(key) if known(key) else level
 
 
 def default_actor() -> str:
@@ -167,7 +173,9 @@ class PackageWriter:
         divisions: DivisionDirectory,
         sender: Sender,
         paper: str = "a3",
+        workers: int = 0,
     ) -> None:
+        """`workers`: processes that render the forms (0: this one)."""
         self.out = out
         self.divisions = divisions
         self.sender = sender
@@ -177,17 +185,24 @@ class PackageWriter:
         self.tally = Tally()
         self.forms: list[Path] = []
         self._portraits: dict[str, Portrait | None] = {}
+        out.folder(FORMS_DIR).mkdir(parents=True, exist_ok=True)
+        self._forms = FormQueue(divisions, workers, self._printed)
         self._data = out.path(DATA_FILE).open("w", encoding="utf-8")
-        self.workbook = Workbook(write_only=True)
-        title = f"{SUMMARY_TITLE}（{sender.name}　{china_date(sender.at)}）"
-        headers = [label for label, _ in SUMMARY_COLUMNS]
+        title = t(
+            "paper.summary.title",
+            title=SUMMARY_TITLE,
+            place=sender.name,
+            date=china_date(sender.at),
+        )
         sources = [source for _, source in SUMMARY_COLUMNS]
         layout = Layout(
             paper=PAPERS[paper],
             key_columns=KEY_COLUMNS,
             whole_columns=tuple(sources.index(s) for s in _WHOLE),
         )
-        self.summary = TableWriter(self.workbook, "汇总表", title, headers, text_columns(), layout)
+        headers = tuple(label for label, _ in SUMMARY_COLUMNS)
+        spec = SheetSpec("汇总表", title, headers, tuple(text_columns()), layout)
+        self.summary = SheetWriter(spec, background=workers > 0)
 
     def add(self, entry: PackageEntry) -> None:
         w = self.written
@@ -202,48 +217,58 @@ class PackageWriter:
             "@status": status_label(entry.status),
         }
         self.summary.add(summary_cells(entry.draft, meta, self.divisions))
-        files, portrait = self._evidence(entry, folder)
-        header = f"登记编号：{entry.reg_no}　　　提交日期：{china_date(entry.submitted_at)}"
+        files, links, portrait = self._evidence(entry, folder)
+        header = t("paper.form.header", reg_no=entry.reg_no, date=china_date(entry.submitted_at))
         if entry.is_demo:
-            header += "　　　（演示数据，非真实登记）"
-        data = docx_form.render(
-            form_view(entry.draft, self.divisions),
-            header,
-            Confirmation(entry.confirmed_by, china_date(entry.confirmed_at)),
-            portrait,
-            running_head=f"登记编号：{entry.reg_no}　　姓名：{entry.name}",
+            header += t("paper.form.demo")
+        self._forms.add(
+            FormJob(
+                self.out.path(f"{FORMS_DIR}/{folder}.docx"),
+                entry.draft,
+                header,
+                Confirmation(entry.confirmed_by, china_date(entry.confirmed_at)),
+                portrait,
+                running_head=t("paper.form.running_head", reg_no=entry.reg_no, name=entry.name),
+                links=tuple(links),
+            )
         )
-        self.forms.append(self.manifest.write(f"{FORMS_DIR}/{folder}.docx", data))
-        w.forms += 1
         self.tally.add(entry)
         if entry.confirmed_by:
             w.reviewers.add(entry.confirmed_by)
         line = json.dumps(data_line(entry, files), ensure_ascii=False, separators=(",", ":"))
         self._data.write(line + "\n")
 
+    def _printed(self, form: Printed) -> None:
+        self.manifest.add(form.target.relative_to(self.out.root).as_posix(), form.sha256, form.size)
+        self.forms.append(form.target)
+        self.written.forms += 1
+
     def _evidence(
         self, entry: PackageEntry, folder: str
-    ) -> tuple[list[tuple[EvidenceRecord, str]], Portrait | None]:
-        """Check and place the entry's evidence; returns what was placed, and the portrait."""
+    ) -> tuple[list[tuple[EvidenceRecord, str]], list[tuple[Path, Path]], Portrait | None]:
+        """Check the entry's evidence; returns what goes into the package (with the files to
+        place there) and the portrait."""
         present: set[tuple[int | None, str]] = set()
         placed = []
+        links = []
         portrait = None
         for ev, file_name in file_names(entry.evidence, entry.draft):
             rel = f"{EVIDENCE_DIR}/{folder}/{file_name}"
             problem = self.checker.problem(ev)
             if problem is not None:
-                self._problem(entry, f"佐证材料{problem}", rel)
+                self._problem(entry, t("paper.problem.evidence", problem=problem), rel)
                 continue
-            self.checker.place(ev, self.out.path(rel))
+            stored = self.checker.store.absolute(ev.path)
+            links.append((stored, self.out.path(rel)))
             self.manifest.add(rel, ev.sha256, ev.size)
             self.written.evidence += 1
             placed.append((ev, rel))
             present.add((ev.award_position, ev.kind.value))
             if ev.kind is EvidenceKind.PORTRAIT and portrait is None:
-                portrait = self._portrait(self.checker.store.absolute(ev.path), ev.sha256)
+                portrait = self._portrait(stored, ev.sha256)
         for missing in missing_evidence(entry.draft, present):
-            self._problem(entry, f"缺少{missing}")
-        return placed, portrait
+            self._problem(entry, t("paper.problem.missing", missing=missing))
+        return placed, links, portrait
 
     def _problem(self, entry: PackageEntry, problem: str, file: str = "") -> None:
         self.written.problems.append(Problem(entry.reg_no, entry.name, problem, file))
@@ -269,13 +294,13 @@ class PackageWriter:
         `work` counts every entry of the sender's area by status, as it is once this package
         is sent."""
         w, sender = self.written, self.sender
+        self._forms.finish()
         self._data.close()
         self.manifest.add(DATA_FILE)
-        self.summary.close()
-        self.workbook.save(self.out.path(SUMMARY_FILE))
+        self.summary.save(self.out.path(SUMMARY_FILE))
         self.manifest.add(SUMMARY_FILE)
         w.counts = {**self.tally.as_dict(self.place), "work_by_status": dict(work.by_status)}
-        heading = f"{sender.name} 统计登记工作情况（{china_date(sender.at)}）"
+        heading = t("paper.report.heading", place=sender.name, date=china_date(sender.at))
         write_report(self.out.path(REPORT_FILE), work_view(work, self.tally), heading, self.place)
         self.manifest.add(REPORT_FILE)
         day = china_date(sender.at)
@@ -296,7 +321,7 @@ class PackageWriter:
         return ReadmeFacts(
             sender=s.name,
             sender_code=s.code,
-            level=LEVEL_NAMES.get(s.level, s.level),
+            level=level_name(s.level),
             exported_at=china_time(s.at),
             actor=s.actor,
             persons=w.entries,
@@ -307,7 +332,7 @@ class PackageWriter:
         )
 
     def _pdfs(self, progress: Reporter) -> None:
-        progress.phase("转换 PDF", len(self.forms))
+        progress.phase(t("staff.export.phase.pdf"), len(self.forms))
         try:
             made = pdf.convert(self.forms, self.out.path(FORMS_DIR))
         except pdf.PdfUnavailable as exc:
@@ -320,10 +345,16 @@ class PackageWriter:
 
     def place(self, code: str) -> str:
         if not code:
-            return "（未知）"
+            return t("paper.place.unknown")
         if self.divisions.get(code) is None:
             return code
         return place_name(self.divisions, code, from_level="township")
+
+    def close(self) -> None:
+        """Stop the workers and close the data file (after finish, or when the export failed)."""
+        self._forms.close()
+        self.summary.close()
+        self._data.close()
 
     def save_manifest(self, meta: dict[str, Any]) -> Path:
         return self.manifest.save(meta)

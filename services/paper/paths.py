@@ -29,19 +29,34 @@ class OutDir:
     def path(self, rel: str) -> Path:
         """`rel` is a POSIX path of already safe parts, e.g. "登记表/x.docx".
 
-        Its folder is resolved (symlinks followed) once and must lie inside the root; the file
-        name itself must be a plain name.
+        Its folder must lie inside the root (symlinks followed); the file name itself must be
+        a plain name.
         """
         posix = PurePosixPath(rel)
         if posix.name in ("", ".", "..") or posix.is_absolute():
             raise ValueError(f"not a file name inside the export folder: {rel!r}")
-        folder = self._folders.get(posix.parent)
-        if folder is None:
-            folder = self.root.joinpath(*posix.parent.parts).resolve()
+        return self._folder(posix.parent) / posix.name
+
+    def folder(self, rel: str) -> Path:
+        """The folder `rel` (POSIX, safe parts) inside the root."""
+        return self._folder(PurePosixPath(rel))
+
+    def _folder(self, posix: PurePosixPath) -> Path:
+        """Resolved once per folder: from its parent's, when it is a plain name that is no
+        symlink (one lstat for each of a package's thousands of folders), else in full."""
+        folder = self._folders.get(posix)
+        if folder is not None:
+            return folder
+        if posix == posix.parent:
+            return self.root
+        parent = self._folder(posix.parent)
+        folder = parent / posix.name
+        if posix.name in (".", "..") or folder.is_symlink():
+            folder = folder.resolve()
             if not folder.is_relative_to(self.root):
-                raise ValueError(f"refusing to write outside the export folder: {rel!r}")
-            self._folders[posix.parent] = folder
-        return folder / posix.name
+                raise ValueError(f"refusing to write outside the export folder: {posix}")
+        self._folders[posix] = folder
+        return folder
 
     def is_empty(self) -> bool:
         return not self.root.exists() or not any(self.root.iterdir())

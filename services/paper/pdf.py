@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from dialogs.texts import t
+
 BATCH = 200  # documents per soffice run: starting LibreOffice is the slow part
 TIMEOUT_S = 600
 
@@ -23,9 +25,7 @@ def convert(documents: list[Path], outdir: Path) -> list[Path]:
     """Convert .docx files to PDFs in `outdir`; returns the PDFs that were produced."""
     program = soffice()
     if program is None:
-        raise PdfUnavailable(
-            "未找到 LibreOffice（soffice），没有生成 PDF；安装 LibreOffice 后可加 --pdf 重新导出"
-        )
+        raise PdfUnavailable(t("paper.pdf.missing"))
     with tempfile.TemporaryDirectory(prefix="honoree-soffice-") as profile:
         # A private profile: a LibreOffice window the user has open does not block the run.
         command = [
@@ -45,6 +45,6 @@ def convert(documents: list[Path], outdir: Path) -> list[Path]:
                     [*command, *batch], check=True, capture_output=True, timeout=TIMEOUT_S
                 )
             except (OSError, subprocess.SubprocessError) as exc:
-                raise PdfUnavailable(f"LibreOffice 转换 PDF 失败：{exc}") from exc
+                raise PdfUnavailable(t("paper.pdf.failed", error=exc)) from exc
     pdfs = [outdir / p.with_suffix(".pdf").name for p in documents]
     return [p for p in pdfs if p.exists()]

@@ -25,7 +25,7 @@ from services.paper.xlsx import text_width
 from storage.records import AwardRow, Status
 
 CATEGORIES = ("N1", "N2", "P1", "P2", "P3", "P4")
-REPORT_TITLE = "统计登记工作情况"
+REPORT_TITLE = t("paper.stats.title")
 _SIDE = Side(style="thin", color="808080")
 _BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
 
@@ -128,6 +128,10 @@ def _block(ws: Any, title: str, headers: list[str], rows: list[list[Any]]) -> No
     ws.append([])
 
 
+def _labels(*keys: str) -> list[str]:
+    return [t(f"paper.stats.{key}") for key in keys]
+
+
 def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[str], str]) -> None:
     """One sheet with the blocks a work report quotes, each fitting one A4 page: category,
     level, status, village; every count right beside its label."""
@@ -138,11 +142,11 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
         ws.column_dimensions[column].width = width
     ws.append([heading])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"登记人数合计：{tally.persons}"])
+    ws.append([t("paper.stats.total", n=tally.persons)])
     _block(
         ws,
-        "一、按统计类别",
-        ["统计类别", "人数", "表彰项数", "说明"],
+        t("paper.stats.by_category"),
+        _labels("category", "persons", "awards", "note"),
         [
             [
                 c,
@@ -155,18 +159,18 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
     )
     _block(
         ws,
-        "二、按待遇级别（每人按最高级别）",
-        ["待遇级别", "人数"],
+        t("paper.stats.by_level"),
+        _labels("level", "persons"),
         [[lv, tally.by_level.get(lv, 0)] for lv in (*LEVELS, UNCERTAIN)],
     )
     _block(
         ws,
-        "三、按状态",
-        ["状态", "人数"],
+        t("paper.stats.by_status"),
+        _labels("status", "persons"),
         [[STATUS_LABELS[s], tally.by_status.get(s.value, 0)] for s in Status],
     )
     statuses = tally.statuses_present()
-    village_sheet = wb.create_sheet("按村（社区）")
+    village_sheet = wb.create_sheet(t("paper.stats.village_sheet"))
     village_sheet.column_dimensions["A"].width = 30
     for n in range(len(statuses) + 1):
         village_sheet.column_dimensions[get_column_letter(n + 2)].width = 9
@@ -175,8 +179,8 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
     village_sheet.append([])
     _block(
         village_sheet,
-        "四、按村（社区）",
-        ["村（社区）", "人数", *(STATUS_LABELS[s] for s in statuses)],
+        t("paper.stats.by_village"),
+        [*_labels("village", "persons"), *(STATUS_LABELS[s] for s in statuses)],
         [
             [place_name(code), sum(c.values()), *(c.get(s.value, 0) for s in statuses)]
             for code, c in sorted(tally.by_village.items())
@@ -195,4 +199,4 @@ def _print_setup(ws: Any) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.7, bottom=0.7)
     ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.text = t("paper.page_of")

@@ -17,14 +17,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from dialogs.export_view import LEVELS, UNCERTAIN
+from dialogs.texts import t
 from services.paper.labels import STATUS_LABELS
 from services.paper.report import Tally
-from services.paper.xlsx import SIGN_LINE
 from storage.records import Status
 
-NOTICE = (
-    "《关于开展享受省部级以上表彰奖励获得者待遇人员统计登记工作的通知》（吉人社联〔2021〕189号）"
-)
+NOTICE = t("paper.work.notice")
 WORK_STATUSES = (
     Status.SUBMITTED,
     Status.RETURNED,
@@ -75,41 +73,63 @@ def write_work_report(
         section.top_margin = section.bottom_margin = Cm(2.2)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{facts.place}统计登记工作情况报告")
+    run = title.add_run(t("paper.work.title", place=facts.place))
     run.bold, run.font.size = True, Pt(18)
 
     by = work.by_status
     confirmed = by.get(Status.CONFIRMED.value, 0) + by.get(Status.EXPORTED.value, 0)
-    document.add_heading("一、工作开展情况", level=2)
-    reviewers = "、".join(sorted(set(facts.reviewers))) or "（无记录）"
+    document.add_heading(t("paper.work.how"), level=2)
+    reviewers = "、".join(sorted(set(facts.reviewers))) or t("paper.work.no_reviewers")
     document.add_paragraph(
-        f"按照{NOTICE}要求，{facts.place}组织各村（社区）开展了统计登记工作。"
-        f"村（社区）审核确认人：{reviewers}；乡镇（街道）汇总报送人：{facts.actor}。"
+        t(
+            "paper.work.how_text",
+            notice=NOTICE,
+            place=facts.place,
+            reviewers=reviewers,
+            actor=facts.actor,
+        )
     )
-    document.add_heading("二、登记情况", level=2)
+    document.add_heading(t("paper.work.counts"), level=2)
     document.add_paragraph(
-        f"截至{facts.date}，共登记 {work.persons} 人：已确认 {confirmed} 人"
-        f"（其中已报送 {by.get(Status.EXPORTED.value, 0)} 人），"
-        f"退回修改 {by.get(Status.RETURNED.value, 0)} 人，"
-        f"不予登记 {by.get(Status.REJECTED.value, 0)} 人，"
-        f"待审核 {by.get(Status.SUBMITTED.value, 0)} 人。本次报送 {facts.sent} 人。"
+        t(
+            "paper.work.counts_text",
+            date=facts.date,
+            persons=work.persons,
+            confirmed=confirmed,
+            exported=by.get(Status.EXPORTED.value, 0),
+            returned=by.get(Status.RETURNED.value, 0),
+            rejected=by.get(Status.REJECTED.value, 0),
+            submitted=by.get(Status.SUBMITTED.value, 0),
+            sent=facts.sent,
+        )
     )
     categories = [
-        f"{c} {sent.by_category[c]} 人" for c in sent.category_keys() if sent.by_category.get(c)
+        t("paper.work.persons", what=c, n=sent.by_category[c])
+        for c in sent.category_keys()
+        if sent.by_category.get(c)
     ]
-    levels = [f"{lv} {sent.by_level[lv]} 人" for lv in (*LEVELS, UNCERTAIN) if sent.by_level[lv]]
+    levels = [
+        t("paper.work.persons", what=lv, n=sent.by_level[lv])
+        for lv in (*LEVELS, UNCERTAIN)
+        if sent.by_level[lv]
+    ]
+    none = t("paper.work.none")
     document.add_paragraph(
-        f"本次报送人员按统计类别：{'，'.join(categories) or '无'}；"
-        f"按待遇级别：{'，'.join(levels) or '无'}。"
+        t(
+            "paper.work.sent_text",
+            categories="，".join(categories) or none,
+            levels="，".join(levels) or none,
+        )
     )
-    document.add_heading("三、各村（社区）情况", level=2)
+    document.add_heading(t("paper.work.villages"), level=2)
     rows = [
         [place_name(code), str(sum(counts.values()))]
         + [str(counts.get(s.value, 0)) for s in WORK_STATUSES]
         for code, counts in sorted(work.by_village.items())
     ]
-    headers = ["村（社区）", "登记", *(STATUS_LABELS[s] for s in WORK_STATUSES)]
+    headers = [t("paper.stats.village"), t("paper.work.registered")]
+    headers += [STATUS_LABELS[s] for s in WORK_STATUSES]
     _table(document, headers, rows)
     document.add_paragraph()
-    document.add_paragraph(SIGN_LINE.replace("填报单位", "报告单位"))
+    document.add_paragraph(t("paper.work.sign_line"))
     document.save(str(path))

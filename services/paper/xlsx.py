@@ -17,19 +17,20 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+
+from dialogs.texts import t
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WIDTH_SAMPLE = 300  # rows looked at to size the columns
@@ -40,14 +41,14 @@ LINE_POINTS = 14  # one printed line of 10 pt text, CJK fonts included
 PADDING_POINTS = 5  # cell margins and grid line
 YEAR_MONTH = 'yyyy"年"m"月"'
 YEAR_MONTH_DAY = 'yyyy"年"m"月"d"日"'
-SIGN_LINE = (
-    "填报单位（盖章）：　　　　　　　　　填表人：　　　　　　　"
-    "联系电话：　　　　　　　　日期：　　　年　　月　　日"
-)
+SIGN_LINE = t("paper.sign_line")  # the seal and signatures, under every page
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # header cells
 _MARGIN_IN = 0.4  # left and right, inches
+# The body cells' named styles (names as spreadsheet programs list them).
+_WRAPPED, _TEXT, _NUMBER = "Table text", "Table number as text", "Table number"
+_DATE_STYLES = {YEAR_MONTH: "Table year-month", YEAR_MONTH_DAY: "Table date"}
 
 
 @dataclass(frozen=True)
@@ -127,41 +128,40 @@ def is_formula_like(value: Any) -> bool:
 
 
 class _Styles:
-    """Style arrays copied onto each cell: the body font and wrapping, the text format for
-    numbers that must stay text, a 年月 format for dates, a quote prefix for formula-like
-    text."""
+    """The body cells' named styles, registered once with the workbook: the body font and
+    wrapping, the text format for numbers that must stay text, 年月 formats for dates; a
+    formula-like text gets the quote prefix on top of its style."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, wb: Workbook, ws: Any) -> None:
         self._ws = ws
         body = Font(name="Calibri", size=FONT_POINTS)
         top = Alignment(vertical="top", wrap_text=True)
-        self._wrapped = self._style(font=body, alignment=top)
-        self._text = self._style(font=body, alignment=top, number_format="@")
-        self._quoted = self._style(font=body, alignment=top, quotePrefix=True)
-        self._number = self._style(font=body, alignment=Alignment(vertical="top"))
-        self._dates = {
-            fmt: self._style(font=body, alignment=Alignment(vertical="top"), number_format=fmt)
-            for fmt in (YEAR_MONTH, YEAR_MONTH_DAY)
-        }
+        whole = Alignment(vertical="top")
+        wanted = [
+            NamedStyle(_WRAPPED, font=body, alignment=top),
+            NamedStyle(_TEXT, font=body, alignment=top, number_format="@"),
+            NamedStyle(_NUMBER, font=body, alignment=whole),
+            *(
+                NamedStyle(name, font=body, alignment=whole, number_format=fmt)
+                for fmt, name in _DATE_STYLES.items()
+            ),
+        ]
+        for style in wanted:
+            if style.name not in wb.named_styles:
+                wb.add_named_style(style)
 
-    def _style(self, **attributes: Any) -> Any:
-        cell = WriteOnlyCell(self._ws)
-        for name, value in attributes.items():
-            setattr(cell, name, value)
-        return cell._style
-
-    def cell(self, value: Any, as_text: bool) -> Any:
+    def cell(self, value: Any, as_text: bool) -> Cell:
         cell = WriteOnlyCell(self._ws, value)
         if isinstance(value, date):
-            style = self._dates[YEAR_MONTH if value.day == 1 else YEAR_MONTH_DAY]
+            cell.style = _DATE_STYLES[YEAR_MONTH if value.day == 1 else YEAR_MONTH_DAY]
         elif not isinstance(value, str):
-            style = self._number
+            cell.style = _NUMBER
         elif is_formula_like(value):
+            cell.style = _WRAPPED
             cell.data_type = "s"  # openpyxl made "=…" a formula: keep it a string
-            style = self._quoted
+            cell.quotePrefix = True
         else:
-            style = self._text if as_text and value else self._wrapped
-        cell._style = copy(style)
+            cell.style = _TEXT if as_text and value else _WRAPPED
         return cell
 
 
@@ -185,7 +185,7 @@ class TableWriter:
         self.layout = layout or Layout()
         self._whole = set(text_columns) | set(self.layout.whole_columns)
         self._pending: list[list[Any]] | None = []
-        self._styles = _Styles(self.ws)
+        self._styles = _Styles(wb, self.ws)
         self._widths: list[float] = []
         self.rows = 0
         self.rows_written = 2  # the title and header rows
@@ -270,7 +270,7 @@ class TableWriter:
         )
         ws.oddFooter.left.text = layout.footer
         ws.oddFooter.left.size = 10
-        ws.oddFooter.right.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.right.text = t("paper.page_of")
         ws.oddFooter.right.size = 10
 
     def _column_break(self, page_px: float) -> None:

@@ -197,7 +197,10 @@ _SPLIT_MARK = re.compile(r"街道|镇|乡|市|县|区|州")
 _BARE_KIND = re.compile(
     r"(?:街道|街|道)?(?:省级)?(?:特殊)?(?:虚拟)?(?:村|社区|村委会|居委会|村民委员会|居民委员会|生活区)?"
 )
+# 新兴村… : the word before 村 is the village's own name, not a township in front of it.
+_KIND_START = re.compile(r"村|社区|居委会")
 _MIN_SCORE = 45.0
+_MAX_READINGS = 4  # splits of one query tried, likeliest first
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
 _STRONG = 80.0  # a match this good under the places named is the village meant
@@ -235,7 +238,7 @@ class DivisionDirectory:
         self._short: dict[str, str] = {}
         for code in self._by_code:
             self._index_names(code)
-        self._aliases, self._bare_cores = self._alias_index()
+        self._aliases, self._written = self._alias_index()
         self._alias_names = list(self._aliases)
         self._alias_pinyin: dict[str, list[str]] = defaultdict(list)
         for alias in self._alias_names:
@@ -261,8 +264,8 @@ class DivisionDirectory:
         self._short[code] = short_name(division.name, parents=parent_names)
 
     def _alias_index(self) -> tuple[dict[str, set[str]], set[str]]:
-        """Written forms of every higher place, and the bare cores among them that people
-        also type in front of a village ("洮北新兴", "坦途双宝")."""
+        """Every higher place by its written forms and its bare core (people type "洮北新兴",
+        "坦途双宝"), and the written forms alone."""
         aliases: dict[str, set[str]] = defaultdict(set)
         written: set[str] = set()
         for code, division in self._by_code.items():
@@ -273,7 +276,7 @@ class DivisionDirectory:
                 for alias in forms | {_core(short)}:
                     if len(alias) >= 2:
                         aliases[alias].add(code)
-        return aliases, aliases.keys() - written
+        return aliases, written
 
     # --- navigation ---
 
@@ -348,10 +351,11 @@ class DivisionDirectory:
             return []
         pool = self._pool(level)
         best: dict[str, tuple[int, float]] = {}
-        readings = self._readings(text)
-        for contexts, rest in readings:
-            if _found_named(best):
-                break  # the first reading found the village: the others cannot beat it
+        tried = None
+        for likely, contexts, rest in self._readings(text):
+            if _found_named(best) and likely != tried:
+                break  # a likelier reading found the village: the others cannot beat it
+            tried = likely
             under = [pool.under(ctx) for ctx in contexts]
             for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
                 missed = sum(not any(index in span for span in spans) for spans in under)
@@ -390,24 +394,79 @@ class DivisionDirectory:
             )
         return self._pools[level]
 
-    def _readings(self, text: str) -> list[tuple[list[frozenset[str]], str]]:
-        """Ways to split leading higher places off the query, as (places, rest):
-        延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴.
+    def _readings(self, text: str) -> list[tuple[tuple[int, int], list[frozenset[str]], str]]:
+        """Ways to split higher places off the query, as (likelihood, places, rest), likeliest
+        first: 延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴; 新兴村洮北区 → [洮北区] + 新兴村.
 
-        A bare core taken off (烧锅峰 → 烧锅 + 峰) may as well be the start of the village's
-        own name (烧锅岭村), so the split that stops before it is a second reading.
+        People put the county or township in front, after the village, or both. A bare
+        core or a homophone taken off (烧锅峰 → 烧锅 + 峰) may as well be part of the village's
+        own name (烧锅岭村), so readings that keep it follow; readings as likely as each other
+        (泗河二道: 泗河镇's 二道 or 二道区's 泗河) are all tried. Places that cannot lie inside
+        one another (通榆县's 新兴乡 and 洮北区) are no reading at all.
         """
-        contexts: list[frozenset[str]] = []
+        splits = [
+            ((sure, len(contexts)), contexts, rest)
+            for sure, contexts, rest in self._splits(text)
+            if self._nested(contexts)
+        ]
+        splits.sort(key=lambda split: (-split[0][0], -split[0][1]))
         readings = []
-        while True:
-            found = self._exact_prefix(text) or self._fuzzy_prefix(text)
-            if not found or _BARE_KIND.fullmatch(text[found[1] :]):
-                return [(contexts, text), *readings]
-            codes, length = found
-            if not readings and text[:length] in self._bare_cores:
-                readings.append((list(contexts), text))
-            contexts.append(frozenset(codes))
-            text = text[length:]
+        for likely, contexts, rest in splits[:_MAX_READINGS]:
+            readings.append((likely, contexts, rest))
+            if contexts and likely[0] == len(contexts):
+                break  # every place written out in full: no reason to doubt the split
+        return readings
+
+    def _splits(self, text: str) -> list[tuple[int, list[frozenset[str]], str]]:
+        """Every way to take places off the front and then off the end, as (how many of
+        them are written out in full, places, rest)."""
+        fronts: list[tuple[int, list[frozenset[str]], str]] = [(0, [], text)]
+        while found := self._prefix(fronts[-1][2]):
+            codes, length, written = found
+            sure, contexts, rest = fronts[-1]
+            fronts.append((sure + written, [*contexts, frozenset(codes)], rest[length:]))
+        splits = []
+        for sure, contexts, rest in fronts:
+            splits.append((sure, contexts, rest))
+            while found := self._suffix(rest):
+                codes, length, written = found
+                sure, contexts = sure + written, [*contexts, frozenset(codes)]
+                rest = rest[: len(rest) - length]
+                splits.append((sure, contexts, rest))
+        return splits
+
+    def _nested(self, contexts: list[frozenset[str]]) -> bool:
+        """Could the places named all be one inside another (白城 ⊃ 洮北区 ⊃ 青山镇)?"""
+        return all(
+            any(self.is_within(a, b) or self.is_within(b, a) for a in first for b in second)
+            for i, first in enumerate(contexts)
+            for second in contexts[i + 1 :]
+        )
+
+    def _prefix(self, text: str) -> tuple[set[str], int, bool] | None:
+        """A higher place at the start, its length and whether it is written out in full."""
+        found = self._exact_prefix(text) or self._fuzzy_prefix(text)
+        if not found:
+            return None
+        codes, length = found
+        rest = text[length:]
+        if _BARE_KIND.fullmatch(rest) or _KIND_START.match(rest):
+            return None
+        return codes, length, text[:length] in self._written
+
+    def _suffix(self, text: str) -> tuple[set[str], int, bool] | None:
+        """A higher place at the end (新兴洮北区, 双宝坦途): written, bare or by sound."""
+        for start in range(2, len(text) - 1):
+            tail, head = text[start:], text[:start]
+            if _BARE_KIND.fullmatch(head):
+                continue
+            codes = self._aliases.get(tail)
+            if codes:
+                return codes, len(tail), tail in self._written
+            names = self._alias_pinyin.get(self._pinyin.first(tail))
+            if names:
+                return set().union(*(self._aliases[n] for n in names)), len(tail), False
+        return None
 
     def _exact_prefix(self, text: str) -> tuple[set[str], int] | None:
         for length in range(len(text) - 1, 1, -1):
@@ -417,7 +476,8 @@ class DivisionDirectory:
         return None
 
     def _fuzzy_prefix(self, text: str) -> tuple[set[str], int] | None:
-        """A mistyped township or county before the village: 依栏镇春兴 → 依兰镇."""
+        """A mistyped township or county before the village: 依栏镇春兴 → 依兰镇, 陶北新兴 →
+        洮北 (the same sound without 区)."""
         for mark in _SPLIT_MARK.finditer(text):
             head = text[: mark.end()]
             if mark.start() < 2 or len(text) - len(head) < 2:
@@ -425,6 +485,10 @@ class DivisionDirectory:
             names = self._alias_pinyin.get(self._pinyin.first(head)) or self._similar_alias(head)
             if names:
                 return set().union(*(self._aliases[n] for n in names)), len(head)
+        for length in range(len(text) - 2, 1, -1):
+            names = self._alias_pinyin.get(self._pinyin.first(text[:length]))
+            if names:
+                return set().union(*(self._aliases[n] for n in names)), length
         return None
 
     def _similar_alias(self, head: str) -> list[str]:

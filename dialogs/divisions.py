@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -244,6 +244,7 @@ class DivisionDirectory:
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
+        self._pairs: Counter[tuple[str, str]] | None = None  # for choice_label, made when asked
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -303,6 +304,22 @@ class DivisionDirectory:
         return " ".join(
             self._short[d.code] for d in self.path(code) if LEVELS.index(d.level) >= start
         )
+
+    def choice_label(self, code: str) -> str:
+        """What a search result button says: "青山镇 新兴村", with the county in front where
+        another township of that name has a village of that name too."""
+        if self._pairs is None:
+            self._pairs = Counter(self._township_and_name(c) for c in self._pool("village").codes)
+        pair = self._township_and_name(code)
+        if self._pairs[pair] > 1:
+            return self.full_name(code, from_level="county")
+        return " ".join(name for name in pair if name)
+
+    def _township_and_name(self, code: str) -> tuple[str, str]:
+        division = self._by_code.get(code)
+        if division is None:
+            return "", code
+        return self._short.get(division.parent_code or "", ""), self._short[code]
 
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or ancestor in self._ancestors.get(code, ())

@@ -103,6 +103,7 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     (the bot loads a fresh one for every update): the copy is not needed then."""
     out = Outcome(draft=d)
     if isinstance(event, Start):
+        _suggest_village(d, event.village, ctx)
         out.replies = _greeting(d) + ask(d, ctx)
         return out
     pressed = callbacks.decode(event.data) if isinstance(event, Press) else None
@@ -146,6 +147,14 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
         return out
     out.replies = [*extra, *ask(d, ctx)]
     return out
+
+
+def _suggest_village(d: Draft, code: str | None, ctx: Context) -> None:
+    """Keep the linked village for the household question, while that is still unanswered."""
+    division = ctx.divisions.get(code or "")
+    if division is None or division.level != "village" or "hukou_code" in d.person:
+        return
+    d.nav = {"suggested": division.code}
 
 
 def _greeting(d: Draft) -> list[Reply]:

@@ -18,8 +18,8 @@ async def open_db(data_dir) -> Database:
     return Database.from_settings(Settings(data_dir=data_dir, secret_key=SECRET))
 
 
-async def screen(h: Honoree, category: str = "农民") -> str:
-    first = await h.say("/start")
+async def screen(h: Honoree, category: str = "农民", start: str = "/start") -> str:
+    first = await h.say(start)
     assert "统计登记" in first and "同意吗" in first
     await h.press("同意")
     await h.press("本人填写")
@@ -74,12 +74,17 @@ async def basics(h: Honoree) -> str:
     return await basics_after_gender(h)
 
 
-async def basics_after_gender(h: Honoree) -> str:
+async def up_to_household(h: Honoree) -> str:
+    """From the ID number to the household question; returns that question."""
     assert "1958年7月" in await h.say(FAKE_ID)
     await h.press("对")
     await h.press("朝鲜族")
     await h.press("群众")
-    await h.press("初中")
+    return await h.press("初中")
+
+
+async def basics_after_gender(h: Honoree) -> str:
+    await up_to_household(h)
     assert "找到这些地方" in await h.say("光进")
     assert "小营镇 光进村" in h.buttons()
     await h.press("小营镇 光进村")

@@ -201,6 +201,7 @@ _BARE_KIND = re.compile(
 _KIND_START = re.compile(r"村|社区|居委会")
 _MIN_SCORE = 45.0
 _MAX_READINGS = 4  # splits of one query tried, likeliest first
+_RECENT = 64  # rankings kept for the pages of the same query
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
 _STRONG = 80.0  # a match this good under the places named is the village meant
@@ -216,9 +217,9 @@ def _rank_key(found: tuple[int, float]) -> tuple[int, float]:
     return missed, -score
 
 
-def _found_named(best: dict[str, tuple[int, float]]) -> bool:
+def _found_named(best: dict[str, tuple[int, float]], at_least: float = _STRONG) -> bool:
     """A good match under the places the person named makes the rest of Jilin noise."""
-    return any(not missed and score >= _STRONG for missed, score in best.values())
+    return any(not missed and score >= at_least for missed, score in best.values())
 
 
 class DivisionDirectory:
@@ -245,6 +246,7 @@ class DivisionDirectory:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
         self._pairs: Counter[tuple[str, str]] | None = None  # for choice_label, made when asked
+        self._recent: dict[tuple[str, str | None, str | None], list[Match]] = {}
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -363,6 +365,18 @@ class DivisionDirectory:
         )
 
     def _ranked(self, query: str, within: str | None, level: str | None) -> list[Match]:
+        """Every match, best first; the last few queries are kept, because a question checks
+        a typed name, then shows its first page, then the next ones behind 更多."""
+        key = (query, within, level)
+        ranked = self._recent.pop(key, None)
+        if ranked is None:
+            ranked = self._rank(query, within, level)
+        self._recent[key] = ranked
+        while len(self._recent) > _RECENT:
+            self._recent.pop(next(iter(self._recent)))
+        return list(ranked)
+
+    def _rank(self, query: str, within: str | None, level: str | None) -> list[Match]:
         text = _normalise(_strip_parentheses("".join(unicodedata.normalize("NFKC", query).split())))
         if not text:
             return []
@@ -374,7 +388,12 @@ class DivisionDirectory:
                 break  # a likelier reading found the village: the others cannot beat it
             tried = likely
             under = [pool.under(ctx) for ctx in contexts]
-            for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
+            core = _core(short_name(rest))
+            # As likely as a reading that found the very name (金山朝阳: 金山乡 朝阳村 and
+            # 朝阳镇 金山村 both exist): only this reading's very names can stand beside it.
+            exact_only = _found_named(best, 100.0)
+            scores = pool.exact(core) if exact_only else pool.scores(core, self._pinyin)
+            for index, score in scores.items():
                 missed = sum(not any(index in span for span in spans) for spans in under)
                 if missed and score * _CONTEXT_PENALTY < _MIN_SCORE:
                     continue  # outside the places named and too weak to show anyway
@@ -442,9 +461,8 @@ class DivisionDirectory:
             codes, length, written = found
             sure, contexts, rest = fronts[-1]
             fronts.append((sure + written, [*contexts, frozenset(codes)], rest[length:]))
-        splits = []
+        splits = list(fronts)  # before the ends: people mostly write the larger place first
         for sure, contexts, rest in fronts:
-            splits.append((sure, contexts, rest))
             while found := self._suffix(rest):
                 codes, length, written = found
                 sure, contexts = sure + written, [*contexts, frozenset(codes)]
@@ -480,7 +498,7 @@ class DivisionDirectory:
             codes = self._aliases.get(tail)
             if codes:
                 return codes, len(tail), tail in self._written
-            names = self._alias_pinyin.get(self._pinyin.first(tail))
+            names = None if tail.isascii() else self._alias_pinyin.get(self._pinyin.first(tail))
             if names:
                 return set().union(*(self._aliases[n] for n in names)), len(tail), False
         return None
@@ -503,6 +521,8 @@ class DivisionDirectory:
             if names:
                 return set().union(*(self._aliases[n] for n in names)), len(head)
         for length in range(len(text) - 2, 1, -1):
+            if text.isascii():
+                break  # typed pinyin: its places are not told apart by sound
             names = self._alias_pinyin.get(self._pinyin.first(text[:length]))
             if names:
                 return set().union(*(self._aliases[n] for n in names)), length
@@ -553,6 +573,10 @@ class _Pool:
                     start = self._spans.get(ancestor, range(i, i)).start
                     self._spans[ancestor] = range(start, i + 1)
         return [self._spans[code] for code in places if code in self._spans]
+
+    def exact(self, query: str) -> dict[int, float]:
+        """The names that are the query itself."""
+        return dict.fromkeys(self._by_core.get(query, ()), 100.0)
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""

@@ -232,6 +232,12 @@ def test_township_after_the_village_or_a_homophone_of_it_finds_shuangbaodai(dire
     assert codes(directory.search(query)) == [SHUANGBAODAI]
 
 
+def test_both_ways_of_reading_two_place_names_are_offered(directory):
+    """金山乡 has a 朝阳村 and 朝阳镇 a 金山村: "金山朝阳" may mean either."""
+    found = [directory.choice_label(c) for c in codes(directory.search("金山朝阳"))]
+    assert found == ["金山乡 朝阳村", "朝阳镇 金山村"]
+
+
 def test_a_village_named_before_its_township_and_county_in_full(directory):
     assert codes(directory.search("新兴村洮北区青山镇")) == ["220802101212"]
 

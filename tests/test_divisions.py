@@ -450,3 +450,18 @@ def test_property_a_village_with_its_township_is_on_the_first_page(directory, ro
         assert code in codes(directory.search_page(space.join(parts)).matches)
 
     check()
+
+
+def test_property_place_names_in_any_order_never_fail(directory, rows):
+    """Real names of every level, whole or bare, run together in any order."""
+    names = sorted({directory.display_name(r.code) for r in rows if r.level != "province"})
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(names), min_size=1, max_size=4), st.sampled_from(["", " "]),
+           st.integers(0, 2))
+    def check(parts, space, page):
+        found = directory.search_page(space.join(parts), page=page)
+        assert all(0 < m.score <= 100 for m in found.matches)
+        assert len({m.division.code for m in found.matches}) == len(found.matches)
+
+    check()

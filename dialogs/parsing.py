@@ -179,4 +179,3 @@ def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
     nav = {k: value for k, value in d.nav.items() if k in ("code", "page")}
     d.nav = {**nav, "query": query, "found_page": 0}
     return None
-

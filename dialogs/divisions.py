@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -245,7 +245,7 @@ class DivisionDirectory:
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
-        self._pairs: Counter[tuple[str, str]] | None = None  # for choice_label, made when asked
+        self._same_name: defaultdict[tuple[str, str], list[str]] | None = None
         self._recent: dict[tuple[str, str | None, str | None], list[Match]] = {}
         self._pool("village")  # the common case: ready before the first person asks
 
@@ -307,21 +307,32 @@ class DivisionDirectory:
             self._short[d.code] for d in self.path(code) if LEVELS.index(d.level) >= start
         )
 
-    def choice_label(self, code: str) -> str:
-        """What a search result button says: "青山镇 新兴村", with the county in front where
-        another township of that name has a village of that name too."""
-        if self._pairs is None:
-            self._pairs = Counter(self._township_and_name(c) for c in self._pool("village").codes)
-        pair = self._township_and_name(code)
-        if self._pairs[pair] > 1:
-            return self.full_name(code, from_level="county")
-        return " ".join(name for name in pair if name)
+    def distinct_name(self, code: str, sep: str = "") -> str:
+        """A name no other place shares: 东丰镇仁义村 (仁义村 alone is four villages), with the
+        county and so on in front only where the township and the village names repeat;
+        `sep` goes between the names (a button reads 东丰镇 仁义村)."""
+        path = [d for d in self.path(code) if d.level != "province"]
+        if not path:
+            return ""
+        level = path[-1].level
+        namesakes = [
+            [self._short[d.code] for d in self.path(other) if d.level != "province"]
+            for other in self._namesakes()[(level, self._short[code])]
+            if other != code
+        ]
+        names = [self._short[d.code] for d in path]
+        size = min(2 if level == "village" else 1, len(names))
+        while size < len(names) and any(n[-size:] == names[-size:] for n in namesakes):
+            size += 1
+        return sep.join(names[-size:])
 
-    def _township_and_name(self, code: str) -> tuple[str, str]:
-        division = self._by_code.get(code)
-        if division is None:
-            return "", code
-        return self._short.get(division.parent_code or "", ""), self._short[code]
+    def _namesakes(self) -> dict[tuple[str, str], list[str]]:
+        """Codes by level and short name (built on first use)."""
+        if self._same_name is None:
+            self._same_name = defaultdict(list)
+            for code, division in self._by_code.items():
+                self._same_name[(division.level, self._short[code])].append(code)
+        return self._same_name
 
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or ancestor in self._ancestors.get(code, ())

@@ -14,9 +14,10 @@ from dialogs.form import (
     Option,
     Section,
     in_scope,
+    quick_label,
 )
 from dialogs.model import Button, Context, Draft, Event, Press, Reply, Step
-from dialogs.summary import display
+from dialogs.summary import plain_display
 from dialogs.texts import t
 from dialogs.validators import parse_id_number
 
@@ -46,7 +47,7 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
         text = t("q.birth_date", year=info.birth_date.year, month=info.birth_date.month)
     if d.editing:
         target = d.person if step.award is None else d.awards[step.award]
-        old = display(f.key, target.get(f.key), ctx.divisions)
+        old = plain_display(f.key, target.get(f.key), ctx.divisions)
         text = t("edit.current", value=old or t("summary.empty")) + "\n" + text
     match f.kind:
         case Kind.CHOICE | Kind.CONFIRM:
@@ -70,13 +71,19 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
 def _choices(text: str, step: Step, options: tuple[Option, ...]) -> Reply:
     labels = [o.label for o in options]
     buttons = [Button(o.label, answer(step.token, o.code)) for o in options]
-    return Reply(text, rows(buttons, _per_row(labels)))
+    return Reply(text + _details(options), rows(buttons, _per_row(labels)))
+
+
+def _details(options: tuple[Option, ...]) -> str:
+    """Buttons stay short; what a short one means in full is said under the question."""
+    lines = [t("question.detail", label=o.label, detail=o.detail) for o in options if o.detail]
+    return "".join("\n" + line for line in lines)
 
 
 def _typed(text: str, step: Step, d: Draft) -> Reply:
     f = step.field
     assert f is not None
-    buttons = [Button(q, answer(step.token, f"q{i}")) for i, q in enumerate(f.quick)]
+    buttons = [Button(quick_label(q), answer(step.token, f"q{i}")) for i, q in enumerate(f.quick)]
     buttons += [Button(o.label, answer(step.token, o.code)) for o in f.options]
     layout = list(rows(buttons, _per_row([b.text for b in buttons])))
     if f.optional:
@@ -151,8 +158,8 @@ def _found_villages(step: Step, d: Draft, ctx: Context) -> Reply:
     if not found.matches and page:  # the list got shorter since (new divisions): start over
         found = directory.search_page(query, within=d.nav.get("code"), level="village")
     buttons = [
-        Button(directory.choice_label(m.division.code), answer(step.token, f"h{m.division.code}"))
-        for m in found.matches
+        Button(directory.distinct_name(code, sep=" "), answer(step.token, f"h{code}"))
+        for code in (m.division.code for m in found.matches)
     ]
     last = [Button(t("btn.search_again"), answer(step.token, "again"))]
     if found.more:
@@ -196,7 +203,7 @@ def cancel_question() -> Reply:
 def edit_menu(d: Draft) -> Reply:
     """Every answer that can be changed, as buttons (awards by number)."""
     buttons = [
-        Button(f.label, action("edit", f"{f.key}#"))
+        Button(f.plain_label, action("edit", f"{f.key}#"))
         for f in (FIELDS["filled_by"], *PERSON_FIELDS)
         if f.printed and f.applies(d.person)
     ]
@@ -205,6 +212,6 @@ def edit_menu(d: Draft) -> Reply:
             continue
         for f in AWARD_FIELDS:
             if f.printed and f.applies(d.person, award):
-                buttons.append(Button(t("edit.award_field", n=i + 1, label=f.label),
+                buttons.append(Button(t("edit.award_field", n=i + 1, label=f.plain_label),
                                       action("edit", f"{f.key}#{i}")))
     return Reply(t("edit.menu"), rows(buttons, 2))

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from dialogs import engine
 from dialogs.form import Kind
-from dialogs.model import Draft
-from storage.records import ActiveDraft
+from storage.records import OpenDraft
 
 TYPED = {Kind.TEXT, Kind.NAME, Kind.ID_NUMBER, Kind.PHONE, Kind.YEAR_MONTH,
          Kind.DOCUMENT_NUMBER, Kind.BODY, Kind.DIVISION}
@@ -21,11 +20,11 @@ class Wants:
     has_id: bool = False  # an ID number is given: a resume code can be checked against it
 
 
-def open_question(record: ActiveDraft | None) -> Wants:
+def open_question(record: OpenDraft | None) -> Wants:
     """What the open question of this draft takes."""
     if record is None:
         return Wants()
-    draft = Draft.from_storage(record.state, record.secrets)
+    draft = record.draft
     if draft.stopped:
         return Wants()
     step = engine.next_step(draft)

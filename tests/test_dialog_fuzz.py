@@ -23,7 +23,6 @@ DEFAULT: dict[str, tuple[str, str]] = {
     "consent": ("press", "同意"),
     "filled_by": ("press", "本人填写"),
     "alive": ("press", "健在"),
-    "serving": ("press", "不是现役军人"),
     "person_category": ("press", "农民"),
     "title": ("press", "全国劳动模范"),
     "awarding_body": ("press", "中共中央 国务院"),
@@ -70,7 +69,7 @@ MINISTRY_OLD = {"title": ("say", "全国铁路劳动模范"), "awarding_body": (
                 "award_date": ("say", "1990年5月"), "document_number": ("press", "跳过")}
 MINISTRY_NEW = {**MINISTRY_OLD, "award_date": ("say", "2000年5月")}
 PROXY = {"filled_by": ("press", "家属或他人代为填写"),
-         "person_category": ("press", "无主管部门的非公有制企业或社会组织人员")}
+         "person_category": ("press", "民营企业或社会组织")}
 
 
 class RecordingChat(DialogChat):
@@ -118,8 +117,9 @@ def walk(chat: RecordingChat, overrides: dict | None = None, more: int = 0) -> N
 def edit_states(summary: Draft) -> list[Draft]:
     """From the summary card: the edit menu, and editing each kind of answer."""
     found = []
-    for label in ("姓名", "公民身份号码", "户籍所在地", "联系电话", "民族", "备注",
-                  "第1项·荣誉称号", "第1项·表彰时间", "第1项·荣誉证书照片", "第1项·表彰文件文号"):
+    for label in ("姓名", "身份证号码", "户口所在地", "联系电话", "民族", "备注", "免冠照片",
+                  "第1项·荣誉称号", "第1项·表彰时间", "第1项·荣誉证书照片", "第1项·文件文号",
+                  "第1项·文件名称"):
         chat = RecordingChat()
         chat.draft = summary.model_copy(deep=True)
         chat.start()

@@ -75,8 +75,8 @@ def test_search_again_and_the_township_added():
 
 def test_a_label_names_the_county_only_where_township_and_village_repeat():
     directory = DialogChat().ctx.divisions
-    assert directory.choice_label(VILLAGE) == "小营镇 光进村"
-    labels = {directory.choice_label(c) for c in directory._pool("village").codes}
+    assert directory.distinct_name(VILLAGE, sep=" ") == "小营镇 光进村"
+    labels = {directory.distinct_name(c, sep=" ") for c in directory._pool("village").codes}
     assert len(labels) == len(directory._pool("village").codes)
     assert any(label.count(" ") == 2 for label in labels)  # county, township, village
 

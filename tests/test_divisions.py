@@ -234,7 +234,7 @@ def test_township_after_the_village_or_a_homophone_of_it_finds_shuangbaodai(dire
 
 def test_both_ways_of_reading_two_place_names_are_offered(directory):
     """金山乡 has a 朝阳村 and 朝阳镇 a 金山村: "金山朝阳" may mean either."""
-    found = [directory.choice_label(c) for c in codes(directory.search("金山朝阳"))]
+    found = [directory.distinct_name(c, sep=" ") for c in codes(directory.search("金山朝阳"))]
     assert found == ["金山乡 朝阳村", "朝阳镇 金山村"]
 
 
@@ -465,3 +465,21 @@ def test_property_place_names_in_any_order_never_fail(directory, rows):
         assert len({m.division.code for m in found.matches}) == len(found.matches)
 
     check()
+
+
+# --- distinct names (what committees are called) -----------------------------------------
+
+
+def test_a_village_is_named_with_its_township_and_the_county_only_where_needed(directory):
+    assert directory.distinct_name("220421100202") == "东丰镇仁义村"  # four 仁义村 in Jilin
+    assert directory.distinct_name("222401100201") == "小营镇光进村"
+    assert directory.distinct_name("222426105203") == "安图县万宝镇万宝村"  # 宽城区 has one too
+    assert directory.distinct_name("222401100000") == "小营镇"  # a township desk
+    assert directory.distinct_name("no such code") == ""
+
+
+def test_no_two_villages_or_townships_share_a_distinct_name(directory, rows):
+    named = Counter(
+        directory.distinct_name(r.code) for r in rows if r.level in ("village", "township")
+    )
+    assert [name for name, n in named.items() if n > 1] == []

@@ -56,8 +56,8 @@ async def test_village_link_is_confirmed_or_changed_and_sloppy_names_are_found(
     assert "详细地址" in await h.press("坦途镇 双宝岱村")
     db = await open_db(data_dir)
     async with db.uow() as uow:
-        draft = await uow.registrations.active_draft(tg(5101))
-        assert draft.state["person"]["hukou_code"] == SHUANGBAODAI
+        record = await uow.registrations.load_draft(tg(5101))
+        assert record.draft.person["hukou_code"] == SHUANGBAODAI
     await db.dispose()
 
 

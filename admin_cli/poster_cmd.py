@@ -3,8 +3,8 @@ page (any phone browser, WeChat's included) and one for Telegram.
 
 The poster is a Word document turned into PDF by LibreOffice, the same path as the printed
 forms: its fonts (Noto CJK from the distribution) are embedded, and staff can also edit the
-.docx before printing. The web link carries the village, so the household question offers it
-to confirm instead of a search.
+.docx before printing. Both links carry the village (the Telegram one as ?start=v<code>), so
+the household question asks to confirm it instead of a search.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from admin_cli.common import console, err_console, fail, run_with_db, settings_f
 from admin_cli.invite_cmd import bot_username
 from dialogs.texts import t
 from services.paper.pdf import PdfUnavailable, convert
-from services.posters import PosterVillage, poster_villages
+from services.posters import PosterVillage, poster_villages, telegram_link, web_link
 from web.config import WebSettings
 
 FONT = "Noto Sans CJK SC"
@@ -58,7 +58,15 @@ def _qr_png(link: str) -> io.BytesIO:
     return out
 
 
-def build(villages: list[PosterVillage], web_url: str, telegram: str | None) -> Document:
+def poster_links(village: str, web_url: str, bot_username: str | None) -> list[tuple[str, str]]:
+    """(link, caption) of each QR code: both carry the village, so the form starts there."""
+    codes = [(web_link(web_url, village), t("poster.web"))]
+    if bot_username:
+        codes.append((telegram_link(bot_username, village), t("poster.telegram")))
+    return codes
+
+
+def build(villages: list[PosterVillage], web_url: str, bot_username: str | None) -> Document:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -73,9 +81,7 @@ def build(villages: list[PosterVillage], web_url: str, telegram: str | None) -> 
         contact = (t("poster.contact", contact=village.contact) if village.contact
                    else t("poster.no_contact"))
         _line(doc, contact, 16, after=18)
-        codes = [(f"{web_url}/?v={village.code}", t("poster.web"))]
-        if telegram:
-            codes.append((telegram, t("poster.telegram")))
+        codes = poster_links(village.code, web_url, bot_username)
         table = doc.add_table(rows=1, cols=len(codes))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, (link, caption) in zip(table.rows[0].cells, codes, strict=True):
@@ -112,12 +118,10 @@ def poster(
     if not villages:
         fail(t("staff.cli.poster.not_place", code=village or township))
     name = bot_username(settings, username or settings.bot_username)
-    # A plain link: Telegram's start parameter is taken by reviewer invites for now.
-    telegram = f"https://t.me/{name.removeprefix('@')}" if name else None
-    if telegram is None:
+    if not name:
         err_console.print(t("staff.cli.poster.no_bot"))
     target = out or Path(f"海报-{village or township}.pdf")
-    document = build(villages, WebSettings().base_url, telegram)
+    document = build(villages, WebSettings().base_url, name)
     with tempfile.TemporaryDirectory(prefix="honoree-poster-") as tmp:
         docx = Path(tmp) / (target.stem + ".docx")
         document.save(docx)

@@ -7,7 +7,7 @@ import asyncio
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import OnLoop
@@ -15,14 +15,20 @@ from bot.identity import person
 from bot.replies import clear_buttons, send_replies, takes_over
 from dialogs.model import Contact, Press, Start, Text, Unsupported
 from dialogs.texts import t
+from services.posters import village_of
 from services.registration import ASK_CANCEL, Registration, Upload, UploadTooLarge
 
 router = Router(name="registration")
 
 
 @router.message(CommandStart())
-async def on_start(message: Message, registration: Registration, update_id: int, bot: Bot):
-    result = await registration.handle(person(message.from_user), Start(), update_id)
+async def on_start(
+    message: Message, command: CommandObject, registration: Registration, update_id: int, bot: Bot
+):
+    """/start, also from a link: a village poster's names the village; any other payload that
+    is not an invite (those went to the review router) starts the form all the same."""
+    start = Start(village_of(command.args))
+    result = await registration.handle(person(message.from_user), start, update_id)
     await send_replies(bot, message.chat.id, result.replies)
 
 

@@ -197,7 +197,11 @@ _SPLIT_MARK = re.compile(r"街道|镇|乡|市|县|区|州")
 _BARE_KIND = re.compile(
     r"(?:街道|街|道)?(?:省级)?(?:特殊)?(?:虚拟)?(?:村|社区|村委会|居委会|村民委员会|居民委员会|生活区)?"
 )
+# 新兴村… : the word before 村 is the village's own name, not a township in front of it.
+_KIND_START = re.compile(r"村|社区|居委会")
 _MIN_SCORE = 45.0
+_MAX_READINGS = 4  # splits of one query tried, likeliest first
+_RECENT = 64  # rankings kept for the pages of the same query
 _MIN_SCORE_IN_CONTEXT = 20.0  # the person named the township: show its near names too
 _CONTEXT_PENALTY = 0.8
 _STRONG = 80.0  # a match this good under the places named is the village meant
@@ -213,9 +217,9 @@ def _rank_key(found: tuple[int, float]) -> tuple[int, float]:
     return missed, -score
 
 
-def _found_named(best: dict[str, tuple[int, float]]) -> bool:
+def _found_named(best: dict[str, tuple[int, float]], at_least: float = _STRONG) -> bool:
     """A good match under the places the person named makes the rest of Jilin noise."""
-    return any(not missed and score >= _STRONG for missed, score in best.values())
+    return any(not missed and score >= at_least for missed, score in best.values())
 
 
 class DivisionDirectory:
@@ -235,13 +239,14 @@ class DivisionDirectory:
         self._short: dict[str, str] = {}
         for code in self._by_code:
             self._index_names(code)
-        self._aliases, self._bare_cores = self._alias_index()
+        self._aliases, self._written = self._alias_index()
         self._alias_names = list(self._aliases)
         self._alias_pinyin: dict[str, list[str]] = defaultdict(list)
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
         self._same_name: defaultdict[tuple[str, str], list[str]] | None = None
+        self._recent: dict[tuple[str, str | None, str | None], list[Match]] = {}
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -262,8 +267,8 @@ class DivisionDirectory:
         self._short[code] = short_name(division.name, parents=parent_names)
 
     def _alias_index(self) -> tuple[dict[str, set[str]], set[str]]:
-        """Written forms of every higher place, and the bare cores among them that people
-        also type in front of a village ("洮北新兴", "坦途双宝")."""
+        """Every higher place by its written forms and its bare core (people type "洮北新兴",
+        "坦途双宝"), and the written forms alone."""
         aliases: dict[str, set[str]] = defaultdict(set)
         written: set[str] = set()
         for code, division in self._by_code.items():
@@ -274,7 +279,7 @@ class DivisionDirectory:
                 for alias in forms | {_core(short)}:
                     if len(alias) >= 2:
                         aliases[alias].add(code)
-        return aliases, aliases.keys() - written
+        return aliases, written
 
     # --- navigation ---
 
@@ -302,9 +307,10 @@ class DivisionDirectory:
             self._short[d.code] for d in self.path(code) if LEVELS.index(d.level) >= start
         )
 
-    def distinct_name(self, code: str) -> str:
+    def distinct_name(self, code: str, sep: str = "") -> str:
         """A name no other place shares: 东丰镇仁义村 (仁义村 alone is four villages), with the
-        county and so on in front only where the township and the village names repeat."""
+        county and so on in front only where the township and the village names repeat;
+        `sep` goes between the names (a button reads 东丰镇 仁义村)."""
         path = [d for d in self.path(code) if d.level != "province"]
         if not path:
             return ""
@@ -318,7 +324,7 @@ class DivisionDirectory:
         size = min(2 if level == "village" else 1, len(names))
         while size < len(names) and any(n[-size:] == names[-size:] for n in namesakes):
             size += 1
-        return "".join(names[-size:])
+        return sep.join(names[-size:])
 
     def _namesakes(self) -> dict[tuple[str, str], list[str]]:
         """Codes by level and short name (built on first use)."""
@@ -370,17 +376,35 @@ class DivisionDirectory:
         )
 
     def _ranked(self, query: str, within: str | None, level: str | None) -> list[Match]:
+        """Every match, best first; the last few queries are kept, because a question checks
+        a typed name, then shows its first page, then the next ones behind 更多."""
+        key = (query, within, level)
+        ranked = self._recent.pop(key, None)
+        if ranked is None:
+            ranked = self._rank(query, within, level)
+        self._recent[key] = ranked
+        while len(self._recent) > _RECENT:
+            self._recent.pop(next(iter(self._recent)))
+        return list(ranked)
+
+    def _rank(self, query: str, within: str | None, level: str | None) -> list[Match]:
         text = _normalise(_strip_parentheses("".join(unicodedata.normalize("NFKC", query).split())))
         if not text:
             return []
         pool = self._pool(level)
         best: dict[str, tuple[int, float]] = {}
-        readings = self._readings(text)
-        for contexts, rest in readings:
-            if _found_named(best):
-                break  # the first reading found the village: the others cannot beat it
+        tried = None
+        for likely, contexts, rest in self._readings(text):
+            if _found_named(best) and likely != tried:
+                break  # a likelier reading found the village: the others cannot beat it
+            tried = likely
             under = [pool.under(ctx) for ctx in contexts]
-            for index, score in pool.scores(_core(short_name(rest)), self._pinyin).items():
+            core = _core(short_name(rest))
+            # As likely as a reading that found the very name (金山朝阳: 金山乡 朝阳村 and
+            # 朝阳镇 金山村 both exist): only this reading's very names can stand beside it.
+            exact_only = _found_named(best, 100.0)
+            scores = pool.exact(core) if exact_only else pool.scores(core, self._pinyin)
+            for index, score in scores.items():
                 missed = sum(not any(index in span for span in spans) for spans in under)
                 if missed and score * _CONTEXT_PENALTY < _MIN_SCORE:
                     continue  # outside the places named and too weak to show anyway
@@ -417,24 +441,78 @@ class DivisionDirectory:
             )
         return self._pools[level]
 
-    def _readings(self, text: str) -> list[tuple[list[frozenset[str]], str]]:
-        """Ways to split leading higher places off the query, as (places, rest):
-        延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴.
+    def _readings(self, text: str) -> list[tuple[tuple[int, int], list[frozenset[str]], str]]:
+        """Ways to split higher places off the query, as (likelihood, places, rest), likeliest
+        first: 延吉市依兰镇春兴 → [延吉市, 依兰镇] + 春兴; 新兴村洮北区 → [洮北区] + 新兴村.
 
-        A bare core taken off (烧锅峰 → 烧锅 + 峰) may as well be the start of the village's
-        own name (烧锅岭村), so the split that stops before it is a second reading.
+        People put the county or township in front, after the village, or both. A bare
+        core or a homophone taken off (烧锅峰 → 烧锅 + 峰) may as well be part of the village's
+        own name (烧锅岭村), so readings that keep it follow; readings as likely as each other
+        (泗河二道: 泗河镇's 二道 or 二道区's 泗河) are all tried. Places that cannot lie inside
+        one another (通榆县's 新兴乡 and 洮北区) are no reading at all.
         """
-        contexts: list[frozenset[str]] = []
+        splits = [
+            ((sure, len(contexts)), contexts, rest)
+            for sure, contexts, rest in self._splits(text)
+            if self._nested(contexts)
+        ]
+        splits.sort(key=lambda split: (-split[0][0], -split[0][1]))
         readings = []
-        while True:
-            found = self._exact_prefix(text) or self._fuzzy_prefix(text)
-            if not found or _BARE_KIND.fullmatch(text[found[1] :]):
-                return [(contexts, text), *readings]
-            codes, length = found
-            if not readings and text[:length] in self._bare_cores:
-                readings.append((list(contexts), text))
-            contexts.append(frozenset(codes))
-            text = text[length:]
+        for likely, contexts, rest in splits[:_MAX_READINGS]:
+            readings.append((likely, contexts, rest))
+            if contexts and likely[0] == len(contexts):
+                break  # every place written out in full: no reason to doubt the split
+        return readings
+
+    def _splits(self, text: str) -> list[tuple[int, list[frozenset[str]], str]]:
+        """Every way to take places off the front and then off the end, as (how many of
+        them are written out in full, places, rest)."""
+        fronts: list[tuple[int, list[frozenset[str]], str]] = [(0, [], text)]
+        while found := self._prefix(fronts[-1][2]):
+            codes, length, written = found
+            sure, contexts, rest = fronts[-1]
+            fronts.append((sure + written, [*contexts, frozenset(codes)], rest[length:]))
+        splits = list(fronts)  # before the ends: people mostly write the larger place first
+        for sure, contexts, rest in fronts:
+            while found := self._suffix(rest):
+                codes, length, written = found
+                sure, contexts = sure + written, [*contexts, frozenset(codes)]
+                rest = rest[: len(rest) - length]
+                splits.append((sure, contexts, rest))
+        return splits
+
+    def _nested(self, contexts: list[frozenset[str]]) -> bool:
+        """Could the places named all be one inside another (白城 ⊃ 洮北区 ⊃ 青山镇)?"""
+        return all(
+            any(self.is_within(a, b) or self.is_within(b, a) for a in first for b in second)
+            for i, first in enumerate(contexts)
+            for second in contexts[i + 1 :]
+        )
+
+    def _prefix(self, text: str) -> tuple[set[str], int, bool] | None:
+        """A higher place at the start, its length and whether it is written out in full."""
+        found = self._exact_prefix(text) or self._fuzzy_prefix(text)
+        if not found:
+            return None
+        codes, length = found
+        rest = text[length:]
+        if _BARE_KIND.fullmatch(rest) or _KIND_START.match(rest):
+            return None
+        return codes, length, text[:length] in self._written
+
+    def _suffix(self, text: str) -> tuple[set[str], int, bool] | None:
+        """A higher place at the end (新兴洮北区, 双宝坦途): written, bare or by sound."""
+        for start in range(2, len(text) - 1):
+            tail, head = text[start:], text[:start]
+            if _BARE_KIND.fullmatch(head):
+                continue
+            codes = self._aliases.get(tail)
+            if codes:
+                return codes, len(tail), tail in self._written
+            names = None if tail.isascii() else self._alias_pinyin.get(self._pinyin.first(tail))
+            if names:
+                return set().union(*(self._aliases[n] for n in names)), len(tail), False
+        return None
 
     def _exact_prefix(self, text: str) -> tuple[set[str], int] | None:
         for length in range(len(text) - 1, 1, -1):
@@ -444,7 +522,8 @@ class DivisionDirectory:
         return None
 
     def _fuzzy_prefix(self, text: str) -> tuple[set[str], int] | None:
-        """A mistyped township or county before the village: 依栏镇春兴 → 依兰镇."""
+        """A mistyped township or county before the village: 依栏镇春兴 → 依兰镇, 陶北新兴 →
+        洮北 (the same sound without 区)."""
         for mark in _SPLIT_MARK.finditer(text):
             head = text[: mark.end()]
             if mark.start() < 2 or len(text) - len(head) < 2:
@@ -452,6 +531,12 @@ class DivisionDirectory:
             names = self._alias_pinyin.get(self._pinyin.first(head)) or self._similar_alias(head)
             if names:
                 return set().union(*(self._aliases[n] for n in names)), len(head)
+        for length in range(len(text) - 2, 1, -1):
+            if text.isascii():
+                break  # typed pinyin: its places are not told apart by sound
+            names = self._alias_pinyin.get(self._pinyin.first(text[:length]))
+            if names:
+                return set().union(*(self._aliases[n] for n in names)), length
         return None
 
     def _similar_alias(self, head: str) -> list[str]:
@@ -499,6 +584,10 @@ class _Pool:
                     start = self._spans.get(ancestor, range(i, i)).start
                     self._spans[ancestor] = range(start, i + 1)
         return [self._spans[code] for code in places if code in self._spans]
+
+    def exact(self, query: str) -> dict[int, float]:
+        """The names that are the query itself."""
+        return dict.fromkeys(self._by_core.get(query, ()), 100.0)
 
     def scores(self, query: str, spell: _Pinyin) -> dict[int, float]:
         """Score names against the query core; only plausible ones are returned."""

@@ -111,6 +111,7 @@ def apply(d: Draft, event: Event, ctx: Context) -> Outcome:
     if isinstance(event, Start) and d.stopped:  # "发 /start 重新开始": a clean start
         return _restart(out, ctx)
     if isinstance(event, Start):
+        _suggest_village(d, event.village, ctx)
         out.replies = _greeting(d) + ask(d, ctx)
         return out
     pressed = callbacks.decode(event.data) if isinstance(event, Press) else None
@@ -191,6 +192,14 @@ def _restart(out: Outcome, ctx: Context) -> Outcome:
     out.draft = Draft()
     out.replies = [Reply(t("welcome")), *ask(out.draft, ctx)]
     return out
+
+
+def _suggest_village(d: Draft, code: str | None, ctx: Context) -> None:
+    """Keep the linked village for the household question, while that is still unanswered."""
+    division = ctx.divisions.get(code or "")
+    if division is None or division.level != "village" or "hukou_code" in d.person:
+        return
+    d.nav = {"suggested": division.code}
 
 
 def _greeting(d: Draft) -> list[Reply]:

@@ -68,7 +68,10 @@ class Step:
 
 @dataclass(frozen=True)
 class Start:
-    """/start, or any first contact: greet, or resume at the open question."""
+    """/start, or any first contact: greet, or resume at the open question. A link from a
+    village's poster names the village (its code), to confirm at the household question."""
+
+    village: str | None = None
 
 
 @dataclass(frozen=True)

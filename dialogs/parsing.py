@@ -10,10 +10,13 @@ from dialogs import validators as v
 from dialogs.choices import match_choice
 from dialogs.form import ETHNIC_GROUPS, Field, Kind, Option
 from dialogs.model import Contact, Context, Draft, Event, Press, Step, Text
+from dialogs.texts import t
 from dialogs.validators import Invalid
 
 SKIP = "~skip"
 DONE = "~done"
+# The household question when a link named the village: payloads and their button texts.
+SUGGESTED = (("yes", "btn.village_yes"), ("other", "btn.village_other"))
 TEXT_LIMITS = {"hardship_note": 300, "remarks": 300, "residence": 120, "hukou_address": 120}
 # "Not now": the card is not at hand, the person will come back (等会, 明天再填, 证件不在手边…).
 _LATER = re.compile(r"等会|等一会|一会儿|待会|稍后|稍等|回头|以后再|明天|改天|晚点|过会|"
@@ -164,6 +167,7 @@ def birth_month(id_number: str, ctx: Context) -> str:
 def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
     """A chosen village/community code, or None while the person is still browsing."""
     directory = ctx.divisions
+    suggested = d.nav.get("suggested")
     if isinstance(event, Press):
         data = payload(event, step)
         if data.startswith("h") and data[1:].isdecimal():
@@ -177,8 +181,11 @@ def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
         if data.startswith("p") and data[1:].isdecimal():
             d.nav = {**d.nav, "page": int(data[1:])}
             return None
-        if data == "up" and d.nav.get("matches"):
-            d.nav = {"code": d.nav.get("code"), "page": 0} if d.nav.get("code") else {}
+        if data.startswith("m") and data[1:].isdecimal() and d.nav.get("query"):
+            d.nav = {**d.nav, "found_page": int(data[1:])}
+            return None
+        if data in ("up", "again", "other") and (d.nav.get("query") or suggested):
+            d.nav = {"code": d.nav["code"], "page": 0} if d.nav.get("code") else {}
             return None
         if data == "up":
             current = directory.get(d.nav.get("code", ""))
@@ -188,9 +195,17 @@ def division(event: Event, step: Step, d: Draft, ctx: Context) -> str | None:
         raise Invalid("err.choice")
     if not isinstance(event, Text):
         raise Invalid("err.text_expected")
+    if suggested and directory.get(suggested):
+        said = match_choice(event.text, [(code, t(label), ()) for code, label in SUGGESTED])
+        if said == "yes":
+            return suggested
+        if said == "other":
+            d.nav = {}
+            return None
     query = v.parse_free_text(event.text, limit=60)
-    matches = directory.search(query, within=d.nav.get("code"), level="village", limit=8)
-    if not matches:
+    found = directory.search_page(query, within=d.nav.get("code"), level="village")
+    if not found.matches:
         raise Invalid("err.division.not_found", query=query)
-    d.nav = {**d.nav, "matches": [m.division.code for m in matches], "query": query}
+    nav = {k: value for k, value in d.nav.items() if k in ("code", "page")}
+    d.nav = {**nav, "query": query, "found_page": 0}
     return None

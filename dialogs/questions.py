@@ -141,13 +141,11 @@ def _photos(text: str, step: Step, d: Draft) -> Reply:
 def _division(text: str, step: Step, d: Draft, ctx: Context) -> Reply:
     directory = ctx.divisions
     nav = d.nav
-    if nav.get("matches"):
-        buttons = [
-            Button(directory.full_name(code, from_level="county"), answer(step.token, f"h{code}"))
-            for code in nav["matches"]
-        ]
-        layout = [*rows(buttons, 1), (Button(t("btn.browse"), answer(step.token, "up")),)]
-        return Reply(t("hukou.matches", query=nav.get("query", "")), tuple(layout))
+    suggested = nav.get("suggested")
+    if suggested and directory.get(suggested):
+        return _suggested_village(step, suggested, ctx)
+    if nav.get("query"):
+        return _found_villages(step, d, ctx)
     code = nav.get("code") or PROVINCE_CODE
     children = directory.children(code)
     page = max(0, min(nav.get("page", 0), (len(children) - 1) // PAGE_SIZE))
@@ -168,6 +166,39 @@ def _division(text: str, step: Step, d: Draft, ctx: Context) -> Reply:
     where = directory.full_name(code, from_level="city") if code != PROVINCE_CODE else ""
     if where:
         text = text + "\n" + t("hukou.where", where=where)
+    return Reply(text, tuple(layout))
+
+
+def _suggested_village(step: Step, code: str, ctx: Context) -> Reply:
+    """A link named the village (a poster): confirm it rather than search."""
+    place = ctx.divisions.full_name(code, from_level="county")
+    yes = Button(t("btn.village_yes"), answer(step.token, f"h{code}"))
+    other = Button(t("btn.village_other"), answer(step.token, "other"))
+    return Reply(t("hukou.suggested", place=place), ((yes, other),))
+
+
+def _found_villages(step: Step, d: Draft, ctx: Context) -> Reply:
+    """One page of what the typed name found, with 更多 while there is more, and a way to
+    type it again; a name many villages share asks for the township first."""
+    directory, query = ctx.divisions, d.nav["query"]
+    page = max(0, int(d.nav.get("found_page", 0)))
+    found = directory.search_page(query, within=d.nav.get("code"), level="village", page=page)
+    if not found.matches and page:  # the list got shorter since (new divisions): start over
+        found = directory.search_page(query, within=d.nav.get("code"), level="village")
+    buttons = [
+        Button(directory.distinct_name(code, sep=" "), answer(step.token, f"h{code}"))
+        for code in (m.division.code for m in found.matches)
+    ]
+    last = [Button(t("btn.search_again"), answer(step.token, "again"))]
+    if found.more:
+        last.insert(0, Button(t("btn.more"), answer(step.token, f"m{found.page + 1}")))
+    layout = [*rows(buttons, 1), tuple(last), (Button(t("btn.browse"), answer(step.token, "up")),)]
+    if found.page:
+        text = t("hukou.matches.page", query=query, page=found.page + 1)
+    else:
+        text = t("hukou.matches", query=query)
+        if found.crowded:
+            text = t("hukou.crowded", query=query) + "\n" + text
     return Reply(text, tuple(layout))
 
 

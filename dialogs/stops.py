@@ -45,7 +45,7 @@ def _villages(text: str, ctx: Context) -> tuple[tuple[Button, ...], ...]:
         return ()
     found = ctx.divisions.search(words, level="village", limit=6)
     return tuple(
-        (Button(ctx.divisions.full_name(m.division.code, from_level="county"),
+        (Button(ctx.divisions.distinct_name(m.division.code, sep=" "),
                 answer(VILLAGE, f"h{m.division.code}")),)
         for m in found
     )

@@ -99,6 +99,8 @@ ZH_CN: dict[str, str] = {
     "hukou.matches": "找到这些地方，请点选（“{query}”）：",
     "hukou.where": "当前位置：{where}",
     "hukou.crowded": "同名的村很多，请加上乡镇名，例如：“××镇{query}”。",
+    "hukou.matches.page": "“{query}”还找到这些（第 {page} 页），请点选：",
+    "hukou.suggested": "户口是在“{place}”吗？",
     # --- questions (q.<field key>) ---
     "q.consent": "开始之前：登记需要获奖人的姓名、身份证号码、电话等信息，只用于这次表彰人员统计登记，加密保存，只有户籍所在地村（社区）和乡镇（街道）的工作人员能看到。您同意吗？",
     "q.filled_by": "请问是谁在填写？",
@@ -196,6 +198,9 @@ ZH_CN: dict[str, str] = {
     "btn.prev": "◀ 上一页",
     "btn.next": "下一页 ▶",
     "btn.more": "更多",
+    "btn.search_again": "重新输入村名",
+    "btn.village_yes": "是",
+    "btn.village_other": "不是，换一个",
     "btn.up": "返回上一级",
     "btn.cancel_yes": "确定删除",
     "btn.cancel_no": "继续填写",

@@ -18,6 +18,7 @@ from storage.records import Address, CommitteeKind, CommitteeRecord, ReviewerRol
 from storage.uow import Database
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what fits Telegram's start parameter
+INVITE_TOKEN_LENGTH = 43  # new_token's: 32 random bytes in URL-safe base64
 
 
 class InviteRefused(ValueError):
@@ -32,6 +33,12 @@ class MadeInvite:
     role: ReviewerRole
     expires_at: datetime
     uses: int
+
+
+def is_invite_token(payload: str | None) -> bool:
+    """Shaped like an invite, live or not: such a /start payload gets the invite's answer;
+    any other payload (a poster's, a shared link's) starts the registration form."""
+    return bool(payload) and len(payload) == INVITE_TOKEN_LENGTH and bool(TOKEN.fullmatch(payload))
 
 
 def new_token() -> str:

@@ -1,11 +1,34 @@
-"""What a village poster says about its village: the place's full name and whom to ask."""
+"""What a village poster says about its village: the place's full name, whom to ask, and the
+links that start the form in that village (a village code is public, not personal data)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from storage.records import DivisionLevel
 from storage.uow import Database
+
+_VILLAGE_PAYLOAD = re.compile(r"v([0-9]{12})")
+
+
+def village_payload(code: str) -> str:
+    """Telegram's start parameter for a village: v<code>."""
+    return f"v{code}"
+
+
+def village_of(payload: str | None) -> str | None:
+    """The village code a start parameter names, or None."""
+    found = _VILLAGE_PAYLOAD.fullmatch(payload or "")
+    return found[1] if found else None
+
+
+def telegram_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username.removeprefix('@')}?start={village_payload(code)}"
+
+
+def web_link(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/?v={code}"
 
 
 @dataclass(frozen=True)

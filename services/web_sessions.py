@@ -137,9 +137,7 @@ class WebSessions:
         draft), and give them a resume code once an ID number is known to check it by."""
         async with self.db.uow() as uow:
             open_question = wants(await uow.registrations.load_draft(who))
-            village = open_question.village
-            screen["wants"] = {"text": open_question.text, "photo": open_question.photo,
-                               "village": [village.text, village.data] if village else None}
+            screen["wants"] = {"text": open_question.text, "photo": open_question.photo}
             code = new_code() if open_question.has_id else None
             await uow.web.keep_screen(who.external_id, screen, code)
             await uow.commit()

@@ -126,6 +126,6 @@ def walk_until_residence(chat: DialogChat) -> None:
     chat.press("没有了")
     for step in (("say", "金明浩"), ("say", FAKE_ID), ("press", "朝鲜族"), ("press", "群众"),
                  ("press", "初中"), ("say", "光进村"),
-                 ("press", "延吉市 小营镇 光进村"), ("say", "3组15号")):
+                 ("press", "小营镇 光进村"), ("say", "3组15号")):
         getattr(chat, step[0])(step[1])
     assert chat.step == "residence"

@@ -51,7 +51,7 @@ def person(chat: DialogChat) -> None:
     chat.press("群众")
     chat.press("初中")
     chat.say("光进村")
-    chat.press("延吉市 小营镇 光进村")
+    chat.press("小营镇 光进村")
     chat.say("3组15号")
     chat.press("和户籍地址相同")
     chat.send(Contact("+86 139 1234 5678", own=True))

@@ -15,7 +15,8 @@ from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat, directory
 
 FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)
-VILLAGE_BUTTON = "延吉市 小营镇 光进村"
+VILLAGE = "222401100201"  # 延吉市 小营镇 光进村委会
+VILLAGE_BUTTON = "小营镇 光进村"
 
 # What a careful honoree answers at each question (key -> (how, what)).
 DEFAULT: dict[str, tuple[str, str]] = {
@@ -142,6 +143,8 @@ def collect() -> list[Draft]:
     stopped.start()
     stopped.press("不同意")
     drafts.append(stopped.draft)
+    at_hukou = next(d for d in drafts if engine.next_step(d).key == "hukou_code")
+    drafts.append(at_hukou.model_copy(update={"nav": {"suggested": VILLAGE}}, deep=True))
     # one per distinct situation: open question, award, editing, browsing, pending photos, stop
     unique: dict[str, Draft] = {}
     for d in drafts:
@@ -163,7 +166,8 @@ def test_the_walk_reaches_every_kind_of_question():
 
     wanted = set(FIELDS) | {"more_awards", engine.SUMMARY}
     assert wanted - STEPS == set(), "questions never reached by the walk"
-    assert any(d.editing for d in DRAFTS) and any(d.nav.get("matches") for d in DRAFTS)
+    assert any(d.editing for d in DRAFTS) and any(d.nav.get("query") for d in DRAFTS)
+    assert any(d.nav.get("suggested") for d in DRAFTS)  # a poster's link named the village
     assert any(d.nav.get("code") for d in DRAFTS) and any(d.stopped for d in DRAFTS)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -205,9 +206,12 @@ def test_the_real_places_of_the_examples(directory, rows):
 
 
 @pytest.mark.parametrize(
-    "query", ["洮北新兴", "洮北新兴村", "洮北区 新兴", "白城洮北新兴", "洮北新星"]
-)
-def test_county_word_in_front_narrows_to_that_county(directory, query):
+    "query",
+    ["洮北新兴", "洮北新兴村", "洮北区 新兴", "白城洮北新兴", "洮北新星",
+     # after the village, or 洮 written with a character of the same sound
+     "新兴洮北", "新兴 洮北区", "新兴村 白城 洮北", "白城新兴洮北区", "陶北新兴", "新兴陶北区"],
+)  # fmt: skip
+def test_county_word_narrows_to_that_county(directory, query):
     found = codes(directory.search(query))
     assert set(found[:2]) == TAOBEI_XINXING
     assert all(directory.is_within(c, TAOBEI) for c in found)
@@ -218,6 +222,24 @@ def test_county_word_in_front_narrows_to_that_county(directory, query):
 )
 def test_township_word_and_homophones_find_shuangbaodai(directory, query):
     assert codes(directory.search(query))[0] == SHUANGBAODAI
+
+
+@pytest.mark.parametrize(
+    "query", ["双宝坦途", "双宝岱村坦途镇", "双保 坦途", "坦土双宝", "坦土镇双保岱", "双宝岱 坦土"]
+)
+def test_township_after_the_village_or_a_homophone_of_it_finds_shuangbaodai(directory, query):
+    """坦土 is 坦途 written with a wrong character of the same sound."""
+    assert codes(directory.search(query)) == [SHUANGBAODAI]
+
+
+def test_both_ways_of_reading_two_place_names_are_offered(directory):
+    """金山乡 has a 朝阳村 and 朝阳镇 a 金山村: "金山朝阳" may mean either."""
+    found = [directory.distinct_name(c, sep=" ") for c in codes(directory.search("金山朝阳"))]
+    assert found == ["金山乡 朝阳村", "朝阳镇 金山村"]
+
+
+def test_a_village_named_before_its_township_and_county_in_full(directory):
+    assert codes(directory.search("新兴村洮北区青山镇")) == ["220802101212"]
 
 
 def test_township_word_in_front_shows_only_that_township(directory):
@@ -398,6 +420,49 @@ def test_property_literal_matches_equal_a_scan_of_every_name(directory):
         for i, score in pool._literal(query):
             found[i] = max(found.get(i, 0.0), score)
         assert found == _literal_by_scanning(pool.cores, query)
+
+    check()
+
+
+def _villages_with_townships(directory: DivisionDirectory, rows: list[Division]) -> list:
+    """Villages whose own name reads as a name: not 龙泉镇村 or 镇南社区 (白泉镇南社区 is
+    白泉镇 + 南社区 to anyone) nor 虚拟生活区."""
+    return [
+        (r.code, directory.display_name(r.parent_code), directory.display_name(r.code))
+        for r in rows
+        if r.level == "village" and "虚拟" not in r.name
+        and not re.search("[镇乡区县市]", directory.display_name(r.code))
+    ]
+
+
+def test_property_a_village_with_its_township_is_on_the_first_page(directory, rows):
+    """Township and village in either order, with or without 镇/村, spaced or not."""
+    villages = _villages_with_townships(directory, rows)
+    bare = re.compile(r"(?:朝鲜族|满族|蒙古族|回族|锡伯族)?(?:镇|乡|街道|村|社区)$")
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.sampled_from(villages), st.booleans(), st.booleans(), st.sampled_from(["", " "]))
+    def check(village, township_first, suffixes, space):
+        code, township, name = village
+        if not suffixes:
+            township, name = bare.sub("", township) or township, bare.sub("", name) or name
+        parts = (township, name) if township_first else (name, township)
+        assert code in codes(directory.search_page(space.join(parts)).matches)
+
+    check()
+
+
+def test_property_place_names_in_any_order_never_fail(directory, rows):
+    """Real names of every level, whole or bare, run together in any order."""
+    names = sorted({directory.display_name(r.code) for r in rows if r.level != "province"})
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(names), min_size=1, max_size=4), st.sampled_from(["", " "]),
+           st.integers(0, 2))
+    def check(parts, space, page):
+        found = directory.search_page(space.join(parts), page=page)
+        assert all(0 < m.score <= 100 for m in found.matches)
+        assert len({m.division.code for m in found.matches}) == len(found.matches)
 
     check()
 

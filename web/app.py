@@ -109,9 +109,14 @@ class WebChannel:
         return await self._village_or_chat(visit, village)
 
     async def _village_or_chat(self, visit: Visit, village: str) -> web.StreamResponse:
+        """A poster's link names the village: kept for the form to start there, and handed to
+        a form already open as a /start would be (it asks at the household question)."""
         if village:
             if len(village) == VILLAGE_CODE_LENGTH and self.registration.divisions.get(village):
                 await self.sessions.set_village(visit, village)
+                if await self.registration.has_draft(visit.who):
+                    result = await self.registration.handle(visit.who, Start(village), None)
+                    await self._result(visit, result)
             return _see("/")
         return await self.chat(visit)
 
@@ -135,11 +140,9 @@ class WebChannel:
             replies = screen.get("replies", [])
             if (not replies or not replies[-1]["buttons"]) and await self.desk.at_rest(who):
                 replies = replies + _replies(self.desk.menu().replies)  # what they can do next
-            for index, reply in enumerate(replies):
-                rows = render.reply_rows(reply)
-                if index == len(replies) - 1 and wants.get("village"):
-                    rows.insert(0, [tuple(wants["village"])])
-                parts.append(render.bubble(reply["text"]) + render.buttons(rows, forms))
+            for reply in replies:
+                parts.append(render.bubble(reply["text"])
+                             + render.buttons(render.reply_rows(reply), forms))
             for key in ("alert", "secret"):
                 if key in flash:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
@@ -227,7 +230,8 @@ class WebChannel:
         elif await self.desk.at_rest(who):
             await self._answered(visit, self.desk.menu(), None)
         elif command == "/start":
-            await self._result(visit, await self.registration.handle(who, Start(), uid))
+            start = Start(visit.village_hint)  # the poster's village, if they came by one
+            await self._result(visit, await self.registration.handle(who, start, uid))
         else:
             await self._result(visit, await self.registration.handle(who, Text(text), uid), text)
         return None
@@ -278,10 +282,7 @@ class WebChannel:
 
     async def show(self, visit: Visit, screen: dict) -> None:
         """Keep the screen with what the open question takes, read once here, not per view."""
-        divisions, hint = self.registration.divisions, visit.village_hint
-        await self.sessions.show(
-            visit.who, screen, lambda record: open_question(record, divisions, hint)
-        )
+        await self.sessions.show(visit.who, screen, open_question)
 
     # --- resume on another phone --------------------------------------------------------
 

@@ -30,6 +30,7 @@ from bot.replies import clear_buttons, send_replies
 from bot.review.album import send_album
 from dialogs.model import Reply
 from dialogs.texts import t
+from services.invites import is_invite_token
 from services.registration import NEW_REGISTRATION
 from services.results import Answer
 from services.review.desk import ReviewDesk, is_review_data
@@ -60,7 +61,7 @@ class TypingReason(Filter):
         return user is not None and not text.startswith("/") and desk.awaits_reason(person(user))
 
 
-@router.message(CommandStart(deep_link=True))
+@router.message(CommandStart(deep_link=True, magic=F.args.func(is_invite_token)))
 async def on_invite(
     message: Message, command: CommandObject, desk: ReviewDesk, update_id: int, bot: Bot
 ) -> None:

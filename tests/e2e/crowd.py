@@ -24,7 +24,7 @@ from tg_emulator import server
 from tg_emulator.bot_message import BotMessage
 
 VILLAGE = "222401100201"  # 延吉市 小营镇 光进村委会
-VILLAGE_BUTTON = "延吉市 小营镇 光进村"
+VILLAGE_BUTTON = "小营镇 光进村"
 ANY = object()  # an acknowledged answer whose exact stored form is not predicted
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "明华建国志强秀英玉兰春梅海军文"

@@ -18,8 +18,8 @@ async def open_db(data_dir) -> Database:
     return Database.from_settings(Settings(data_dir=data_dir, secret_key=SECRET))
 
 
-async def screen(h: Honoree, category: str = "农民") -> str:
-    first = await h.say("/start")
+async def screen(h: Honoree, category: str = "农民", start: str = "/start") -> str:
+    first = await h.say(start)
     assert "统计登记" in first and "同意吗" in first
     await h.press("同意")
     await h.press("本人填写")  # filling in for oneself: alive, not asked
@@ -70,18 +70,32 @@ async def basics(h: Honoree) -> str:
 
 
 async def basics_after_name(h: Honoree) -> str:
+    await up_to_household(h)
+    return await basics_after_household(h)
+
+
+async def up_to_household(h: Honoree) -> str:
+    """From the ID number to the household question; returns that question."""
     assert "民族" in await h.say(FAKE_ID)  # gender and birth date are read from the ID number
-    return await basics_after_id(h)
+    return await up_to_household_after_id(h)
+
+
+async def up_to_household_after_id(h: Honoree) -> str:
+    await h.press("朝鲜族")
+    await h.press("群众")
+    return await h.press("初中")
 
 
 async def basics_after_id(h: Honoree) -> str:
     """From 民族 to the summary card; returns the card."""
-    await h.press("朝鲜族")
-    await h.press("群众")
-    await h.press("初中")
+    await up_to_household_after_id(h)
+    return await basics_after_household(h)
+
+
+async def basics_after_household(h: Honoree) -> str:
     assert "找到这些地方" in await h.say("光进")
-    assert "延吉市 小营镇 光进村" in h.buttons()
-    await h.press("延吉市 小营镇 光进村")
+    assert "小营镇 光进村" in h.buttons()
+    await h.press("小营镇 光进村")
     await h.say("3组15号")
     await h.press("和户籍地址相同")
     await h.contact("+8613912345678")

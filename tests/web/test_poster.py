@@ -29,7 +29,10 @@ def pdf_text(pdf: Path) -> str:
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
-def test_village_poster_renders_chinese_and_both_codes(data: Settings, tmp_path: Path) -> None:
+def test_village_poster_renders_chinese_and_both_codes(
+    data: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HONOREE_WEB_URL", "https://dengji.example.cn")
     cli(data, "committee", "add", "--division", VILLAGE, "--contact", "王书记 0433-1234567")
     out = tmp_path / "光进村.pdf"
     said = cli(data, "poster", "--village", VILLAGE, "--out", str(out),
@@ -48,6 +51,21 @@ def test_village_poster_renders_chinese_and_both_codes(data: Settings, tmp_path:
     assert page.width < page.height  # A4 portrait
     dark = page.point(lambda v: 255 if v < 100 else 0).histogram()[255] / (page.width * page.height)
     assert 0.05 < dark < 0.6  # text and two QR codes, not a blank page
+    # both codes, as a phone's camera reads them, start the form in this village
+    assert qr_links(out, tmp_path) == {
+        f"https://dengji.example.cn/?v={VILLAGE}", f"https://t.me/jilin_honoree_bot?start=v{VILLAGE}",
+    }
+
+
+def qr_links(pdf: Path, tmp_path: Path) -> set[str]:
+    """What the poster's QR codes say, read from the printed page."""
+    cv2 = pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (RapidOCR)")
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf),
+                    str(tmp_path / "scan")], check=True)
+    image = cv2.imread(str(tmp_path / "scan.png"))
+    found, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(image)
+    assert found
+    return set(texts)
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")

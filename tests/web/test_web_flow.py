@@ -17,11 +17,8 @@ from tests.web.people import AtPhone
 pytestmark = pytest.mark.e2e
 
 
-async def register(me: AtPhone, photo) -> str:
-    """From the poster's link to the receipt; returns the receipt page's text."""
-    assert "开始登记" in await me.open(f"/?v={VILLAGE}")
-    await me.shot("welcome")
-    assert "同意吗" in await me.press("开始登记")
+async def up_to_household(me: AtPhone, photo) -> None:
+    """From the consent question to the household question: one national award, a photo."""
     await me.press("同意")
     await me.press("本人填写")
     await me.press("农民")
@@ -43,8 +40,18 @@ async def register(me: AtPhone, photo) -> str:
     await me.press("朝鲜族")
     await me.press("群众")
     await me.press("初中")
+
+
+async def register(me: AtPhone, photo) -> str:
+    """From the poster's link to the receipt; returns the receipt page's text."""
+    assert "开始登记" in await me.open(f"/?v={VILLAGE}")
+    await me.shot("welcome")
+    assert "同意吗" in await me.press("开始登记")
+    await up_to_household(me, photo)
+    # the poster's link named the village: confirmed, not searched
+    assert "户口是在“延吉市 小营镇 光进村”吗？" in await me.last()
     await me.shot("hukou-from-poster")
-    await me.press("延吉市 小营镇 光进村")  # offered by the poster's link: confirmed, not searched
+    await me.press("是")
     await me.say("3组15号")
     await me.press("和户籍地址相同")
     await me.say("13912345678")

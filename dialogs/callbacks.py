@@ -18,7 +18,9 @@ from dialogs.form import FIELDS, MORE_AWARDS_KEY
 SEP = "|"
 ACTION = "x"
 REVIEW = "r"
-ACTIONS = frozenset({"cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new"})
+ACTIONS = frozenset(
+    {"cancel?", "cancel!", "cancel-", "submit", "edit", "back", "keep", "ocr", "new"}
+)
 
 # review verb -> number of whole-number arguments. Verbs ending in "r" carry a reason index,
 # "t" asks for a typed reason; "ret"/"rej"/"fwd" open the menu of reasons or committees.

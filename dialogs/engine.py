@@ -6,7 +6,7 @@ after a crash, a week of silence or an edit needs no extra bookkeeping.
 
 from __future__ import annotations
 
-from dialogs import award_rules, callbacks, ocr_answers, parsing, questions
+from dialogs import award_rules, callbacks, edit_menu, ocr_answers, parsing, questions
 from dialogs.form import (
     AWARD_FIELDS,
     BIRTH_WRONG,
@@ -341,7 +341,14 @@ def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outco
     elif action == "submit" and step.key == SUMMARY:
         out.submit = True
     elif action == "edit" and not argument and step.key == SUMMARY:
-        out.replies = [questions.edit_menu(d)]
+        out.replies = [edit_menu.sections(d)]
+    elif action == "back" and step.key == SUMMARY:
+        out.replies = summary_replies(d, ctx)
+    elif action == "edit" and argument.startswith("@") and step.key == SUMMARY:
+        menu = edit_menu.fields(d, argument[1:])
+        if menu is None:
+            out.alert = t("stale")
+        out.replies = [menu] if menu else ask(d, ctx)
     elif action == "edit" and step.key == SUMMARY:
         key, _, award = argument.partition("#")
         if not _editable(d, key, award):

@@ -94,6 +94,7 @@ def test_full_registration_two_awards_edit_and_submit():
         assert expected in card
     # change one answer from the summary card, then come back to it
     chat.press("✏️ 修改")
+    chat.press("基本信息")
     chat.press("文化程度")
     assert "原来填的是：初中" in chat.question
     chat.press("高中")

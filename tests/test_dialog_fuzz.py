@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs import engine
+from dialogs.form import in_scope
 from dialogs.model import Contact, Draft, Event, Outcome, Press, Reply, Text, Unsupported
 from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat, directory
@@ -117,12 +118,17 @@ def walk(chat: RecordingChat, overrides: dict | None = None, more: int = 0) -> N
 def edit_states(summary: Draft) -> list[Draft]:
     """From the summary card: the edit menu, and editing each kind of answer."""
     found = []
-    for label in ("姓名", "公民身份号码", "户籍所在地", "联系电话", "民族", "备注",
-                  "第1项·荣誉称号", "第1项·表彰时间", "第1项·荣誉证书照片", "第1项·表彰文件文号"):
+    awards = "第1项表彰" if sum(in_scope(a) for a in summary.awards) > 1 else "表彰"
+    for section, label in (("基本信息", "姓名"), ("基本信息", "公民身份号码"),
+                           ("基本信息", "户籍所在地"), ("基本信息", "联系电话"),
+                           ("基本信息", "民族"), ("其他", "备注"), (awards, "荣誉称号"),
+                           (awards, "表彰时间"), (awards, "荣誉证书照片"),
+                           (awards, "表彰文件文号")):
         chat = RecordingChat()
         chat.draft = summary.model_copy(deep=True)
         chat.start()
         chat.press("✏️ 修改")
+        chat.press(section)
         chat.press(label)
         assert chat.draft.editing, label
         found.append(chat.draft.model_copy(deep=True))
@@ -278,7 +284,8 @@ payloads = st.one_of(
     st.from_regex(r"(h|p|q|~)?[0-9²①٣]{0,14}", fullmatch=True),
     st.sampled_from(["~done", "~skip", "up", "h220000000000", "p-1", "p99999999", "q99",
                      "name#", "title#1", "title#²", "title#-1", "hukou_code#", "nope#0",
-                     "0:yes", "9:yes", "new", "keep", "edit", "cancel?", "cancel-", "1" * 70]),
+                     "0:yes", "9:yes", "new", "keep", "edit", "cancel?", "cancel-", "1" * 70,
+                     "@A", "@B0", "@B9", "@B²", "@Z", "@C1", "back"]),
 )
 
 

@@ -27,6 +27,7 @@ async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(
     card = await basics(h)
     assert "N1（国家级）" in card and "P1（省部级）" in card and "光进村" in card
     await h.press("✏️ 修改")
+    await h.press("基本信息")
     await h.press("现居住地址")
     card = await h.say("延吉市河南街道 8 号")
     assert "现居住地址：延吉市河南街道 8 号" in card

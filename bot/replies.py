@@ -58,10 +58,10 @@ async def send_replies(
 
 
 def takes_over(replies: list[Reply], *, in_place: bool) -> bool:
-    """Whether the pressed question's message becomes a reply. A button answered its question,
-    so the next question can take that message's place: the person sees it where they tapped,
-    old buttons cannot be pressed again, and it costs one call instead of two (take the buttons
-    away, send anew). Only inline keyboards can be edited in."""
+    """Whether the pressed message becomes a reply. A press that answered no question (修改,
+    返回, paging through villages) shows the next screen where the person tapped, so old buttons
+    cannot be pressed again; an answered question keeps its record instead (bot/record.py).
+    Only inline keyboards can be edited in."""
     return any(
         _replaces(reply, markup(reply), in_place and index == 0)
         for index, reply in enumerate(replies)

@@ -9,24 +9,13 @@ from hypothesis import strategies as st
 from dialogs import record
 from dialogs.model import Event, Text
 from tests.dialog_driver import DialogChat
-from tests.test_dialog_flow import FAKE_ID, finish_award_n1, screen
+from tests.test_dialog_flow import FAKE_ID, at_id_number
 
 
 def closing_of(chat: DialogChat, event: Event) -> record.Closing | None:
     before = record.asked(chat.draft, event, chat.ctx)
     chat.send(event)
     return record.closing(before, event, chat.draft, chat.ctx)
-
-
-def at_id_number() -> DialogChat:
-    chat = DialogChat()
-    screen(chat)
-    finish_award_n1(chat)
-    chat.press("没有了")
-    chat.say("金明浩")
-    chat.press("男")
-    assert chat.step == "id_number"
-    return chat
 
 
 def test_a_typed_id_number_is_masked_in_the_record():

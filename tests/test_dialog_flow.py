@@ -45,6 +45,18 @@ def finish_award_n1(chat: DialogChat) -> None:
     chat.press("暂时没有，以后再补")
 
 
+def at_id_number() -> DialogChat:
+    """A chat with one N1 award and a name and gender, asking the ID number."""
+    chat = DialogChat()
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("没有了")
+    chat.say("金明浩")
+    chat.press("男")
+    assert chat.step == "id_number"
+    return chat
+
+
 def person(chat: DialogChat) -> None:
     chat.say("金 明 浩")
     chat.press("男")

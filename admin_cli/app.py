@@ -10,6 +10,7 @@ import typer
 from admin_cli import (
     audit_cmd,
     committee_cmd,
+    deadline_cmd,
     demo_cmd,
     divisions_cmd,
     entries_cmd,
@@ -54,6 +55,7 @@ app.command("entries")(entries_cmd.entries)
 app.command("export")(export_cmd.export)
 app.command("receive")(receive_cmd.receive_command)
 app.command("stats")(stats_cmd.stats)
+app.add_typer(deadline_cmd.app, name="deadline")
 app.command("audit")(audit_cmd.audit)
 app.command("demo-data")(demo_cmd.demo_data_command)
 app.command("ocr")(ocr_command)

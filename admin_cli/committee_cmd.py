@@ -11,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
-from services.committees import CommitteeRefused, change_contact, committees, open_committee
+from dialogs.divisions import DivisionDirectory
+from services.committees import (
+    CommitteeRefused,
+    change_contact,
+    committee_name,
+    committees,
+    open_committee,
+    place_names,
+)
 from services.paper.package import default_actor
 from storage.records import CommitteeRecord
 from storage.uow import Database
@@ -21,11 +29,11 @@ app = typer.Typer(help="村（社区）委员会和乡镇（街道）审核台�
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
 
 
-def committee_json(c: CommitteeRecord) -> dict[str, Any]:
+def committee_json(c: CommitteeRecord, names: DivisionDirectory) -> dict[str, Any]:
     return {
         "id": c.id,
         "division_code": c.division_code,
-        "name": c.name,
+        "name": committee_name(names, c),
         "kind": c.kind.value,
         "contact": c.contact,
     }
@@ -44,25 +52,26 @@ def add(
 ) -> None:
     """开通一个委员会（已有的不变）。"""
 
-    async def work(db: Database) -> tuple[CommitteeRecord, bool] | str:
+    async def work(db: Database) -> tuple[dict[str, Any], bool] | str:
         try:
-            return await open_committee(db, division, contact, f"cli:{default_actor()}")
+            opened, created = await open_committee(
+                db, division, contact, f"cli:{default_actor()}"
+            )
         except CommitteeRefused as refused:
             return str(refused)
+        return committee_json(opened, await place_names(db)), created
 
     outcome = run_with_db(ctx, work)
     if isinstance(outcome, str):
         fail(outcome)
     committee, created = outcome
     if as_json:
-        typer.echo(
-            json.dumps({**committee_json(committee), "created": created}, ensure_ascii=False)
-        )
+        typer.echo(json.dumps({**committee, "created": created}, ensure_ascii=False))
         return
     what = "已开通" if created else "已经存在（未改动）"
     console.print(
-        f"{what}：{escape(committee.name)}（{committee.kind.value}，"
-        f"{committee.division_code}，id {committee.id}）"
+        f"{what}：{escape(committee['name'])}（{committee['kind']}，"
+        f"{committee['division_code']}，id {committee['id']}）"
     )
 
 
@@ -77,17 +86,21 @@ def contact(
 ) -> None:
     """修改委员会的联系方式（不予登记时告诉获奖人）。"""
 
-    async def work(db: Database) -> CommitteeRecord | None:
-        return await change_contact(db, division, new.strip() or None, f"cli:{default_actor()}")
+    async def work(db: Database) -> dict[str, Any] | None:
+        changed = await change_contact(
+            db, division, new.strip() or None, f"cli:{default_actor()}"
+        )
+        return None if changed is None else committee_json(changed, await place_names(db))
 
     committee = run_with_db(ctx, work)
     if committee is None:
         fail(f"{division} 还没有开通委员会：先运行 committee add --division {division}")
     if as_json:
-        typer.echo(json.dumps(committee_json(committee), ensure_ascii=False))
+        typer.echo(json.dumps(committee, ensure_ascii=False))
         return
     console.print(
-        f"已修改：{escape(committee.name)} 的联系方式为 {escape(committee.contact or '（无）')}"
+        f"已修改：{escape(committee['name'])} 的联系方式为 "
+        f"{escape(committee['contact'] or '（无）')}"
     )
 
 
@@ -102,8 +115,9 @@ def list_committees(
     """列出委员会，含审核人数和待审核条数。"""
 
     async def work(db: Database) -> list[dict[str, Any]]:
+        names = await place_names(db)
         return [
-            {**committee_json(c.committee), "reviewers": c.reviewers, "waiting": c.waiting}
+            {**committee_json(c.committee, names), "reviewers": c.reviewers, "waiting": c.waiting}
             for c in await committees(db, township)
         ]
 

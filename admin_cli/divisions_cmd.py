@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
+from services.committees import committee_name, place_names
 from services.lookups import division, search_divisions
 from storage.records import DivisionRow
 from storage.uow import Database
@@ -55,7 +56,9 @@ def show(
             **found.row._asdict(),
             "path": [p.name for p in found.path],
             "children": found.children,
-            "committee": found.committee.name if found.committee else None,
+            "committee": (
+                committee_name(await place_names(db), found.committee) if found.committee else None
+            ),
         }
 
     info = run_with_db(ctx, work)

@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape
 
 from admin_cli.common import console, err_console, fail, run_with_db, settings_from
+from services.committees import committee_name, place_names
 from services.invites import InviteRefused, MadeInvite, create_invite
 from services.paper.labels import china_time
 from services.paper.package import default_actor
@@ -94,18 +95,20 @@ def invite(
             fail("不知道机器人的用户名：请配置 HONOREE_BOT_TOKEN，或加 --bot-username"
                  "（只要网页链接请加 --channel web）")
         name = name.removeprefix("@")
-    async def work(db: Database) -> MadeInvite | str:
+    async def work(db: Database) -> tuple[MadeInvite, str] | str:
         try:
-            return await create_invite(
+            made = await create_invite(
                 db, division, role=role, lifetime=lifetime, uses=uses,
                 actor=f"cli:{default_actor()}",
             )
         except InviteRefused as refused:
             return str(refused)
+        return made, committee_name(await place_names(db), made.committee)
 
-    made = run_with_db(ctx, work)
-    if isinstance(made, str):
-        fail(made)
+    outcome = run_with_db(ctx, work)
+    if isinstance(outcome, str):
+        fail(outcome)
+    made, committee = outcome
     links = []
     if name is not None:
         links.append(f"https://t.me/{name}?start={made.token}")
@@ -120,7 +123,7 @@ def invite(
     if as_json:
         out = {
             "invite_id": made.invite_id,
-            "committee": made.committee.name,
+            "committee": committee,
             "division": division,
             "role": made.role.value,
             "expires_at": made.expires_at.isoformat(),
@@ -132,7 +135,7 @@ def invite(
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
     console.print(
-        f"邀请：{escape(made.committee.name)}（{made.role.value}），"
+        f"邀请：{escape(committee)}（{made.role.value}），"
         f"{china_time(made.expires_at)} 前有效，可用 {made.uses} 次"
     )
     for each in links:

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
+from services.committees import committee_name, place_names
 from services.paper.labels import china_time
 from services.paper.package import default_actor
 from services.staff import memberships
@@ -36,6 +37,7 @@ def list_reviewers(
 
     async def work(db: Database) -> list[dict[str, Any]]:
         found = await memberships(db, township=township, include_revoked=include_revoked)
+        names = await place_names(db)
         return [
             {
                 "id": m.reviewer.id,
@@ -43,7 +45,7 @@ def list_reviewers(
                 "external_id": m.reviewer.who.external_id,
                 "name": m.reviewer.display_name,
                 "committee_id": m.committee.id,
-                "committee": m.committee.name,
+                "committee": committee_name(names, m.committee),
                 "division_code": m.committee.division_code,
                 "role": m.reviewer.role.value,
                 "enrolled_at": m.reviewer.created_at.isoformat(),
@@ -83,8 +85,9 @@ def revoke(
     """收回审核权限（对方下一次按按钮时生效），并告诉对方。"""
 
     async def work(db: Database) -> str | None:
-        committee = await revoke_membership(db, reviewer_id, f"cli:{default_actor()}")
-        return None if committee is None else committee.name
+        names = await place_names(db)
+        committee = await revoke_membership(db, names, reviewer_id, f"cli:{default_actor()}")
+        return None if committee is None else committee_name(names, committee)
 
     committee = run_with_db(ctx, work)
     if committee is None:

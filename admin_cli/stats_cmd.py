@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -12,8 +13,11 @@ from rich.table import Table
 from admin_cli.common import console, run_with_db
 from admin_cli.entries_cmd import County, Demo, Json, Statuses, Township, Village
 from dialogs.review import status_name
+from dialogs.texts import t
+from services.deadlines import china_today, deadline_days, deadlines
 from services.entries import counts as count_entries
-from services.paper import source
+from services.paper import chart, source
+from services.progress import progress
 from storage.records import Status
 from storage.uow import Database
 
@@ -26,22 +30,39 @@ def stats(
     status: Statuses = None,
     demo: Demo = True,
     as_json: Json = False,
+    chart_file: Annotated[
+        Path | None,
+        typer.Option("--chart", help="把进度图（各村柱状图、截止日期、填到哪一步）存成 PNG。"),
+    ] = None,
 ) -> None:
     """统计登记人数：按乡镇（街道）、村（社区）、状态、统计类别和待遇级别。"""
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
+    place = village or township or county
 
     async def work(db: Database) -> dict[str, Any]:
-        return await count_entries(db, scope, village or township or county)
+        counts = await count_entries(db, scope, place)
+        counts["deadlines"] = deadline_days(await deadlines(db), china_today())
+        if as_json or chart_file:
+            counts["progress"] = await progress(db, place, china_today())
+        return counts
 
     counts = run_with_db(ctx, work)
+    if chart_file:
+        chart.render(counts["progress"], chart_file)
+        if not as_json:
+            console.print(t("progress.saved", path=str(chart_file)))
     if as_json:
+        counts["progress"] = counts["progress"].as_dict()
         typer.echo(json.dumps(counts, ensure_ascii=False))
         return
+    counts.pop("progress", None)
     _print(counts)
 
 
 def _print(counts: dict[str, Any]) -> None:
     console.print(f"[bold]登记人数合计：{counts['persons']}[/]")
+    for level in counts["deadlines"].values():
+        console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
     for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
         table = Table("地方", "合计", *(status_name(s) for s in statuses), title=title)

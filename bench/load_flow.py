@@ -38,18 +38,15 @@ SCREEN = (
     _say("/start", "同意吗"),
     _press("同意"),
     _press("本人填写"),
-    _press("健在"),
-    _press("不是现役军人"),
     _press("农民"),
 )
 AWARD = (
     _press("全国劳动模范"),
     _press("中共中央 国务院"),
     _say("二〇一五年四月"),
-    _press("全国劳动模范（先进工作者）待遇"),
+    _press("全国劳模待遇"),
     _press("是，荣誉保持着", "符合登记条件"),
     _say("中发[2015]10号"),
-    _press("跳过"),
 )
 ONE_PHOTO = (Step("photo", expect="收到 1 张"), _press("完成"), _press("暂时没有，以后再补"))
 NO_PHOTO = (_press("暂时没有，以后再补"), _press("暂时没有，以后再补"))
@@ -67,10 +64,8 @@ BASICS = (
     _say("3组15号"),
     _press("和户籍地址相同"),
     Step("contact", "+8613912345678"),
-    _press("跳过"),
     _press("有"),
-    _press("否"),
-    _press("跳过", "核对"),
+    _press("否", "核对"),
     _press("✅ 确认提交", "提交成功"),
 )
 SCRIPTS: dict[str, tuple[Step, ...]] = {

@@ -72,26 +72,22 @@ def p95(values: list[float]) -> float:
 
 
 def score(runs: list[tuple[OcrResult, float]], photos: list[tuple[bytes, dict]]) -> dict:
-    per_field: dict[str, list[bool]] = {f: [] for f in synth.SCORED_FIELDS}
+    truths = [truth for _, truth in photos]
+    fields, vertical = synth.exact_rates([r.extraction for r, _ in runs], truths)
     per_layout: dict[str, list[bool]] = {}
-    vertical: list[bool] = []
     misses = []
-    for (result, _), (_, truth) in zip(runs, photos, strict=True):
-        exact = synth.exact_fields(result.extraction, truth)
-        for key, right in exact.items():
-            per_field[key].append(right)
+    for (result, _), truth in zip(runs, truths, strict=True):
+        for key, right in synth.exact_fields(result.extraction, truth).items():
             per_layout.setdefault(truth["layout"], []).append(right)
-            if truth["layout"] in synth.VERTICAL_LAYOUTS:
-                vertical.append(right)
             if not right:
                 guess = getattr(result.extraction, key, None) if result.extraction else None
                 misses.append((truth["layout"], truth["degradation"], key, guess, truth[key]))
     wall = [r.seconds for r, _ in runs]
     cpu = [c for _, c in runs]
     return {
-        "fields": {f: sum(v) / len(v) for f, v in per_field.items() if v},
+        "fields": fields,
         "layouts": {k: sum(v) / len(v) for k, v in per_layout.items()},
-        "vertical": sum(vertical) / len(vertical) if vertical else float("nan"),
+        "vertical": vertical,
         "wall": (statistics.median(wall), p95(wall)),
         "cpu": (statistics.median(cpu), p95(cpu)),
         "errors": [r.error for r, _ in runs if not r.ok],

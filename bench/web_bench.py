@@ -33,11 +33,10 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 BUTTON = re.compile(r'<button name="data" value="([^"]*)">([^<]*)</button>')
 # The questions of a registration in order: ("press", label) or ("say", text).
 SCRIPT = [
-    ("start", ""), ("press", "同意"), ("press", "本人填写"), ("press", "健在"),
-    ("press", "不是现役军人"), ("press", "农民"), ("press", "全国劳动模范"),
-    ("press", "中共中央 国务院"), ("say", "2015年4月"),
-    ("press", "全国劳动模范（先进工作者）待遇"), ("press", "是，荣誉保持着"),
-    ("say", "中发[2015]10号"), ("press", "跳过"), ("press", "暂时没有，以后再补"),
+    ("start", ""), ("press", "同意"), ("press", "本人填写"), ("press", "农民"),
+    ("press", "全国劳动模范"), ("press", "中共中央 国务院"), ("say", "2015年4月"),
+    ("press", "全国劳模待遇"), ("press", "是，荣誉保持着"),
+    ("say", "中发[2015]10号"), ("press", "暂时没有，以后再补"),
     ("press", "暂时没有，以后再补"), ("press", "没有了"), ("say", "金明浩"), ("press", "男"),
     ("say", FAKE_ID), ("press", "对"), ("press", "朝鲜族"), ("press", "群众"),
     ("press", "初中"),

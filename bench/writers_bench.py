@@ -63,7 +63,7 @@ async def person(uow: UnitOfWorkFactory, who: int, updates: int, took: list[floa
         started = time.perf_counter()
         async with uow() as work:
             await work.updates.mark(who * 1000 + n)
-            draft = await work.registrations.active_draft(tg(who))
+            draft = await work.registrations.load_draft(tg(who))
             reg_id = draft.id if draft else (await work.registrations.create_draft(tg(who))).id
             await work.registrations.save_state(
                 reg_id, {"step": n}, {"id_number": "x"}, name=None, hukou_code=None

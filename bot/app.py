@@ -107,7 +107,9 @@ async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) 
     if swept.removed_orphans or swept.removed_temporary:
         log.info("evidence sweep: %d orphaned, %d temporary files removed",
                  swept.removed_orphans, swept.removed_temporary)
-    ocr = None if settings.ocr == "off" else OcrService(settings.ocr, workers=settings.ocr_workers)
+    ocr = None if settings.ocr == "off" else OcrService(
+        settings.ocr, workers=settings.ocr_workers, timeout=settings.ocr_timeout
+    )
     registration = await Registration.create(db, store, ocr, data_limit=CALLBACK_DATA_BYTES)
     desk = ReviewDesk(registration)
     gc.collect()

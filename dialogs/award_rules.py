@@ -18,6 +18,7 @@ from dialogs.eligibility import (
     questions_needed,
     treatment_options,
 )
+from dialogs.texts import t
 from dialogs.validators import YearMonth
 
 DERIVED = ("category", "level", "outcome", "rule", "reason")  # written by the rules, never asked
@@ -72,6 +73,14 @@ def apply_verdict(award: dict[str, Any]) -> Verdict | None:
         reason=verdict.reason,
     )
     return verdict
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The verdict as the person hears it: the level in plain words, never the category code
+    nor the rule's official wording (those are for reviewers and exports)."""
+    level = t("level.plain", level=verdict.category.level) if verdict.category else ""
+    rule = level or t("rule.scope")
+    return t(f"verdict.{verdict.outcome.value}", level=level, rule=rule, reason=verdict.reason)
 
 
 def decide(award: Mapping[str, Any]) -> Verdict:

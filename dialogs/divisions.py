@@ -241,6 +241,7 @@ class DivisionDirectory:
         for alias in self._alias_names:
             self._alias_pinyin[self._pinyin.first(alias)].append(alias)
         self._pools: dict[str | None, _Pool] = {}
+        self._same_name: defaultdict[tuple[str, str], list[str]] | None = None
         self._pool("village")  # the common case: ready before the first person asks
 
     def _index_names(self, code: str) -> None:
@@ -300,6 +301,32 @@ class DivisionDirectory:
         return " ".join(
             self._short[d.code] for d in self.path(code) if LEVELS.index(d.level) >= start
         )
+
+    def distinct_name(self, code: str) -> str:
+        """A name no other place shares: 东丰镇仁义村 (仁义村 alone is four villages), with the
+        county and so on in front only where the township and the village names repeat."""
+        path = [d for d in self.path(code) if d.level != "province"]
+        if not path:
+            return ""
+        level = path[-1].level
+        namesakes = [
+            [self._short[d.code] for d in self.path(other) if d.level != "province"]
+            for other in self._namesakes()[(level, self._short[code])]
+            if other != code
+        ]
+        names = [self._short[d.code] for d in path]
+        size = min(2 if level == "village" else 1, len(names))
+        while size < len(names) and any(n[-size:] == names[-size:] for n in namesakes):
+            size += 1
+        return "".join(names[-size:])
+
+    def _namesakes(self) -> dict[tuple[str, str], list[str]]:
+        """Codes by level and short name (built on first use)."""
+        if self._same_name is None:
+            self._same_name = defaultdict(list)
+            for code, division in self._by_code.items():
+                self._same_name[(division.level, self._short[code])].append(code)
+        return self._same_name
 
     def is_within(self, code: str, ancestor: str) -> bool:
         return code == ancestor or ancestor in self._ancestors.get(code, ())

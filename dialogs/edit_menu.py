@@ -40,7 +40,7 @@ def fields(d: Draft, code: str) -> Reply | None:
         candidates = (FIELDS["filled_by"], *PERSON_FIELDS)
         shown = [f for f in candidates if f.section is section and _asked(f, d)]
         suffix = ""
-    buttons = [Button(f.label, action("edit", f"{f.key}#{suffix}")) for f in shown]
+    buttons = [Button(f.plain_label, action("edit", f"{f.key}#{suffix}")) for f in shown]
     rows = [tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW)]
     return Reply(t("edit.menu"), (*rows, (Button(t("btn.back"), action("edit")),)))
 

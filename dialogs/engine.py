@@ -18,6 +18,7 @@ from dialogs.form import (
     PERSON_FIELDS,
     SAME_AS_HUKOU,
     SCREEN_FIELDS,
+    SERVING_CATEGORY,
     Kind,
     in_scope,
 )
@@ -47,7 +48,7 @@ SUMMARY = "summary"
 STOPPERS = {
     ("consent", "decline"): "stop.no_consent",
     ("alive", "deceased"): "stop.deceased",
-    ("serving", "serving"): "stop.serving",
+    ("person_category", SERVING_CATEGORY): "stop.serving",
     ("person_category", EMPLOYER_CATEGORY): "stop.employer",
 }
 
@@ -56,16 +57,16 @@ def next_step(d: Draft) -> Step:
     if d.editing:
         return Step(d.editing["key"], d.editing.get("award"))
     for f in SCREEN_FIELDS:
-        if f.key not in d.person:
+        if f.key not in d.person and f.awaits(d.person):
             return Step(f.key)
     for i, award in enumerate(d.awards):
         for f in AWARD_FIELDS:
-            if f.key not in award and f.applies(d.person, award):
+            if f.key not in award and f.awaits(d.person, award):
                 return Step(f.key, i)
     if not d.person.get(MORE_AWARDS_KEY):
         return Step(MORE_AWARDS_KEY)
     for f in PERSON_FIELDS:
-        if f.key not in d.person and f.applies(d.person):
+        if f.key not in d.person and f.awaits(d.person):
             return Step(f.key)
     return Step(SUMMARY)
 
@@ -223,7 +224,7 @@ def _reclassify(d: Draft, index: int) -> list[Reply]:
     verdict = award_rules.apply_verdict(award)
     if verdict is None or (award["outcome"], award["category"]) == before:
         return []
-    return [Reply(t(f"verdict.{verdict.outcome.value}", rule=verdict.rule, reason=verdict.reason))]
+    return [Reply(award_rules.verdict_text(verdict))]
 
 
 def _ocr_read(d: Draft, event: OcrRead, ctx: Context) -> list[Reply]:

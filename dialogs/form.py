@@ -37,6 +37,12 @@ class Option:
         key = f"print.{self.group}.{self.code}"
         return t(key) if known(key) else self.label
 
+    @property
+    def detail(self) -> str | None:
+        """What a short button means in full, said in the question (None: the label says it)."""
+        key = f"detail.{self.group}.{self.code}"
+        return t(key) if known(key) else None
+
 
 def options(group: str, *codes: str) -> tuple[Option, ...]:
     return tuple(Option(group, code) for code in codes)
@@ -82,10 +88,17 @@ class Field:
     evidence_kind: str | None = None  # PHOTOS: the kind stored for each photo
     options_for: Callable[[Answers, Answers], tuple[Option, ...]] | None = None  # dynamic buttons
     photo_first: str | None = None  # a photo here counts for this PHOTOS field and is read by OCR
+    asked: bool = True  # False: not asked on the way, offered on the summary card (optional extras)
 
     @property
     def label(self) -> str:
         return t(f"field.{self.key}")
+
+    @property
+    def plain_label(self) -> str:
+        """How the summary card and the edit menu name the field for the person filling in."""
+        key = f"card.{self.key}"
+        return t(key) if known(key) else self.label
 
     @property
     def column(self) -> str:
@@ -96,6 +109,10 @@ class Field:
     def applies(self, person: Answers, award: Answers | None = None) -> bool:
         return self.when is None or self.when(person, award or {})
 
+    def awaits(self, person: Answers, award: Answers | None = None) -> bool:
+        """Is the field asked on the way through the form (not only offered on the summary)?"""
+        return self.asked and self.applies(person, award)
+
     def option(self, code: Any) -> Option | None:
         """The fixed option stored as `code` (None for free text and dynamic choices)."""
         return next((o for o in self.options if o.code == code), None)
@@ -104,6 +121,7 @@ class Field:
 CONSENT_YES = "agree"
 FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF = "self", "proxy", "staff"
 EMPLOYER_CATEGORY = "employer"
+SERVING_CATEGORY = "serving"  # a serving soldier is not registered (不含现役军人)
 NON_PUBLIC_CATEGORY = "non_public"
 SAME_AS_HUKOU = "same_as_hukou"
 BIRTH_WRONG = "wrong"
@@ -129,8 +147,19 @@ BODY_QUICK = (
 )
 
 
+def quick_label(text: str) -> str:
+    """The button for a sample answer: the catalogue's short form, or the answer itself."""
+    key = f"quick.{text}"
+    return t(key) if known(key) else text
+
+
 def _is_proxy(person: Answers, _award: Answers) -> bool:
     return person.get("filled_by") == FILLED_BY_PROXY
+
+
+def _not_self(person: Answers, _award: Answers) -> bool:
+    """Someone filling in for themselves is alive: ask only a relative or a clerk."""
+    return person.get("filled_by") != FILLED_BY_SELF
 
 
 def _needs_work_unit(person: Answers, _award: Answers) -> bool:
@@ -173,12 +202,10 @@ SCREEN_FIELDS: tuple[Field, ...] = (
     Field("filled_by", Section.OTHER, Kind.CHOICE,
           options("filled_by", FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF)),
     Field("alive", Section.SCREEN, Kind.CHOICE, options("alive", "alive", "deceased"),
-          printed=False),
-    Field("serving", Section.SCREEN, Kind.CHOICE, options("serving", "civilian", "serving"),
-          printed=False),
+          printed=False, when=_not_self),
     Field("person_category", Section.BASIC, Kind.CHOICE,
           options("person_category", "farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY,
-                  EMPLOYER_CATEGORY)),
+                  EMPLOYER_CATEGORY, SERVING_CATEGORY)),
 )
 
 # One block per award; facts that only some bodies need are asked by the eligibility rules.
@@ -213,7 +240,8 @@ AWARD_FIELDS: tuple[Field, ...] = (
         "document_number", Section.AWARD, Kind.DOCUMENT_NUMBER,
         optional=True, when=_award_in_scope,
     ),
-    Field("document_title", Section.AWARD, Kind.TEXT, optional=True, when=_award_in_scope),
+    Field("document_title", Section.AWARD, Kind.TEXT, optional=True, when=_award_in_scope,
+          asked=False),
     Field(
         "certificate_photos", Section.AWARD, Kind.PHOTOS, optional=True,
         when=_award_in_scope, evidence_kind="certificate",
@@ -251,12 +279,13 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("phone", Section.BASIC, Kind.PHONE, sensitive=True),
     Field(
         "portrait_photos", Section.BASIC, Kind.PHOTOS, optional=True, evidence_kind="portrait",
+        asked=False,
     ),
     Field("personnel_file", Section.OTHER, Kind.CHOICE,
           options("personnel_file", "yes", "no", "unsure")),
     Field("hardship", Section.OTHER, Kind.CHOICE, options("yes_no", "yes", "no")),
     Field("hardship_note", Section.OTHER, Kind.TEXT, when=_has_hardship),
-    Field("remarks", Section.OTHER, Kind.TEXT, optional=True),
+    Field("remarks", Section.OTHER, Kind.TEXT, optional=True, asked=False),
     Field("proxy_name", Section.OTHER, Kind.NAME, when=_is_proxy),
     Field("proxy_relation", Section.OTHER, Kind.TEXT, quick=("子女", "配偶", "其他亲属"),
           when=_is_proxy),

@@ -23,6 +23,7 @@ class Draft(BaseModel):
     nav: dict[str, Any] = Field(default_factory=dict)  # division browsing position
     stopped: str | None = None  # why this person cannot register here (out of scope, employer…)
     return_reason: str | None = None  # set when a reviewer returned the entry
+    reviewed: dict[str, str] | None = None  # the answers as returned (masked): what changed since
     flags: list[dict[str, Any]] = Field(default_factory=list)  # notes for the reviewer
     cancel_asked: bool = False  # /cancel asked to confirm and nothing was answered since
     # The last typed answer, while nothing else was answered since: {"ref": the channel's id of

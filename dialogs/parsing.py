@@ -29,7 +29,8 @@ def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
     if isinstance(event, Text):
         typed = event.text.strip()
         code = by_label(typed, options)
-        if code is None and typed.isdecimal() and 1 <= int(typed) <= len(options):
+        numbered = typed.isdecimal() and len(typed) <= 2  # a long digit string is no number
+        if code is None and numbered and 1 <= int(typed) <= len(options):
             code = options[int(typed) - 1].code
         if code is not None:
             return code
@@ -37,9 +38,10 @@ def choice(event: Event, step: Step, options: tuple[Option, ...]) -> str:
 
 
 def by_label(text: str, options: tuple[Option, ...]) -> str | None:
-    """The code of the option whose words were typed, as the catalogue has them now."""
+    """The code of the option whose words were typed, as the catalogue has them now: the
+    button's short words or the form's full ones (无固定单位或稳定工作人员 for 没有固定工作)."""
     typed = text.strip()
-    return next((o.code for o in options if o.label == typed), None)
+    return next((o.code for o in options if typed in (o.label, o.printed)), None)
 
 
 def options_of(f: Field, d: Draft, step: Step) -> tuple[Option, ...]:

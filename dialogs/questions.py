@@ -10,9 +10,10 @@ from dialogs.form import (
     Kind,
     Option,
     Section,
+    quick_label,
 )
 from dialogs.model import Button, Context, Draft, Event, Press, Reply, Step
-from dialogs.summary import display
+from dialogs.summary import plain_display
 from dialogs.texts import t
 from dialogs.validators import parse_id_number
 
@@ -42,7 +43,7 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
         text = t("q.birth_date", year=info.birth_date.year, month=info.birth_date.month)
     if d.editing:
         target = d.person if step.award is None else d.awards[step.award]
-        old = display(f.key, target.get(f.key), ctx.divisions)
+        old = plain_display(f.key, target.get(f.key), ctx.divisions)
         text = t("edit.current", value=old or t("summary.empty")) + "\n" + text
     match f.kind:
         case Kind.CHOICE | Kind.CONFIRM:
@@ -66,13 +67,19 @@ def render(step: Step, d: Draft, ctx: Context) -> Reply:
 def _choices(text: str, step: Step, options: tuple[Option, ...]) -> Reply:
     labels = [o.label for o in options]
     buttons = [Button(o.label, answer(step.token, o.code)) for o in options]
-    return Reply(text, rows(buttons, _per_row(labels)))
+    return Reply(text + _details(options), rows(buttons, _per_row(labels)))
+
+
+def _details(options: tuple[Option, ...]) -> str:
+    """Buttons stay short; what a short one means in full is said under the question."""
+    lines = [t("question.detail", label=o.label, detail=o.detail) for o in options if o.detail]
+    return "".join("\n" + line for line in lines)
 
 
 def _typed(text: str, step: Step, d: Draft) -> Reply:
     f = step.field
     assert f is not None
-    buttons = [Button(q, answer(step.token, f"q{i}")) for i, q in enumerate(f.quick)]
+    buttons = [Button(quick_label(q), answer(step.token, f"q{i}")) for i, q in enumerate(f.quick)]
     buttons += [Button(o.label, answer(step.token, o.code)) for o in f.options]
     layout = list(rows(buttons, _per_row([b.text for b in buttons])))
     if f.optional:

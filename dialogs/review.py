@@ -13,8 +13,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dialogs import callbacks
-from dialogs.form import FIELDS
-from dialogs.masking import mask_id
+from dialogs.divisions import DivisionDirectory
+from dialogs.form import AWARD_FIELDS, FIELDS, PERSON_FIELDS, Kind
+from dialogs.masking import mask_id, mask_phone
 from dialogs.model import Button, Context, Draft, Reply
 from dialogs.questions import rows
 from dialogs.summary import display, in_scope_awards, summary_text
@@ -87,6 +88,7 @@ class EntryFacts:
     submitted_at: datetime | None
     photos: int = 0
     duplicates: tuple[Duplicate, ...] = ()
+    album_shown: bool = False  # this reviewer already got the photos of this version above
 
 
 def entry_card(d: Draft, facts: EntryFacts, ctx: Context) -> str:
@@ -95,7 +97,8 @@ def entry_card(d: Draft, facts: EntryFacts, ctx: Context) -> str:
     masked = d.model_copy(deep=True)
     if masked.person.get("id_number"):
         masked.person["id_number"] = mask_id(masked.person["id_number"])
-    body = summary_text(masked, ctx).split("\n")[2:]  # without "请核对填写的内容：" and its gap
+    # the reviewer's copy of the card, without "请核对填写的内容：" and its gap
+    body = summary_text(masked, ctx, staff=True).split("\n")[2:]
     lines = [
         t("review.card.title", reg_no=facts.reg_no or "", status=status_name(facts.status)),
         t(
@@ -103,15 +106,16 @@ def entry_card(d: Draft, facts: EntryFacts, ctx: Context) -> str:
             submitted=when(facts.submitted_at),
             committee=facts.committee or t("review.card.unassigned"),
         ),
-        "",
-        *body,
-        "",
-        t("review.card.rules"),
     ]
+    changed = changes(d, ctx.divisions) if facts.status == "submitted" else []
+    if changed:
+        lines += ["", t("review.card.changed"), *changed]
+    lines += ["", *body, "", t("review.card.rules")]
     for n, (_, award) in enumerate(in_scope_awards(d), start=1):
         lines.append(t("review.card.rule", n=n, rule=award.get("rule", "")))
     if facts.photos:
-        lines.append(t("review.card.photos", n=facts.photos))
+        photos = "review.card.photos_above" if facts.album_shown else "review.card.photos"
+        lines.append(t(photos, n=facts.photos))
     warnings = _warnings(d, facts)
     if warnings:
         lines += ["", t("review.card.warnings"), *warnings]
@@ -157,6 +161,48 @@ def flag_text(flag: Mapping[str, object]) -> str:
             label = FIELDS[str(value)].label if key == "field" and value in FIELDS else value
             parts.append(f"{key}={label}")
     return f"{flag.get('kind', '')}: " + ", ".join(parts)
+
+
+def answers_shown(d: Draft, divisions: DivisionDirectory) -> dict[str, str]:
+    """Every printed answer as a reviewer reads it, personal numbers masked, keyed by field
+    ("name", "2|award_year" for the second award): kept when an entry is returned, so that
+    its resubmission can say what changed."""
+    shown = {}
+    for f in (FIELDS["filled_by"], *PERSON_FIELDS):
+        if f.printed and f.applies(d.person):
+            shown[f.key] = _shown(f.key, d.person.get(f.key), divisions)
+    for n, (_, award) in enumerate(in_scope_awards(d), start=1):
+        for f in AWARD_FIELDS:
+            if f.printed and f.applies(d.person, award):
+                shown[f"{n}|{f.key}"] = _shown(f.key, award.get(f.key), divisions)
+    return shown
+
+
+def _shown(key: str, value: object, divisions: DivisionDirectory) -> str:
+    if key == "id_number":
+        return mask_id(str(value or ""))
+    if FIELDS[key].kind is Kind.PHONE:
+        return mask_phone(str(value or ""))
+    return display(key, value, divisions)
+
+
+def changes(d: Draft, divisions: DivisionDirectory) -> list[str]:
+    """What the honoree changed since the entry was returned ("label：old → new"), in form
+    order; empty when it was never returned."""
+    if d.reviewed is None:
+        return []
+    before, after = d.reviewed, answers_shown(d, divisions)
+    said = []
+    for key in dict.fromkeys([*after, *before]):
+        old, new = before.get(key, ""), after.get(key, "")
+        if old != new:
+            award, _, field = key.rpartition("|")
+            label = FIELDS[field].label if field in FIELDS else field
+            if award:
+                label = t("review.change.award", n=award, label=label)
+            empty = t("summary.empty")
+            said.append(t("review.change", label=label, old=old or empty, new=new or empty))
+    return said
 
 
 def entry_buttons(facts: EntryFacts) -> tuple[tuple[Button, ...], ...]:
@@ -227,6 +273,7 @@ class QueuePage:
     page: int = 0
     counts: Mapping[str, int] | None = None  # the committee's other statuses
     free: int | None = None  # a desk: how many wait without a village committee
+    deadline: str | None = None  # "📅 村（社区）审核：还有 5 天（…截止）" where one is set
 
 
 def queue_reply(q: QueuePage) -> Reply:
@@ -234,6 +281,8 @@ def queue_reply(q: QueuePage) -> Reply:
     page = min(max(q.page, 0), pages - 1)
     title = "review.queue.title" if q.verb == "queue" else "review.queue.free_title"
     lines = [t(title, committee=q.committee, n=len(q.waiting))]
+    if q.deadline:
+        lines.append(q.deadline)
     if q.counts is not None:
         others = ("returned", "confirmed", "rejected", "exported")
         lines.append(t("review.queue.counts", **{s: q.counts.get(s, 0) for s in others}))

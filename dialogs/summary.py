@@ -1,6 +1,8 @@
 """The summary card: every answer with its label, as the person checks it before submitting.
 
-`display` is also how the printed form and the export show a value, so all three agree.
+`display` is also how the printed form and the export show a value, so all three agree. The
+person reads plain words (button labels, the level of each award); the reviewer's copy of the
+card (`staff=True`) keeps the form's labels and the category codes.
 """
 
 from __future__ import annotations
@@ -36,36 +38,64 @@ def display(key: str, value: Any, divisions: DivisionDirectory | None = None) ->
     return option.printed if option else str(value)
 
 
+def plain_display(key: str, value: Any, divisions: DivisionDirectory | None = None) -> str:
+    """A stored answer as the person chose it: a choice in the button's words, else `display`."""
+    f = FIELDS.get(key)
+    option = f.option(value) if f else None
+    return option.label if option else display(key, value, divisions)
+
+
 def in_scope_awards(d: Draft) -> list[tuple[int, dict[str, Any]]]:
     return [(i, a) for i, a in enumerate(d.awards) if in_scope(a)]
 
 
-def _line(f: Field, value: Any, divisions: DivisionDirectory) -> str:
-    shown = display(f.key, value, divisions)
-    return f"{f.label}：{shown or t('summary.empty')}"
+def _line(f: Field, value: Any, divisions: DivisionDirectory, staff: bool) -> str:
+    shown = (display if staff else plain_display)(f.key, value, divisions)
+    label = f.label if staff else f.plain_label
+    return f"{label}：{shown or t('summary.empty')}"
 
 
-def summary_text(d: Draft, ctx: Context) -> str:
+def _verdict(award: dict[str, Any], staff: bool) -> str:
+    """统计类别 with the code for reviewers; the level in plain words for the person."""
+    category, level = award.get("category"), award.get("level")
+    uncertain = award.get("outcome") == "uncertain"
+    if not staff:
+        shown = t("level.plain", level=level) if level else ""
+        if uncertain:
+            shown = t("summary.check_plain", level=shown) if shown else t("summary.check_only")
+        return t("summary.level", value=shown)
+    verdict = f"{category}（{level}）" if category else ""
+    if uncertain:
+        verdict = (verdict + " " if verdict else "") + t("summary.uncertain")
+    return t("summary.category", value=verdict)
+
+
+def _extras_hint(d: Draft) -> list[str]:
+    """Optional answers not asked on the way: say they can be added with 修改."""
+    awards = [a for _, a in in_scope_awards(d)]
+    empty = [f.plain_label for f in PERSON_FIELDS if not f.asked and not d.person.get(f.key)]
+    empty += [f.plain_label for f in AWARD_FIELDS
+              if not f.asked and any(not a.get(f.key) for a in awards)]
+    return ["", t("summary.extras", fields="、".join(empty))] if empty else []
+
+
+def summary_text(d: Draft, ctx: Context, *, staff: bool = False) -> str:
     lines = [t("summary.title"), "", t("summary.section.A")]
     for f in PERSON_FIELDS:
         if f.section is Section.BASIC and f.printed and f.applies(d.person):
-            lines.append(_line(f, d.person.get(f.key), ctx.divisions))
+            lines.append(_line(f, d.person.get(f.key), ctx.divisions, staff))
     lines += ["", t("summary.section.B")]
     for n, (_, award) in enumerate(in_scope_awards(d), start=1):
         lines.append(t("summary.award", n=n, title=award.get("title", "")))
         for f in AWARD_FIELDS[1:]:
             if f.printed and f.applies(d.person, award):
-                lines.append("  " + _line(f, award.get(f.key), ctx.divisions))
-        category = award.get("category")
-        verdict = f"{category}（{award.get('level')}）" if category else ""
-        if award.get("outcome") == "uncertain":
-            verdict = (verdict + " " if verdict else "") + t("summary.uncertain")
-        lines.append("  " + t("summary.category", value=verdict))
+                lines.append("  " + _line(f, award.get(f.key), ctx.divisions, staff))
+        lines.append("  " + _verdict(award, staff))
     lines += ["", t("summary.section.C")]
     for f in (FIELDS["filled_by"], *PERSON_FIELDS):
         if f.section is Section.OTHER and f.printed and f.applies(d.person):
-            lines.append(_line(f, d.person.get(f.key), ctx.divisions))
-    return "\n".join(lines)
+            lines.append(_line(f, d.person.get(f.key), ctx.divisions, staff))
+    return "\n".join(lines + ([] if staff else _extras_hint(d)))
 
 
 def summary_replies(d: Draft, ctx: Context) -> list[Reply]:

@@ -69,7 +69,16 @@ class Extraction:
 
 _NAME = rf"(?:[{CJK}]{{1,8}}·[{CJK}·]{{1,12}}|[{CJK}]{{2,4}})"
 _NOT_IN_NAMES = set("的等名位各们和及与为对在是了于")
-_NOT_NAMES = re.compile("模范|先进|工作|劳动|单位|同志|名单")
+_NOT_NAMES = re.compile(
+    "模范|先进|工作|劳动|单位|同志|名单"
+    "|姓名|称号|荣誉|证书|奖项|编号|日期|时间|职务|性别|事迹|附件|抄送|主送|备注|地址|电话"
+)
+_SALUTED = re.compile(rf"^[\W\da-zA-Z_]*(?:兹授予|授予)?\s*({_NAME})\s*同志")
+_LABELLED = re.compile(rf"姓\s*名\s*:?\s*({_NAME})")
+# A name addressed with a colon, shortest first so that a 女士 or 先生 after it stays out.
+_ADDRESSED = re.compile(
+    rf"^[\W\da-zA-Z_]*([{CJK}]{{1,8}}·[{CJK}·]{{1,12}}|[{CJK}]{{2,4}}?)\s*(?:先生|女士)?\s*[:.]"
+)
 _TITLE_VERB = re.compile(r"授予|评为|评选为|荣获|命名为|评定为")
 # Where the text a title phrase introduces ends at the latest.
 _TITLE_STOP = re.compile(r"[,，。;；!！、\s]|称号|特发|特颁|以资|享受|此证")
@@ -135,15 +144,15 @@ def _coverage(part: str, line: Line) -> float:
 
 
 def _name(page: _Page) -> FieldGuess | None:
-    """The honoree of a certificate: "XXX同志：" starting a line, or "姓名：XXX"."""
-    for line in page.lines:
-        text = line.text
-        m = re.match(rf"[\W\da-zA-Z_]*(?:兹授予|授予)?\s*({_NAME})\s*同志", text) or re.search(
-            rf"姓名\s*:?\s*({_NAME})", text
-        )
-        if m and _is_name(m[1]):
-            weight = 1.0 if _coverage(m[0], line) > 0.6 else 0.9
-            return _line_guess(line, m[1], m.start(1), m.end(1), weight)
+    """The honoree of a certificate: "XXX同志" starting a line or "姓名：XXX"; failing those, a
+    line that starts by addressing someone, "XXX：" (a name and a colon, which OCR may read as
+    a full stop)."""
+    for pattern, weight in ((_SALUTED, 1.0), (_LABELLED, 1.0), (_ADDRESSED, 0.9)):
+        for line in page.lines:
+            m = pattern.search(line.text)
+            if m and _is_name(m[1]):
+                sure = weight if _coverage(m[0], line) > 0.6 else weight * 0.9
+                return _line_guess(line, m[1], m.start(1), m.end(1), sure)
     return None
 
 

@@ -75,6 +75,17 @@ def group_lines(boxes: list[TextBox]) -> list[Line]:
     return _group(boxes)
 
 
+def _side_by_side(box: TextBox, line: Line) -> bool:
+    """Pieces of one line stand side by side; a box lying over one of them in reading direction
+    is a neighbouring line that leans into this one (a slanted photo, a column of 竖排)."""
+    x0, _, x1, _ = box.box
+    for other in line.boxes:
+        inter = min(x1, other.box[2]) - max(x0, other.box[0])
+        if inter > _SAME_LINE_OVERLAP * max(1, min(x1 - x0, other.box[2] - other.box[0])):
+            return False
+    return True
+
+
 def _group(boxes: list[TextBox]) -> list[Line]:
     lines: list[Line] = []
     for box in sorted(boxes, key=lambda b: (b.box[1] + b.box[3]) / 2):
@@ -83,6 +94,7 @@ def _group(boxes: list[TextBox]) -> list[Line]:
                 line
                 for line in reversed(lines[-3:])
                 if _overlap(box, line.top, line.bottom) >= _SAME_LINE_OVERLAP
+                and _side_by_side(box, line)
             ),
             None,
         )

@@ -108,7 +108,10 @@ def _digit(ch: str) -> int | None:
 
 def _year_value(chars: str) -> int | None:
     digits = [_digit(ch) for ch in _DASHES.sub("一", chars)]
-    if None in digits or not 3 <= len(digits) <= 4:
+    # A year ends at 年; what stands before its four digits is a stray mark read as a numeral
+    # (the end of the column above, a stroke of the seal).
+    digits = digits[-4:]
+    if None in digits or len(digits) < 3:
         return None
     # Award years are 19xx or 20xx, so a misread or lost first digit (三〇一八, 〇一四) follows
     # from the second.

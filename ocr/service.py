@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class _Worker:
-    """One worker process in a pool of its own, so it can be killed alone."""
+    """One worker process in a pool of its own, so it can be killed alone. The process writes
+    its pid into a shared slot when it starts: the pool does not say which process it runs."""
 
     def __init__(self, engine_name: str, fallback: bool):
         self._engine_name = engine_name
@@ -36,22 +38,22 @@ class _Worker:
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
+        context = get_context("spawn")  # no fork of the bot's threads and sockets
+        self._pid = context.Value("i", 0, lock=False)
         pool = ProcessPoolExecutor(
             max_workers=1,
-            mp_context=get_context("spawn"),  # no fork of the bot's threads and sockets
+            mp_context=context,
             initializer=worker.init_worker,
-            initargs=(self._engine_name, self._fallback),
+            initargs=(self._engine_name, self._fallback, self._pid),
         )
         pool.submit(worker.ready)  # load the model now, not on the first photo
         return pool
 
     def stop(self) -> None:
-        kill = getattr(self.pool, "kill_workers", None)  # Python 3.14+
-        if kill is not None:
-            kill()
-        else:
-            for process in list((self.pool._processes or {}).values()):
-                process.kill()
+        """Kill the process (a hung read never ends by itself), then let the pool go."""
+        for child in multiprocessing.active_children():  # our own children only: no pid reuse
+            if child.pid == self._pid.value:
+                child.kill()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def restart(self) -> None:

@@ -9,6 +9,7 @@ light, small and large photos).
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -603,6 +604,30 @@ def held_out_set(seeds: int, degradations: tuple[str, ...] = DEGRADATIONS) -> li
         for seed in range(seeds)
         for degradation in degradations
     ]
+
+
+def held_out_subset(per_layout: int) -> list[tuple]:
+    """A smaller version of `held_out_set(1)`, for CI: `per_layout` of its photos of each
+    held-out layout, the degradations taken in turn so that together they cover them all."""
+    turns = itertools.cycle(DEGRADATIONS)
+    return [
+        sample(layout_kind(layout), 0, next(turns), layout)
+        for layout in HELD_OUT_LAYOUTS
+        for _ in range(per_layout)
+    ]
+
+
+def exact_rates(extractions: list, truths: list[dict]) -> tuple[dict[str, float], float]:
+    """Exact-match rate per field, and over every field of the vertical certificates."""
+    per_field: dict[str, list[bool]] = {}
+    vertical: list[bool] = []
+    for extraction, truth in zip(extractions, truths, strict=True):
+        for key, right in exact_fields(extraction, truth).items():
+            per_field.setdefault(key, []).append(right)
+            if truth["layout"] in VERTICAL_LAYOUTS:
+                vertical.append(right)
+    rates = {key: sum(v) / len(v) for key, v in per_field.items()}
+    return rates, (sum(vertical) / len(vertical) if vertical else float("nan"))
 
 
 def exact_fields(extraction, truth: dict) -> dict[str, bool]:

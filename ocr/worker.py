@@ -22,10 +22,13 @@ _requested = ""
 _load_seconds = 0.0
 
 
-def init_worker(engine_name: str, fallback: bool = True) -> None:
+def init_worker(engine_name: str, fallback: bool = True, pid_slot=None) -> None:
     """Pool initializer: load the engine (or, with `fallback`, the other one) once for this
-    process."""
+    process; `pid_slot` (a shared int) learns this process's pid first, so the parent can kill
+    it."""
     global _engine, _requested, _load_seconds
+    if pid_slot is not None:
+        pid_slot.value = os.getpid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _yield_to_the_bot()
     _requested = engine_name

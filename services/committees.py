@@ -5,8 +5,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.divisions import Division, DivisionDirectory
+from dialogs.texts import t
+from storage.errors import NotACommitteeLevel, NotFoundError
 from storage.records import CommitteeRecord, Status
 from storage.uow import Database
+
+
+async def place_names(db: Database) -> DivisionDirectory:
+    """Every division, to name committees and places by (`committee_name`)."""
+    async with db.uow(read_only=True) as uow:
+        rows = await uow.divisions.all_rows()
+    return DivisionDirectory(Division(*row) for row in rows)
+
+
+def committee_name(names: DivisionDirectory, committee: CommitteeRecord) -> str:
+    """What reviewers, honorees and township staff call a committee: with its township (and
+    county where that is still ambiguous), since 仁义村 alone is four villages of Jilin."""
+    if names.get(committee.division_code) is None:
+        return committee.name
+    return names.distinct_name(committee.division_code)
 
 
 class CommitteeRefused(ValueError):
@@ -20,6 +38,14 @@ class CommitteeSummary:
     waiting: int
 
 
+def refusal(division: str, exc: NotFoundError | NotACommitteeLevel) -> str:
+    """Why no committee can be opened for this code, for the staff who typed it."""
+    if isinstance(exc, NotACommitteeLevel):
+        level = t(f"division.level.{exc.level}")
+        return t("committee.refused.level", code=division, level=level)
+    return t("committee.refused.unknown", code=division)
+
+
 async def open_committee(
     db: Database, division: str, contact: str | None, actor: str
 ) -> tuple[CommitteeRecord, bool]:
@@ -28,8 +54,8 @@ async def open_committee(
         existing = await uow.committees.get_by_division(division)
         try:
             committee = await uow.committees.add(division, contact=contact)
-        except ValueError as exc:
-            raise CommitteeRefused(str(exc)) from exc
+        except (NotFoundError, NotACommitteeLevel) as exc:
+            raise CommitteeRefused(refusal(division, exc)) from exc
         if existing is None:
             await uow.audit.record(
                 actor, "committee.added", committee_id=committee.id, division=division,

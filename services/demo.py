@@ -21,11 +21,13 @@ from stdnum.cn import ric
 from dialogs import award_rules
 from dialogs.engine import MORE_AWARDS_KEY, SUMMARY, next_step
 from dialogs.form import (
+    AWARD_FIELDS,
     CONSENT_YES,
     FILLED_BY_PROXY,
     FILLED_BY_SELF,
     FILLED_BY_STAFF,
     NON_PUBLIC_CATEGORY,
+    PERSON_FIELDS,
     Field,
     Kind,
 )
@@ -33,7 +35,7 @@ from dialogs.model import Draft
 from dialogs.summary import in_scope_awards
 from services.paper.source import CONFIRMED_ACTION
 from storage.files import EvidenceStore, StoredFile
-from storage.records import Address, AwardRow, DivisionLevel, EvidenceKind, Status
+from storage.records import Address, DivisionLevel, EvidenceKind, Status
 from storage.uow import Database, UnitOfWork
 
 DEMO_ACTOR = "demo-data"
@@ -124,7 +126,7 @@ class _Answers:
     def person(self, f: Field, d: Draft) -> Any:
         rng = self.rng
         fixed = {
-            "consent": CONSENT_YES, "alive": "alive", "serving": "civilian",
+            "consent": CONSENT_YES, "alive": "alive",
             "filled_by": rng.choices((FILLED_BY_SELF, FILLED_BY_PROXY, FILLED_BY_STAFF),
                                      (6, 3, 1))[0],
             "person_category": rng.choices(("farmer", "no_fixed_unit", NON_PUBLIC_CATEGORY),
@@ -204,49 +206,37 @@ def build_entry(rng: random.Random, village: str, category: str, plan: Plan) -> 
             else:
                 d.person[MORE_AWARDS_KEY] = True
             continue
-        f = step.field
-        assert f is not None, step
-        in_award = step.award is not None
-        target = d.awards[step.award] if in_award else d.person
-        value = answers.award(f, d, step.award) if in_award else answers.person(f, d)
-        target[f.key] = value
-        if f.kind is Kind.PHOTOS and value is not None:
-            entry.photos.append(PhotoSlot(target, f.key, EvidenceKind(f.evidence_kind), step.award))
-        if f.key == "consent":
-            d.person["consent_at"] = "2026-11-01T09:00:00+08:00"
-        if f.key == "person_category" and not d.awards:
-            d.awards.append({})
-        if in_award and award_rules.facts_complete(target) and "outcome" not in target:
-            _classify(target)
+        assert step.field is not None, step
+        _answer(entry, answers, step.field, step.award)
+    # the optional extras the summary card offers (免冠照片, 文件名称, 备注), as people add them
+    for f in PERSON_FIELDS:
+        if not f.asked and f.applies(d.person):
+            _answer(entry, answers, f, None)
+    for index, award in in_scope_awards(d):
+        for f in AWARD_FIELDS:
+            if not f.asked and f.applies(d.person, award):
+                _answer(entry, answers, f, index)
     return entry
+
+
+def _answer(entry: DemoEntry, answers: _Answers, f: Field, index: int | None) -> None:
+    d = entry.draft
+    in_award = index is not None
+    target = d.awards[index] if in_award else d.person
+    value = answers.award(f, d, index) if in_award else answers.person(f, d)
+    target[f.key] = value
+    if f.kind is Kind.PHOTOS and value is not None:
+        entry.photos.append(PhotoSlot(target, f.key, EvidenceKind(f.evidence_kind), index))
+    if f.key == "consent":
+        d.person["consent_at"] = "2026-11-01T09:00:00+08:00"
+    if f.key == "person_category" and not d.awards:
+        d.awards.append({})
+    if in_award and award_rules.facts_complete(target) and "outcome" not in target:
+        _classify(target)
 
 
 def _classify(award: dict[str, Any]) -> None:
     award_rules.apply_verdict(award)
-
-
-def award_rows(d: Draft) -> list[AwardRow]:
-    """The registered awards in the shape `submit` stores them (as the bot does)."""
-    rows = []
-    for position, a in in_scope_awards(d):
-        year, month, *day = (int(x) for x in a["award_date"].split("-"))
-        rows.append(
-            AwardRow(
-                position=position,
-                title=a["title"],
-                awarding_body=a["awarding_body"],
-                award_year=year,
-                award_month=month,
-                award_day=day[0] if day else None,
-                document_number=a.get("document_number"),
-                document_title=a.get("document_title"),
-                treatment=a.get("treatment"),
-                category=a.get("category"),
-                level=a.get("level"),
-                outcome=a["outcome"],
-            )
-        )
-    return rows
 
 
 # --- images ------------------------------------------------------------------------------
@@ -442,16 +432,9 @@ async def _store(
             height=image.height,
         )
         slot.target[slot.key] = [evidence.id]
-    state, secrets = d.to_storage()
-    await uow.registrations.save_state(
-        record.id,
-        state,
-        secrets,
-        name=d.person.get("name"),
-        hukou_code=d.person.get("hukou_code"),
-        filled_by=d.person.get("filled_by"),
+    submitted = await uow.registrations.submit_draft(
+        record.id, d, filled_by=d.person.get("filled_by")
     )
-    submitted = await uow.registrations.submit(record.id, award_rows(d))
     version = submitted.version
     steps = [Status.CONFIRMED, Status.EXPORTED] if status is Status.EXPORTED else [status]
     for step in steps:

@@ -8,9 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dialogs.texts import t
+from services.committees import refusal
 from services.review.access import members
 from storage.clock import utcnow
 from storage.crypto import hash_token
+from storage.errors import NotACommitteeLevel, NotFoundError
 from storage.records import Address, CommitteeKind, CommitteeRecord, ReviewerRole
 from storage.uow import Database
 
@@ -52,14 +55,12 @@ async def create_invite(
     async with db.uow() as uow:
         try:
             committee = await uow.committees.add(division)
-        except ValueError as exc:
-            raise InviteRefused(str(exc)) from exc
+        except (NotFoundError, NotACommitteeLevel) as exc:
+            raise InviteRefused(refusal(division, exc)) from exc
         desk = committee.kind is CommitteeKind.TOWNSHIP
         chosen = role or (ReviewerRole.TOWNSHIP if desk else ReviewerRole.REVIEWER)
         if chosen is ReviewerRole.TOWNSHIP and not desk:
-            raise InviteRefused(
-                f"{division} 是村（社区），township 角色只能给乡镇（街道）代码"
-            )
+            raise InviteRefused(t("invite.refused.township_role", code=division))
         expires_at = utcnow() + lifetime
         created = await uow.invites.add(
             hash_token(token), division, role=chosen, expires_at=expires_at,

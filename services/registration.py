@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs import callbacks, engine
 from dialogs import record as record_of
-from dialogs.divisions import Division, DivisionDirectory
+from dialogs.divisions import DivisionDirectory
 from dialogs.model import (
     Button,
     Context,
@@ -36,14 +36,14 @@ from dialogs.model import (
 )
 from dialogs.ocr_answers import NAME_SEP
 from dialogs.record import Closing
-from dialogs.summary import in_scope_awards
 from dialogs.texts import t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
+from services.committees import committee_name, place_names
 from services.review.intake import on_submitted
 from storage.files import EvidenceStore
-from storage.records import ActiveDraft, Address
+from storage.records import Address, OpenDraft
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -112,10 +112,7 @@ class Registration:
         *,
         data_limit: int = BUTTON_DATA_LIMIT,
     ) -> Registration:
-        async with db.uow() as uow:
-            rows = await uow.divisions.all_rows()
-        directory = DivisionDirectory(Division(*row) for row in rows)
-        return cls(db, directory, store, ocr, data_limit=data_limit)
+        return cls(db, await place_names(db), store, ocr, data_limit=data_limit)
 
     def context(self) -> Context:
         now = datetime.now(UTC)
@@ -152,8 +149,8 @@ class Registration:
         person hears how to change an answer at the summary card."""
         async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.active_draft(who)
-            draft = Draft.from_storage(record.state, record.secrets) if record else None
+                record = await uow.registrations.load_draft(who)
+            draft = record.draft if record else None
             typed = draft.typed if draft else None
             if typed and typed["ref"] == message_ref:
                 step = Step(typed["key"], typed["award"])
@@ -178,7 +175,7 @@ class Registration:
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
-            record = await uow.registrations.active_draft(who)
+            record = await uow.registrations.load_draft(who)
             if record is None:
                 wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
                 history = await uow.registrations.list_for_owner(who, limit=5)
@@ -186,10 +183,19 @@ class Registration:
                     await uow.commit()
                     old_button = t("stale") if fresh and isinstance(event, Press) else None
                     return Result([self._finished(history)] if fresh else [], old_button)
+                if isinstance(event, Press) and not wants_new:
+                    stray = self._stray(event)
+                    if stray is not None:
+                        if stray.alert and not callbacks.well_formed(event.data, self.data_limit):
+                            await uow.audit.record(
+                                who.actor, "callback.refused", data=event.data[:80]
+                            )
+                        await uow.commit()
+                        return stray
                 created = await uow.registrations.create_draft(who)
-                record = ActiveDraft(created.id, created.state, created.secrets)
+                record = OpenDraft(created.id, created.draft)
                 event = Start() if wants_new else event
-            draft = Draft.from_storage(record.state, record.secrets)
+            draft = record.draft
             if reopen is not None:  # an edited message answers its question again
                 draft.editing = {"key": reopen.key, "award": reopen.award}
             pressed = event.data if isinstance(event, Press) else None
@@ -226,27 +232,22 @@ class Registration:
             # Nothing personal is kept for someone who cannot or will not register.
             await uow.registrations.delete_draft(reg_id)
             return outcome.replies
-        if outcome.submit:
-            d.return_reason = None
-        await self._save(uow, reg_id, d)
         if not outcome.submit:
+            await uow.registrations.save_draft(reg_id, d)
             return outcome.replies
-        awards = [_award_row(i, a) for i, a in in_scope_awards(d)]
-        submitted = await uow.registrations.submit(reg_id, awards)
-        submitted = await on_submitted(uow, submitted)  # review queue + reviewer notices
+        d.return_reason = None
+        submitted = await uow.registrations.submit_draft(reg_id, d)
+        # the review queue and the reviewers' notices
+        submitted = await on_submitted(uow, self.divisions, submitted)
         committee = None
         if submitted.committee_id is not None:
             committee = await uow.committees.get(submitted.committee_id)
-        where = committee.name if committee else self.divisions.full_name(
-            submitted.township_code or "", from_level="county"
+        where = (
+            committee_name(self.divisions, committee)
+            if committee
+            else self.divisions.full_name(submitted.township_code or "", from_level="county")
         )
         return [Reply(t("submitted", reg_no=submitted.reg_no, where=where), remove_keyboard=True)]
-
-    async def _save(self, uow, reg_id: int, d: Draft) -> None:
-        state, secrets = d.to_storage()
-        await uow.registrations.save_state(
-            reg_id, state, secrets, name=d.person.get("name"), hukou_code=d.person.get("hukou_code")
-        )
 
     async def photo(
         self,
@@ -263,9 +264,9 @@ class Registration:
         """
         async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.active_draft(who)
+                record = await uow.registrations.load_draft(who)
                 again = await uow.updates.seen(update_id)  # redelivered: stored already
-            draft = Draft.from_storage(record.state, record.secrets) if record else Draft()
+            draft = record.draft if record else Draft()
             slot = engine.photo_slot(draft)
             if record is None or slot is None or again:
                 return await self._handle(who, Unsupported(upload.what), update_id)
@@ -352,9 +353,19 @@ class Registration:
         text = _status_lines(history) + "\n\n" + t("finished.hint")
         return Reply(text, ((Button(t("btn.new_registration"), NEW_REGISTRATION),),))
 
+    def _stray(self, pressed: Press) -> Result | None:
+        """A press that answers nothing of a form not begun (an old message, a reviewer's, a
+        forged one): the first question and no empty draft; None when it does answer it."""
+        empty = Draft()
+        if callbacks.well_formed(pressed.data, self.data_limit):
+            outcome = engine.handle(empty, pressed, self.context())
+            if outcome.draft != empty:
+                return None
+        return Result(engine.ask(empty, self.context()), t("stale"))
+
     async def has_draft(self, who: Address) -> bool:
         async with self.db.uow(read_only=True) as uow:
-            return await uow.registrations.active_draft(who) is not None
+            return await uow.registrations.load_draft(who) is not None
 
 
 def _remember_typed(d: Draft, event, before, closes, message_ref: str | None) -> None:
@@ -373,21 +384,3 @@ def _status_lines(records) -> str:
         for r in records[:5]
     )
 
-
-def _award_row(position: int, award: dict) -> dict:
-    year, month, *day = (int(x) for x in award["award_date"].split("-"))
-    return {
-        "position": position,
-        "title": award["title"],
-        "awarding_body": award["awarding_body"],
-        "award_year": year,
-        "award_month": month,
-        "award_day": day[0] if day else None,
-        "document_number": award.get("document_number"),
-        "document_title": award.get("document_title"),
-        "treatment": award.get("treatment"),
-        "category": award.get("category"),
-        "level": award.get("level"),
-        "outcome": award["outcome"],
-        "honour_kept": True,
-    }

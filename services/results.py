@@ -28,6 +28,7 @@ class Attachment:
 class Album:
     caption: str
     files: list[Attachment]
+    shown_before: bool = False  # a chat that keeps its history has these photos above already
 
 
 @dataclass
@@ -41,4 +42,6 @@ class Answer:
     album: Album | None = None  # shown before the replies
     edit: bool = False  # the first reply takes the pressed message's place
     clear_pressed: bool = False  # the pressed message's buttons go: its question is answered
+    quote_pressed: bool = False  # the replies are about the pressed message (a menu for a card)
+    card: Reply | None = None  # the entry's card as it now is: replaces the card pressed on
     enrolled: CommitteeRecord | None = None  # they just became a reviewer of this committee

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.divisions import DivisionDirectory
 from dialogs.texts import t
+from services.committees import committee_name
 from storage.records import CommitteeRecord, ReviewerRecord
 from storage.uow import Database
 
@@ -28,7 +30,9 @@ async def memberships(
             if r.committee_id in committees]
 
 
-async def revoke(db: Database, reviewer_id: int, actor: str) -> CommitteeRecord | None:
+async def revoke(
+    db: Database, names: DivisionDirectory, reviewer_id: int, actor: str
+) -> CommitteeRecord | None:
     """Take the membership back (audited) and tell the reviewer; None if there is no such
     active membership."""
     async with db.uow() as uow:
@@ -43,7 +47,7 @@ async def revoke(db: Database, reviewer_id: int, actor: str) -> CommitteeRecord 
             reviewer=reviewer.who.actor,
             committee_id=reviewer.committee_id,
         )
-        name = committee.name if committee else ""
+        name = committee_name(names, committee) if committee else ""
         await uow.notifications.enqueue(reviewer.who, t("review.notify.revoked", committee=name))
         await uow.commit()
         return committee

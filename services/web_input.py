@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from dialogs import engine
 from dialogs.divisions import DivisionDirectory
 from dialogs.form import Kind
-from dialogs.model import Button, Draft
-from storage.records import ActiveDraft
+from dialogs.model import Button
+from storage.records import OpenDraft
 
 TYPED = {Kind.TEXT, Kind.NAME, Kind.ID_NUMBER, Kind.PHONE, Kind.YEAR_MONTH,
          Kind.DOCUMENT_NUMBER, Kind.BODY, Kind.DIVISION}
@@ -24,12 +24,12 @@ class Wants:
 
 
 def open_question(
-    record: ActiveDraft | None, divisions: DivisionDirectory, village_hint: str | None = None
+    record: OpenDraft | None, divisions: DivisionDirectory, village_hint: str | None = None
 ) -> Wants:
     """What the open question of this draft takes."""
     if record is None:
         return Wants()
-    draft = Draft.from_storage(record.state, record.secrets)
+    draft = record.draft
     if draft.stopped:
         return Wants()
     step = engine.next_step(draft)

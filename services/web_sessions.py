@@ -20,7 +20,7 @@ from typing import Any
 from services.web_input import Wants
 from storage.clock import utcnow
 from storage.crypto import hash_token
-from storage.records import ActiveDraft, Address
+from storage.records import Address, OpenDraft
 from storage.repositories.web import Notice, WebSessionRecord
 from storage.uow import Database
 
@@ -131,12 +131,12 @@ class WebSessions:
             return await uow.web.screen(who.external_id)
 
     async def show(
-        self, who: Address, screen: dict[str, Any], wants: Callable[[ActiveDraft | None], Wants]
+        self, who: Address, screen: dict[str, Any], wants: Callable[[OpenDraft | None], Wants]
     ) -> None:
         """Keep what they are shown now, with what the open question takes (`wants` of their
         draft), and give them a resume code once an ID number is known to check it by."""
         async with self.db.uow() as uow:
-            open_question = wants(await uow.registrations.active_draft(who))
+            open_question = wants(await uow.registrations.load_draft(who))
             village = open_question.village
             screen["wants"] = {"text": open_question.text, "photo": open_question.photo,
                                "village": [village.text, village.data] if village else None}

@@ -34,5 +34,13 @@ class NotFoundError(StorageError):
     """The referenced row does not exist."""
 
 
+class NotACommitteeLevel(StorageError):
+    """Committees exist for villages/communities and townships only, not for this level."""
+
+    def __init__(self, code: str, level: str) -> None:
+        super().__init__(f"{code} is a {level}: committees exist only for villages and townships")
+        self.level = level
+
+
 class InvalidStateError(StorageError):
     """The registration's status does not allow this change (e.g. editing a submitted entry)."""

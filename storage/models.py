@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -344,3 +344,15 @@ class WebPerson(Base):
     resume_failures: Mapped[int] = mapped_column(default=0)  # wrong ID digits for this code
     resume_locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Deadline(Base):
+    """The date by which a level of the chain (village committees, townships, counties, cities)
+    must have done its part: set by staff for this drive, one per level."""
+
+    __tablename__ = "deadlines"
+
+    level: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    due: Mapped[date] = mapped_column(sa.Date())
+    set_by: Mapped[str] = mapped_column(sa.String(64))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

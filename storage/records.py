@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from dialogs.model import Draft
+
 
 class DivisionLevel(StrEnum):
     PROVINCE = "province"
@@ -110,13 +112,12 @@ class ReasonAsked:
 
 
 @dataclass(frozen=True, slots=True)
-class ActiveDraft:
-    """Just what one step of the dialog needs of the entry being filled in: read on every
-    update, so it skips the awards and the columns the dialog never looks at."""
+class OpenDraft:
+    """The entry being filled in, as the dialog sees it: read on every update, so it skips
+    the awards and the columns the dialog never looks at."""
 
     id: int
-    state: dict[str, Any]
-    secrets: dict[str, str]
+    draft: Draft
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,11 @@ class RegistrationRecord:
     decided_at: datetime | None
     exported_at: datetime | None
     awards: list[AwardRow] = field(default_factory=list)
+
+    @property
+    def draft(self) -> Draft:
+        """The answers as the dialog's draft (a new one each time: callers may change it)."""
+        return Draft.from_storage(self.state, self.secrets)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     ocr: Literal["rapidocr", "tesseract", "off"] = "rapidocr"
     ocr_workers: int = 1
+    ocr_timeout: float = 30.0  # seconds a photo may take, waiting for a free worker included
     review_reminder_days: int = 3
     draft_reminder_days: int = 7
     webhook_host: str = "127.0.0.1"

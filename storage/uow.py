@@ -42,6 +42,7 @@ from storage.crypto import FieldCipher
 from storage.repositories import (
     AuditRepository,
     CommitteeRepository,
+    DeadlineRepository,
     DivisionRepository,
     EvidenceRepository,
     InboxRepository,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0007"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
+SCHEMA_REVISION = "0008"  # the newest migration in MIGRATIONS_DIR (a test holds them equal)
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
 READERS = 4  # SQLite read units of work open at once; more wait on the event loop
@@ -145,6 +146,7 @@ class UnitOfWork:
         self.notifications = NotificationRepository(session)
         self.received = ReceivedRepository(session, cipher)
         self.web = WebRepository(session, cipher)
+        self.deadlines = DeadlineRepository(session)
 
     async def commit(self) -> None:
         await self.session.commit()

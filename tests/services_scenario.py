@@ -162,8 +162,10 @@ async def main(url: str, evidence: Path) -> None:
     returned = await desk.press(REVIEWER, button(menu, t("review.ret.0")), None)
     check(returned.clear_pressed and returned.refusal is None, "the return is decided")
     stale = await desk.press(REVIEWER, button(card, t("review.btn.confirm")), None)
-    check(not stale.clear_pressed and "已经由" in stale.replies[0].text,
-          "the old card's 确认 changes nothing after the return, and says so")
+    check(not stale.clear_pressed and "您已经处理过" in stale.replies[0].text,
+          "the old card's 确认 changes nothing after the return, and says so to its reviewer")
+    check(stale.card is not None and "退回修改" in stale.card.text and not stale.card.buttons,
+          "the old card becomes the entry's current card, without buttons")
 
     told = await delivered(outbox, HONOREE)
     check(any(t("review.ret.0") in m for m in told), f"the honoree hears why: {told}")

@@ -14,8 +14,8 @@ from tests.test_dialog_fuzz import MILITARY, MINISTRY_NEW, MINISTRY_OLD, PROXY, 
 
 STOPS = {
     "no_consent": {"consent": ("press", "不同意")},
-    "deceased": {"alive": ("press", "已去世")},
-    "serving": {"serving": ("press", "是现役军人")},
+    "deceased": {"filled_by": ("press", "家属或他人代为填写"), "alive": ("press", "已去世")},
+    "serving": {"person_category": ("press", t("opt.person_category.serving"))},
     "employer": {"person_category": ("press", t("opt.person_category.employer"))},
 }
 HARDSHIP = {"hardship": ("press", "是"), "gender": ("press", "男")}
@@ -85,7 +85,7 @@ def test_stored_answers_are_codes_and_printed_with_their_labels():
         if f is not None and f.kind is Kind.CHOICE:
             assert f.option(value) is not None, (key, value)  # a code of the form, never words
     card = chat.replies[-1].text
-    assert "填报人：本人" in card and "是否保持荣誉：是" in card  # the printed labels
+    assert "谁在填写：本人填写" in card and "是否保持荣誉：是" in card  # the buttons' words
 
 
 def test_every_option_has_a_label_and_codes_are_unique_per_field():

@@ -23,7 +23,6 @@ DEFAULT: dict[str, tuple[str, str]] = {
     "consent": ("press", "同意"),
     "filled_by": ("press", "本人填写"),
     "alive": ("press", "健在"),
-    "serving": ("press", "不是现役军人"),
     "person_category": ("press", "农民"),
     "title": ("press", "全国劳动模范"),
     "awarding_body": ("press", "中共中央 国务院"),
@@ -70,7 +69,7 @@ MINISTRY_OLD = {"title": ("say", "全国铁路劳动模范"), "awarding_body": (
                 "award_date": ("say", "1990年5月"), "document_number": ("press", "跳过")}
 MINISTRY_NEW = {**MINISTRY_OLD, "award_date": ("say", "2000年5月")}
 PROXY = {"filled_by": ("press", "家属或他人代为填写"),
-         "person_category": ("press", "无主管部门的非公有制企业或社会组织人员")}
+         "person_category": ("press", "民营企业或社会组织")}
 
 
 class RecordingChat(DialogChat):
@@ -119,11 +118,11 @@ def edit_states(summary: Draft) -> list[Draft]:
     """From the summary card: the edit menu, and editing each kind of answer."""
     found = []
     awards = "第1项表彰" if sum(in_scope(a) for a in summary.awards) > 1 else "表彰"
-    for section, label in (("基本信息", "姓名"), ("基本信息", "公民身份号码"),
-                           ("基本信息", "户籍所在地"), ("基本信息", "联系电话"),
-                           ("基本信息", "民族"), ("其他", "备注"), (awards, "荣誉称号"),
-                           (awards, "表彰时间"), (awards, "荣誉证书照片"),
-                           (awards, "表彰文件文号")):
+    basic, other = "基本信息", "其他"
+    for section, label in ((basic, "姓名"), (basic, "身份证号码"), (basic, "户口所在地"),
+                           (basic, "联系电话"), (basic, "民族"), (other, "备注"),
+                           (basic, "免冠照片"), (awards, "荣誉称号"), (awards, "表彰时间"),
+                           (awards, "荣誉证书照片"), (awards, "文件文号"), (awards, "文件名称")):
         chat = RecordingChat()
         chat.draft = summary.model_copy(deep=True)
         chat.start()

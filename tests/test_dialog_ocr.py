@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dialogs.model import OcrRead, PhotoSaved, Press
 from tests.dialog_driver import DialogChat
 from tests.test_dialog_flow import screen
@@ -29,9 +31,8 @@ def test_certificate_photo_first_offers_what_was_read_and_asks_only_the_rest():
     assert (award["title"], award["awarding_body"], award["award_date"]) == (
         "全国劳动模范", "中共中央国务院", "2015-04")
     assert chat.step == "treatment"  # title, body and date are not asked again
-    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("全国劳模待遇")
     chat.press("是，荣誉保持着")
-    chat.press("跳过")
     chat.press("跳过")
     assert "收到 1 张" in chat.question  # the certificate photo already counts
     chat.press("完成")
@@ -47,11 +48,15 @@ def test_declining_the_offer_asks_the_question_normally():
     assert "荣誉称号" in chat.question
 
 
-def test_a_failed_read_keeps_the_photo_and_asks_to_type():
+@pytest.mark.parametrize("error", ["no_text", "unavailable", "engine_failed", "timeout"])
+def test_a_failed_read_keeps_the_photo_and_asks_to_type(error):
+    """No engine, a crashed or hung one, or nothing legible: one sentence, then the question."""
     chat = ocr_chat()
     chat.send(PhotoSaved(7))
-    chat.send(OcrRead(7, 0, {}, error="no_text"))
-    assert "没能读出" in chat.text and chat.step == "title"
+    replies = chat.send(OcrRead(7, 0, {}, error=error))
+    assert "照片已经保存好了" in replies[0].text and "打字" in replies[0].text
+    assert replies[0].text.count("。") == 1  # one sentence
+    assert chat.step == "title" and "荣誉称号" in chat.question  # the form goes on at once
     assert chat.draft.awards[0]["_certificate_photos"] == [7]
 
 
@@ -60,9 +65,8 @@ def test_typed_answers_that_disagree_with_the_photo_are_shown_once_and_flagged()
     chat.press("全国劳动模范")
     chat.press("中共中央 国务院")
     chat.say("2016年4月")
-    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("全国劳模待遇")
     chat.press("是，荣誉保持着")
-    chat.press("跳过")
     chat.press("跳过")
     chat.send(PhotoSaved(8))
     chat.send(OcrRead(8, 0, READ))
@@ -80,9 +84,9 @@ def test_a_typed_name_is_compared_with_the_name_on_the_certificate():
     chat.send(PhotoSaved(7))
     chat.send(OcrRead(7, 0, READ))
     chat.press("对")
-    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("全国劳模待遇")
     chat.press("是，荣誉保持着")
-    for label in ("跳过", "跳过", "完成", "暂时没有，以后再补", "没有了"):
+    for label in ("跳过", "完成", "暂时没有，以后再补", "没有了"):
         chat.press(label)
     chat.say("金明洁")
     assert "照片上的姓名是“金明浩”" in chat.text
@@ -96,9 +100,8 @@ def test_the_name_is_checked_against_the_award_documents_name_list():
     chat.press("全国劳动模范")
     chat.press("中共中央 国务院")
     chat.say("2015年4月")
-    chat.press("全国劳动模范（先进工作者）待遇")
+    chat.press("全国劳模待遇")
     chat.press("是，荣誉保持着")
-    chat.press("跳过")
     chat.press("跳过")
     chat.press("暂时没有，以后再补")
     chat.send(PhotoSaved(9))  # the first page of the award document

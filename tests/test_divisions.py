@@ -400,3 +400,21 @@ def test_property_literal_matches_equal_a_scan_of_every_name(directory):
         assert found == _literal_by_scanning(pool.cores, query)
 
     check()
+
+
+# --- distinct names (what committees are called) -----------------------------------------
+
+
+def test_a_village_is_named_with_its_township_and_the_county_only_where_needed(directory):
+    assert directory.distinct_name("220421100202") == "东丰镇仁义村"  # four 仁义村 in Jilin
+    assert directory.distinct_name("222401100201") == "小营镇光进村"
+    assert directory.distinct_name("222426105203") == "安图县万宝镇万宝村"  # 宽城区 has one too
+    assert directory.distinct_name("222401100000") == "小营镇"  # a township desk
+    assert directory.distinct_name("no such code") == ""
+
+
+def test_no_two_villages_or_townships_share_a_distinct_name(directory, rows):
+    named = Counter(
+        directory.distinct_name(r.code) for r in rows if r.level in ("village", "township")
+    )
+    assert [name for name, n in named.items() if n > 1] == []

@@ -69,7 +69,7 @@ def test_sections_follow_the_form_definition() -> None:
 def test_the_form_shows_what_the_summary_card_shows() -> None:
     draft = two_award_draft()
     view = form_view(draft, directory())
-    card = summary_text(draft, DialogChat().ctx)
+    card = summary_text(draft, DialogChat().ctx, staff=True)  # the reviewer's copy of the card
     on_card = {f.key for f in PERSON_FIELDS} | {"filled_by"}  # the card skips 人员类别
     for line in view.basic + view.other:
         if line.value and line.key in on_card:

@@ -95,9 +95,9 @@ async def test_a_database_of_the_previous_release_is_converted_in_place(old_db: 
     await _release_0003(old_db)
     await old_db.migrate()
     async with old_db.uow() as uow:
-        draft = await uow.registrations.active_draft(tg(5001))
-        assert draft.state["person"]["name"] == "王桂兰"
-        assert draft.secrets == {"id_number": FAKE_ID}
+        found = await uow.registrations.load_draft(tg(5001))
+        assert found.draft.person["name"] == "王桂兰"
+        assert found.draft.person["id_number"] == FAKE_ID
         submitted = await uow.registrations.list_for_owner(tg(5002))
         assert [(e.reg_no, e.owner) for e in submitted] == [("222401100-0001", tg(5002))]
         reviewer = (await uow.reviewers.for_user(tg(7001)))[0]

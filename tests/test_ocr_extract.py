@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocr import vocabulary
+from ocr import synth, vocabulary
 from ocr.engines import TextBox
 from ocr.extract import extract, normalise_document_number, parse_chinese_date
 
@@ -61,6 +61,9 @@ DOCUMENT = page(
         ("二O一五年十月", "2015-10"),  # 〇 read as the letter O
         ("二○○一年二月", "2001-02"),  # 〇 read as a white circle
         ("三〇一八年一月", "2018-01"),  # 二 read as 三
+        ("二二〇一三年四月二日", "2013-04"),  # a stray stroke above a vertical column
+        ("一二〇〇五年四月", "2005-04"),
+        ("九九八年二月", "1998-02"),  # the column's first numeral lost
         ("于二〇一五年四月召开", "2015-04"),
         ("2015.4", "2015-04"),
         ("二〇一五年", None),
@@ -191,6 +194,27 @@ def test_phrases_that_only_look_like_names_are_not_names():
     assert ex.names_listed == []
 
 
+@pytest.mark.parametrize(
+    ("greeting", "name"),
+    [
+        ("张三：", "张三"),
+        ("欧阳晓明:", "欧阳晓明"),
+        ("李四.", "李四"),  # the colon read as a full stop
+        ("王芳女士：", "王芳"),
+        ("阿依古丽·买买提：", "阿依古丽·买买提"),
+    ],
+)
+def test_name_from_a_greeting_without_tongzhi(greeting, name):
+    sentence = "您被评为2016年度全国劳动模范，特发此证。"
+    ex = extract(page("荣誉证书", greeting, sentence, "2017年1月"))
+    assert ex.name.value == name
+
+
+@pytest.mark.parametrize("label", ["附件：", "荣誉称号：全国劳动模范", "各有关单位：", "备注："])
+def test_a_label_before_a_colon_is_no_name(label):
+    assert extract(page("吉林省人民政府文件", label, "2016年5月")).name is None
+
+
 def test_nothing_to_find():
     ex = extract([], registrant_name="张三")
     assert ex.kind_guess == "unknown"
@@ -295,3 +319,15 @@ _PHRASES = st.sampled_from(
 def test_any_year_or_ordinal_before_a_title_is_stripped(year, title, phrase):
     ex = extract(page("张三同志：", phrase.format(y=year, t=title), "二〇一六年五月"))
     assert ex.title.value == vocabulary.correct("title", title)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1949, 2099),
+    st.integers(1, 12),
+    st.sampled_from(["", "一", "二", "八", "〇", "-"]),
+    st.sampled_from(["", "二十八日", "日"]),
+)
+def test_a_chinese_numeral_date_reads_with_a_stray_mark_before_it(year, month, stray, day):
+    text = f"{stray}{synth.chinese_year(year)}年{synth.chinese_number(month)}月{day}"
+    assert parse_chinese_date(text) == f"{year}-{month:02d}"

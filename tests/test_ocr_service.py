@@ -76,9 +76,12 @@ async def test_service_reads_recovers_and_never_blocks_the_loop():
         assert again.ok and again.extraction.title.value == truth["title"]
         assert _worker_yields_to_the_bot()  # the replacement worker too
 
+        (busy,) = multiprocessing.active_children()
         service.timeout = 0.05
         slow = await service.read(document)
         assert (slow.ok, slow.error) == (False, "timeout")
+        busy.join(5)
+        assert busy.exitcode == -signal.SIGKILL  # the hung worker is killed, not left running
         service.timeout = 60
         assert (await service.read(certificate)).ok
     finally:

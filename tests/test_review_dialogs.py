@@ -12,7 +12,7 @@ from dialogs.callbacks import REVIEW_ARITY as ARITY
 from dialogs.callbacks import ReviewAction as Action
 from dialogs.callbacks import review as data
 from dialogs.callbacks import review_action
-from dialogs.masking import mask_id
+from dialogs.masking import mask_id, mask_phone
 from dialogs.model import Context, Draft
 from dialogs.review import (
     PAGE_SIZE,
@@ -20,6 +20,8 @@ from dialogs.review import (
     EntryFacts,
     QueueItem,
     QueuePage,
+    answers_shown,
+    changes,
     entry_buttons,
     entry_card,
     flag_text,
@@ -194,3 +196,25 @@ def test_an_empty_queue_says_so():
     reply = queue_reply(QueuePage("free", 5, "小营镇", []))
     assert "还没有分到村（社区）的登记 0 条" in reply.text and "没有待审核" in reply.text
     assert reply.buttons == ()
+
+
+def test_changes_since_a_return_come_first_on_the_card_with_numbers_masked():
+    draft, ctx = complete_draft()
+    assert changes(draft, ctx.divisions) == []  # never returned
+    draft.reviewed = answers_shown(draft, ctx.divisions)
+    assert changes(draft, ctx.divisions) == []  # returned, nothing changed yet
+    old_phone = draft.person["phone"]
+    draft.person.update(phone="+8613800001111", residence="延吉市河南街道 8 号")
+    said = changes(draft, ctx.divisions)
+    assert len(said) == 2 and said[-1].endswith(f"{mask_phone(old_phone)} → 138****1111")
+    assert "→ 延吉市河南街道 8 号" in said[0]
+    assert "13800001111" not in "".join(said) and old_phone[3:] not in "".join(said)
+    card = entry_card(draft, facts(), ctx)
+    assert card.index("【这次改动的地方】") < card.index("【基本信息】")
+    assert "【这次改动的地方】" not in entry_card(draft, facts(status="confirmed"), ctx)
+
+
+def test_a_card_refers_to_photos_already_sent_instead_of_a_new_album():
+    draft, ctx = complete_draft()
+    assert "见上面的相册" in entry_card(draft, facts(), ctx)
+    assert "照片在上面" in entry_card(draft, facts(album_shown=True), ctx)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from dialogs.model import Draft
 from storage.crypto import hash_token
 from storage.divisions import SHIPPED_CSV, load_divisions
-from storage.errors import InvalidStateError, NotFoundError
+from storage.errors import InvalidStateError, NotACommitteeLevel, NotFoundError
 from storage.files import READ_ONLY, EvidenceStore
 from storage.models import Base, Division, Registration
 from storage.records import (
@@ -351,7 +352,7 @@ async def test_committees_reviewers_and_audit(store: Database) -> None:
         assert (await uow.committees.add(VILLAGE, name="另一个")).id == village.id
         desk = await uow.committees.add(TOWNSHIP, name="小营镇人社服务站")
         assert desk.kind == CommitteeKind.TOWNSHIP
-        with pytest.raises(ValueError):
+        with pytest.raises(NotACommitteeLevel):
             await uow.committees.add(COUNTY)
         with pytest.raises(NotFoundError):
             await uow.committees.add("229999999999")
@@ -614,3 +615,32 @@ async def test_sweep_removes_orphans_and_temporary_files_but_keeps_evidence(db, 
     assert (result.removed_orphans, result.removed_temporary) == (1, 1)
     assert store.absolute(kept.path).exists()
     assert not store.absolute(orphan.path).exists() and not leftover.exists()
+
+
+async def test_drafts_are_saved_and_submitted_as_the_dialog_holds_them(store: Database) -> None:
+    """The repository splits a draft itself: the ID number is sealed, the name and household
+    village are copied for the queues, and only the awards registered here are stored."""
+    id_number = fake_id()
+    kept = {"title": "全国劳动模范", "awarding_body": "国务院", "award_date": "2005-04",
+            "outcome": "eligible", "category": "N1", "level": "national"}
+    refused = {"title": "市劳动模范", "awarding_body": "白城市人民政府", "award_date": "2001-05",
+               "outcome": "out_of_scope"}
+    draft = Draft(person={"name": "王桂兰", "id_number": id_number, "hukou_code": VILLAGE},
+                  awards=[refused, kept])
+    async with store.uow() as uow:
+        reg = await uow.registrations.create_draft(tg(77))
+        await uow.registrations.save_draft(reg.id, draft)
+        await uow.commit()
+    async with store.uow() as uow:
+        found = await uow.registrations.load_draft(tg(77))
+        row = await uow.session.get(Registration, reg.id)
+        assert found is not None and found.draft == draft
+        assert id_number not in str(row.state) and (row.name, row.hukou_code) == ("王桂兰", VILLAGE)
+        submitted = await uow.registrations.submit_draft(reg.id, found.draft)
+        await uow.commit()
+    assert [(a.position, a.title, a.award_year, a.award_month) for a in submitted.awards] == [
+        (1, "全国劳动模范", 2005, 4)
+    ]
+    assert submitted.draft.person["id_number"] == id_number
+    async with store.uow() as uow:
+        assert await uow.registrations.load_draft(tg(77)) is None  # submitted: nothing open

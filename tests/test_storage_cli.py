@@ -113,3 +113,22 @@ def test_committee_contact_can_be_changed_and_is_audited(tmp_path: Path) -> None
     missing = runner.invoke(app, [*base, "committee", "contact", "--division", "222401100202",
                                   "--contact", "x"])
     assert missing.exit_code == 1 and "committee add" in missing.output
+
+
+def test_invites_and_committees_for_a_wrong_code_say_why_in_chinese(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(app, [*base, "init"]).exit_code == 0
+    said = {
+        "county": runner.invoke(app, [*base, "invite", "--division", "222401000000",
+                                      "--channel", "web"]),
+        "unknown": runner.invoke(app, [*base, "committee", "add", "--division", "222401999999"]),
+        "role": runner.invoke(app, [*base, "invite", "--division", "222401100201",
+                                    "--role", "township", "--channel", "web"]),
+    }
+    assert all(r.exit_code == 1 for r in said.values()), {k: r.output for k, r in said.items()}
+    text = {k: " ".join(r.output.split()) for k, r in said.items()}  # Rich wraps long lines
+    assert "县（市、区）" in text["county"] and "村（社区）和乡镇（街道）" in text["county"]
+    assert "没有代码为 222401999999" in text["unknown"]
+    assert "--role township" in text["role"]
+    assert "Traceback" not in "".join(text.values())

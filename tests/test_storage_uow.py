@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from dialogs.model import Draft
 from storage.uow import Database
 from testkit.fakes import tg
 
@@ -17,20 +18,19 @@ async def test_a_unit_of_work_commits_or_vanishes_whole(db: Database, commit: bo
     async with db.uow() as uow:
         assert await uow.updates.mark(31)  # a table-level INSERT begins the transaction
         reg = await uow.registrations.create_draft(tg(31))  # ORM objects join it
-        await uow.registrations.save_state(
-            reg.id, {"person": {"name": "张三"}}, {"id_number": "x"}, name="张三", hukou_code=None
+        await uow.registrations.save_draft(
+            reg.id, Draft(person={"name": "张三", "id_number": "x"})
         )
         assert await uow.updates.mark(32)
         if commit:
             await uow.commit()
     async with db.uow(read_only=True) as uow:
         assert await uow.updates.seen(31) is commit and await uow.updates.seen(32) is commit
-        draft = await uow.registrations.active_draft(tg(31))
+        found = await uow.registrations.load_draft(tg(31))
     if commit:
-        assert draft is not None and draft.state == {"person": {"name": "张三"}}
-        assert draft.secrets == {"id_number": "x"}
+        assert found is not None and found.draft.person == {"name": "张三", "id_number": "x"}
     else:
-        assert draft is None
+        assert found is None
 
 
 async def test_a_unit_of_work_failing_half_way_leaves_nothing_and_the_next_one_works(

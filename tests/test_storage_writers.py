@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from dialogs.model import Draft
 from storage.uow import Database
 from testkit.fakes import tg
 
@@ -80,21 +81,18 @@ async def test_concurrent_writers_of_one_process_never_find_the_database_locked(
 
     async def answer(person: int) -> None:
         async with db.uow() as uow:
-            draft = await uow.registrations.active_draft(tg(person))
-            if draft is None:
-                draft = await uow.registrations.create_draft(tg(person))
+            found = await uow.registrations.load_draft(tg(person))
+            reg_id = found.id if found else (await uow.registrations.create_draft(tg(person))).id
             await uow.updates.mark(person)
-            await uow.registrations.save_state(
-                draft.id, {"step": person}, {}, name=None, hukou_code=None
-            )
+            await uow.registrations.save_draft(reg_id, Draft(nav={"step": person}))
             await uow.commit()
 
     await asyncio.gather(*(answer(p) for p in people), *(answer(p) for p in people))
     assert await writer.wait() == 0
     async with db.uow(read_only=True) as uow:
         for person in people:
-            draft = await uow.registrations.active_draft(tg(person))
-            assert draft is not None and draft.state == {"step": person}
+            found = await uow.registrations.load_draft(tg(person))
+            assert found is not None and found.draft.nav == {"step": person}
             assert await uow.updates.seen(person)
         assert await uow.updates.seen(10**8 + 199)  # the other process's writes are there
 

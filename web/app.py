@@ -20,7 +20,14 @@ from aiohttp import web
 
 from dialogs.model import Press, Reply, Start, Text
 from dialogs.texts import t
-from services.registration import ASK_CANCEL, MAX_PHOTO_BYTES, Registration, Result, Upload
+from services.registration import (
+    ASK_CANCEL,
+    MAX_PHOTO_BYTES,
+    NEW_REGISTRATION,
+    Registration,
+    Result,
+    Upload,
+)
 from services.results import Answer
 from services.review.desk import ReviewDesk, is_review_data
 from services.web_input import open_question
@@ -193,6 +200,9 @@ class WebChannel:
             said = _label(visit.screen, data)
             if is_review_data(data):
                 await self._answered(visit, await self.desk.press(who, data, uid), said)
+            elif data != NEW_REGISTRATION and await self.desk.at_rest(who):
+                self.say(visit, "alert", t("stale"))  # a reviewer's stray press: their menu
+                await self._answered(visit, self.desk.menu(), said)
             else:
                 result = await self.registration.handle(who, Press(data), uid)
                 await self._result(visit, result, said)
@@ -271,7 +281,8 @@ class WebChannel:
         if answer.secret is not None:
             self.say(visit, "secret", answer.secret)
             return
-        screen = _screen(answer.replies, said)
+        replies = [answer.card, *answer.replies] if answer.card else answer.replies
+        screen = _screen(replies, said)
         if answer.album is not None:
             screen["album"] = answer.album.caption
             screen["evidence"] = [[a.evidence_id, a.path] for a in answer.album.files]

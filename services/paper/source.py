@@ -80,7 +80,7 @@ async def pages(
         confirmed = await uow.audit.latest_for(ids, CONFIRMED_ACTION) if confirmation else {}
         entries = []
         for record in records:
-            draft = Draft.from_storage(record.state, record.secrets)
+            draft = record.draft
             entry = Entry(record, draft, files.get(record.id, []))
             if confirmation:
                 entry.confirmed_by, entry.confirmed_at = _who_confirmed(record, confirmed)

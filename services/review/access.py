@@ -6,7 +6,9 @@ import math
 import time
 from dataclasses import dataclass
 
+from dialogs.divisions import DivisionDirectory
 from dialogs.review import may_review
+from services.committees import committee_name
 from storage.records import (
     Address,
     CommitteeKind,
@@ -37,10 +39,10 @@ class Member:
     def actor(self) -> str:
         return self.reviewer.who.actor
 
-    @property
-    def name(self) -> str:
+    def name(self, names: DivisionDirectory) -> str:
+        """How others are told who acted: the committee by its full name, then the person."""
         who = self.reviewer.display_name or self.actor
-        return f"{self.committee.name} {who}"
+        return f"{committee_name(names, self.committee)} {who}"
 
     def may_review(self, entry: RegistrationRecord) -> bool:
         desk = self.committee.division_code if self.is_desk else None

@@ -11,6 +11,7 @@ from dialogs.divisions import DivisionDirectory
 from dialogs.form import FILLED_BY_STAFF
 from dialogs.model import Context, Draft, Reply
 from dialogs.texts import t
+from services.committees import committee_name
 from services.review.access import members
 from storage.records import Address
 from storage.uow import Database
@@ -33,11 +34,11 @@ async def start_assisted(
         township = division.parent_code if division and division.level == "village" else code
         draft = Draft(person={"filled_by": FILLED_BY_STAFF}, nav={"code": township, "page": 0})
         record = await uow.registrations.create_draft(who, filled_by=FILLED_BY_STAFF)
-        state, secrets = draft.to_storage()
-        await uow.registrations.save_state(record.id, state, secrets, name=None, hukou_code=None)
+        await uow.registrations.save_draft(record.id, draft)
         await uow.audit.record(
             member.actor, "review.assist_started", record.id, committee_id=member.committee.id
         )
         await uow.commit()
-    intro = Reply(t("review.assist.intro", committee=member.committee.name))
+    named = committee_name(divisions, member.committee)
+    intro = Reply(t("review.assist.intro", committee=named))
     return [intro, *engine.ask(draft, ctx)]

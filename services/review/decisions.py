@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.model import Draft
-from dialogs.review import status_name
+from dialogs.model import Context, Reply
+from dialogs.review import answers_shown, status_name
 from dialogs.texts import t
+from services.committees import committee_name
 from services.review.access import Member, entry_for, refuse, township_of
 from services.review.intake import announce
+from services.review.views import current_card
 from storage.records import Address, RegistrationRecord, Status
 from storage.uow import Database, UnitOfWork
 
@@ -31,16 +33,27 @@ class Result:
     text: str  # what the reviewer is told
     done: bool = False  # the decision was made: the entry's buttons can go
     denied: bool = False  # refused (and audited): not theirs to decide
+    card: Reply | None = None  # the entry's card as it now is, to replace the one pressed
 
 
-async def authorised(db: Database, who: Address, raw: str, reg_id: int) -> bool:
-    """A check before showing a menu of reasons or committees (the decision checks again)."""
+async def still_open(
+    db: Database, ctx: Context, who: Address, raw: str, reg_id: int, version: int
+) -> Result | None:
+    """None while the entry waits for a decision as the reviewer saw it; else what a decision
+    would be told now (already handled, changed, or refused), before any menu of reasons."""
     async with db.uow() as uow:
-        return await entry_for(uow, who, raw, reg_id) is not None
+        allowed = await entry_for(uow, who, raw, reg_id)
+        if allowed is None:
+            return Result(t("review.denied"), denied=True)
+        entry, _ = allowed
+        if entry.status is Status.SUBMITTED and entry.version == version:
+            return None
+        return await _refuse_late(uow, ctx, who, raw, entry)
 
 
 async def decide(
     db: Database,
+    ctx: Context,
     who: Address,
     raw: str,
     kind: str,
@@ -59,9 +72,9 @@ async def decide(
         result = None
         if entry.status is Status.SUBMITTED and entry.version == version:
             if kind == "fwd":
-                result = await _hand_over(uow, member, entry, target, raw)
+                result = await _hand_over(uow, ctx, member, entry, target, raw)
             else:
-                result = await _decide(uow, member, entry, kind, reason)
+                result = await _decide(uow, ctx, member, entry, kind, reason)
         if result is not None:
             await uow.commit()
             return result
@@ -70,31 +83,42 @@ async def decide(
     async with db.uow() as uow:
         entry = await uow.registrations.get(reg_id)
         assert entry is not None
-        said = await _too_late(uow, entry)
-        await uow.audit.record(who.actor, "review.too_late", reg_id, data=raw)
-        await uow.commit()
-        return said
+        return await _refuse_late(uow, ctx, who, raw, entry)
+
+
+async def _refuse_late(
+    uow: UnitOfWork, ctx: Context, who: Address, raw: str, entry: RegistrationRecord
+) -> Result:
+    said = await _too_late(uow, who, entry)
+    card = None if entry.status is Status.SUBMITTED else await current_card(uow, ctx, entry)
+    await uow.audit.record(who.actor, "review.too_late", entry.id, data=raw)
+    await uow.commit()
+    return Result(said, card=card)
 
 
 async def _decide(
-    uow: UnitOfWork, member: Member, entry: RegistrationRecord, kind: str, reason: str | None
+    uow: UnitOfWork,
+    ctx: Context,
+    member: Member,
+    entry: RegistrationRecord,
+    kind: str,
+    reason: str | None,
 ) -> Result | None:
     status, action = KINDS[kind]
     if not await uow.registrations.set_status(entry.id, status, expected_version=entry.version):
         return None
     if status is Status.RETURNED:
         # The entry opens again in the honoree's chat: /start shows the reason and the card.
-        draft = Draft.from_storage(entry.state, entry.secrets)
+        # What the reviewer saw is kept, so the resubmission can say what changed.
+        draft = entry.draft
         draft.return_reason = reason
-        state, secrets = draft.to_storage()
-        await uow.registrations.save_state(
-            entry.id, state, secrets, name=entry.name, hukou_code=entry.hukou_code
-        )
+        draft.reviewed = answers_shown(draft, ctx.divisions)
+        await uow.registrations.save_draft(entry.id, draft)
     await uow.audit.record(
         member.actor,
         action,
         entry.id,
-        by=member.name,
+        by=member.name(ctx.divisions),
         committee_id=member.committee.id,
         reason=reason,
         queue=entry.committee_id,
@@ -107,16 +131,23 @@ async def _decide(
         f"review.tell.{status.value}",
         reg_no=entry.reg_no,
         reason=reason,
-        committee=committee.name,
+        committee=committee_name(ctx.divisions, committee),
         contact=contact,
     )
     await _tell_honoree(uow, entry, tell)
     said = t(f"review.done.{status.value}", name=entry.name, reg_no=entry.reg_no, reason=reason)
-    return Result(said, done=True)
+    decided = await uow.registrations.get(entry.id)
+    assert decided is not None
+    return Result(said, done=True, card=await current_card(uow, ctx, decided))
 
 
 async def _hand_over(
-    uow: UnitOfWork, member: Member, entry: RegistrationRecord, target_id: int | None, raw: str
+    uow: UnitOfWork,
+    ctx: Context,
+    member: Member,
+    entry: RegistrationRecord,
+    target_id: int | None,
+    raw: str,
 ) -> Result | None:
     target = await uow.committees.get(target_id) if target_id is not None else None
     same_township = target is not None and (
@@ -131,7 +162,7 @@ async def _hand_over(
         member.actor,
         HANDED_OVER,
         entry.id,
-        by=member.name,
+        by=member.name(ctx.divisions),
         committee_id=member.committee.id,
         queue=entry.committee_id,
         to=target.id,
@@ -139,18 +170,18 @@ async def _hand_over(
     )
     moved = await uow.registrations.get(entry.id)
     assert moved is not None
+    names = ctx.divisions
     text = t(
         "review.notify.handed",
-        committee=member.committee.name,
+        committee=committee_name(names, member.committee),
         name=entry.name,
         reg_no=entry.reg_no,
     )
     await announce(uow, moved, text)
-    await _tell_honoree(
-        uow, entry, t("review.tell.handed_over", reg_no=entry.reg_no, committee=target.name)
-    )
+    to = committee_name(names, target)
+    await _tell_honoree(uow, entry, t("review.tell.handed_over", reg_no=entry.reg_no, committee=to))
     return Result(
-        t("review.done.handed_over", committee=target.name, name=entry.name, reg_no=entry.reg_no),
+        t("review.done.handed_over", committee=to, name=entry.name, reg_no=entry.reg_no),
         done=True,
     )
 
@@ -161,17 +192,15 @@ async def _tell_honoree(uow: UnitOfWork, entry: RegistrationRecord, text: str) -
     )
 
 
-async def _too_late(uow: UnitOfWork, entry: RegistrationRecord) -> Result:
-    """The entry is no longer what the reviewer saw: say who decided, or that it changed."""
+async def _too_late(uow: UnitOfWork, who: Address, entry: RegistrationRecord) -> str:
+    """The entry is no longer what the reviewer saw: say who decided (you, if it was them),
+    or that it changed."""
     if entry.status is Status.SUBMITTED:
-        return Result(t("review.changed"))
+        return t("review.changed")
     events = await uow.audit.list(registration_id=entry.id, limit=20)
     decided = next((e for e in events if e.action in DECISION_ACTIONS), None)
-    who = decided.detail.get("by") if decided else None
-    return Result(
-        t(
-            "review.decided_by",
-            who=f"“{who}”" if who else t("review.someone"),
-            status=status_name(entry.status),
-        )
-    )
+    status = status_name(entry.status)
+    if decided is not None and decided.actor == who.actor:
+        return t("review.decided_by_you", status=status)
+    by = decided.detail.get("by") if decided else None
+    return t("review.decided_by", who=f"“{by}”" if by else t("review.someone"), status=status)

@@ -13,12 +13,13 @@ from dialogs.callbacks import REVIEW, ReviewAction, review_action
 from dialogs.model import Reply, Start
 from dialogs.review import handover_menu, menu, parse_reason, reason_menu, reason_text
 from dialogs.texts import t
+from services.committees import committee_name
 from services.invites import enrol
 from services.registration import Registration
 from services.results import Album, Answer
 from services.review.access import ReviewerIds, refuse
 from services.review.assist import start_assisted
-from services.review.decisions import Result, authorised, decide
+from services.review.decisions import Result, decide, still_open
 from services.review.reasons import AskedReasons
 from services.review.views import handover_targets, my_queue, open_entry, queue_page, reveal_id
 from storage.errors import DatabaseError
@@ -36,6 +37,7 @@ class ReviewDesk:
     def __init__(self, registration: Registration) -> None:
         self.registration = registration
         self.db = registration.db
+        self.names = registration.divisions
         self.reviewers = ReviewerIds()
         self.reasons = AskedReasons()
 
@@ -50,11 +52,12 @@ class ReviewDesk:
         if committee is None:
             return Answer([Reply(t("review.enrol.refused"))])
         self.reviewers.forget()
-        said = [Reply(t("review.enrol.ok", committee=committee.name)), menu()]
+        named = committee_name(self.names, committee)
+        said = [Reply(t("review.enrol.ok", committee=named)), menu()]
         return Answer(said, enrolled=committee)
 
     async def queue(self, who: Address) -> Answer:
-        reply = await my_queue(self.db, who)
+        reply = await my_queue(self.db, self.names, who)
         return Answer([reply or Reply(t("review.not_reviewer"))])
 
     def awaits_reason(self, who: Address) -> bool:
@@ -67,11 +70,11 @@ class ReviewDesk:
         if reason is None or asked is None:
             return Answer([Reply(t("review.reason.invalid"))])
         result = await decide(
-            self.db, who, asked.button, asked.decision, asked.registration_id, asked.version,
-            reason=reason,
+            self.db, self.registration.context(), who, asked.button, asked.decision,
+            asked.registration_id, asked.version, reason=reason,
         )
         await self.reasons.close(self.db, who)
-        return Answer([Reply(result.text)])
+        return Answer([Reply(result.text)], card=result.card)
 
     async def at_rest(self, who: Address) -> bool:
         """A reviewer with no registration form open: anything they say gets their menu."""
@@ -107,7 +110,7 @@ class ReviewDesk:
         return await self._verbs[action.verb](self, _Press(who, raw, action, update_id))
 
     async def _list(self, p: _Press) -> Answer:
-        reply = await my_queue(self.db, p.who)
+        reply = await my_queue(self.db, self.names, p.who)
         if reply is None:
             return await self._not_reviewer(p)
         return Answer([reply])
@@ -121,7 +124,9 @@ class ReviewDesk:
 
     async def _queue(self, p: _Press) -> Answer:
         committee_id, page = p.action.args
-        reply = await queue_page(self.db, p.who, p.raw, p.action.verb, committee_id, page)
+        reply = await queue_page(
+            self.db, self.names, p.who, p.raw, p.action.verb, committee_id, page
+        )
         return _denied() if reply is None else Answer([reply], edit=True)
 
     async def _open(self, p: _Press) -> Answer:
@@ -131,30 +136,35 @@ class ReviewDesk:
             return _denied()
         album = None
         if view.photos:
-            album = Album(t("review.album", reg_no=view.reg_no, n=len(view.photos)), view.photos)
+            caption = t("review.album", reg_no=view.reg_no, n=len(view.photos))
+            album = Album(caption, view.photos, shown_before=view.album_shown)
         return Answer([view.card], album=album)
 
     async def _reveal(self, p: _Press) -> Answer:
-        number = await reveal_id(self.db, p.who, p.raw, p.action.args[0])
+        number = await reveal_id(self.db, self.names, p.who, p.raw, p.action.args[0])
         if number is None:
             return _denied()
         return Answer(secret=t("review.reveal", id_number=number))
 
     async def _confirm(self, p: _Press) -> Answer:
         reg_id, version = p.action.args
-        return _decided(await decide(self.db, p.who, p.raw, "ok", reg_id, version))
+        ctx = self.registration.context()
+        return _decided(await decide(self.db, ctx, p.who, p.raw, "ok", reg_id, version))
 
     async def _choose(self, p: _Press) -> Answer:
-        """退回修改 / 不予登记 / 转交: first the menu of reasons or committees."""
+        """退回修改 / 不予登记 / 转交: first the menu of reasons or committees, quoting the
+        card; an entry already decided says so at once instead."""
         reg_id, version = p.action.args
+        ctx = self.registration.context()
+        late = await still_open(self.db, ctx, p.who, p.raw, reg_id, version)
+        if late is not None:
+            return _decided(late)
         if p.action.verb == "fwd":
-            targets = await handover_targets(self.db, p.who, p.raw, reg_id)
+            targets = await handover_targets(self.db, self.names, p.who, p.raw, reg_id)
             reply = None if targets is None else handover_menu(reg_id, version, targets)
-        elif await authorised(self.db, p.who, p.raw, reg_id):
-            reply = reason_menu(p.action.verb, reg_id, version)
         else:
-            reply = None
-        return _denied() if reply is None else Answer([reply])
+            reply = reason_menu(p.action.verb, reg_id, version)
+        return _denied() if reply is None else Answer([reply], quote_pressed=True)
 
     async def _with_reason(self, p: _Press) -> Answer:
         kind = p.action.verb[:3]
@@ -162,22 +172,25 @@ class ReviewDesk:
         reason = reason_text(kind, index)
         if reason is None:
             return Answer(refusal=t("review.stale"))
+        ctx = self.registration.context()
         return _decided(
-            await decide(self.db, p.who, p.raw, kind, reg_id, version, reason=reason)
+            await decide(self.db, ctx, p.who, p.raw, kind, reg_id, version, reason=reason)
         )
 
     async def _ask_reason(self, p: _Press) -> Answer:
         reg_id, version = p.action.args
-        if not await authorised(self.db, p.who, p.raw, reg_id):
-            return _denied()
+        late = await still_open(self.db, self.registration.context(), p.who, p.raw, reg_id, version)
+        if late is not None:
+            return _decided(late)
         asked = ReasonAsked(p.action.verb[:3], reg_id, version, p.raw)
         await self.reasons.ask(self.db, p.who, asked)
         return Answer([Reply(t("review.ask.typed"))])
 
     async def _hand_over(self, p: _Press) -> Answer:
         reg_id, version, target = p.action.args
+        ctx = self.registration.context()
         return _decided(
-            await decide(self.db, p.who, p.raw, "fwd", reg_id, version, target=target)
+            await decide(self.db, ctx, p.who, p.raw, "fwd", reg_id, version, target=target)
         )
 
     async def _assist(self, p: _Press) -> Answer:
@@ -223,6 +236,8 @@ def _denied() -> Answer:
 
 
 def _decided(result: Result) -> Answer:
+    """A decision's answer: what happened, and the entry's card as it now is in place of the
+    card the press came from (so no card of a decided entry stays live)."""
     if result.denied:
         return Answer(refusal=result.text)
-    return Answer([Reply(result.text)], clear_pressed=result.done)
+    return Answer([Reply(result.text)], clear_pressed=result.done, card=result.card)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialogs.callbacks import review as data
+from dialogs.divisions import DivisionDirectory
 from dialogs.form import FILLED_BY_STAFF
+from dialogs.review import changes
 from dialogs.texts import t
 from services.review.access import members, township_of
 from storage.clock import utcnow
@@ -21,9 +23,12 @@ NEW_ENTRY = "new|"  # dedup_key prefix of the notices the outbox worker merges p
 BATCH_WINDOW = timedelta(seconds=2)  # entries arriving this close together make one message
 
 
-async def on_submitted(uow: UnitOfWork, entry: RegistrationRecord) -> RegistrationRecord:
+async def on_submitted(
+    uow: UnitOfWork, names: DivisionDirectory, entry: RegistrationRecord
+) -> RegistrationRecord:
     """Keep a resubmitted entry in the queue that returned it, route 代为登记 entries of a
-    village without a committee to the filler's committee, then notify that queue."""
+    village without a committee to the filler's committee, then notify that queue (what
+    changed first, for a resubmission)."""
     returned = await uow.audit.list(registration_id=entry.id, action="review.returned", limit=1)
     target, why = await _queue_for(uow, entry, returned[0].detail if returned else None)
     if target != entry.committee_id:
@@ -34,10 +39,13 @@ async def on_submitted(uow: UnitOfWork, entry: RegistrationRecord) -> Registrati
         )
         entry = await uow.registrations.get(entry.id) or entry
     if returned:
-        text = t("review.notify.resubmitted", name=entry.name, reg_no=entry.reg_no)
+        changed = changes(entry.draft, names)
+        said = [t("review.notify.resubmitted", name=entry.name, reg_no=entry.reg_no)]
+        said += [t("review.notify.changed"), *changed] if changed else [t("review.notify.same")]
+        text = "\n".join(said)
     else:
-        place = await uow.divisions.get(entry.hukou_code or "")
-        text = t("review.notify.new", name=entry.name, place=place.name if place else "")
+        place = names.distinct_name(entry.hukou_code or "")
+        text = t("review.notify.new", name=entry.name, place=place)
     await announce(uow, entry, text)
     return entry
 

@@ -2,6 +2,7 @@
 
 from storage.repositories.audit import AuditRepository
 from storage.repositories.committees import CommitteeRepository
+from storage.repositories.deadlines import DeadlineRepository
 from storage.repositories.divisions import DivisionRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.notifications import NotificationRepository
@@ -13,6 +14,7 @@ from storage.repositories.updates import InboxRepository, UpdateRepository
 __all__ = [
     "AuditRepository",
     "CommitteeRepository",
+    "DeadlineRepository",
     "DivisionRepository",
     "EvidenceRepository",
     "InboxRepository",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from storage.errors import NotFoundError
+from storage.errors import NotACommitteeLevel, NotFoundError
 from storage.models import Committee, Division, utcnow
 from storage.records import CommitteeKind, CommitteeRecord, DivisionLevel
 from storage.repositories._base import Repository
@@ -39,10 +39,7 @@ class CommitteeRepository(Repository):
             raise NotFoundError(f"unknown division code {division_code}")
         kind = _KIND_BY_LEVEL.get(DivisionLevel(division.level))
         if kind is None:
-            raise ValueError(
-                f"{division_code} is a {division.level}: committees exist only for villages/"
-                "communities and townships"
-            )
+            raise NotACommitteeLevel(division_code, division.level)
         stmt = (
             self._insert(Committee)
             .values(

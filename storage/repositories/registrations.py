@@ -14,17 +14,19 @@ from typing import Any, TypedDict, Unpack
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogs.model import Draft
+from dialogs.summary import in_scope_awards
 from storage.clock import utcnow
 from storage.crypto import FieldCipher
 from storage.errors import InvalidStateError, NotFoundError
 from storage.models import Award, Committee, Registration, RegistrationCounter
 from storage.records import (
     EDITABLE_STATUSES,
-    ActiveDraft,
     Address,
     AwardOutcome,
     AwardRow,
     CommitteeKind,
+    OpenDraft,
     RegistrationRecord,
     Status,
 )
@@ -76,6 +78,28 @@ def _award_row(a: Award) -> AwardRow:
         outcome=AwardOutcome(a.outcome),
         honour_kept=a.honour_kept,
     )
+
+
+def award_rows(draft: Draft) -> list[AwardRow]:
+    """The draft's awards that are registered here, as the award table holds them."""
+    rows = []
+    for position, a in in_scope_awards(draft):
+        year, month, *day = (int(x) for x in a["award_date"].split("-"))
+        rows.append(AwardRow(
+            position=position,
+            title=a["title"],
+            awarding_body=a["awarding_body"],
+            award_year=year,
+            award_month=month,
+            award_day=day[0] if day else None,
+            document_number=a.get("document_number"),
+            document_title=a.get("document_title"),
+            treatment=a.get("treatment"),
+            category=a.get("category"),
+            level=a.get("level"),
+            outcome=AwardOutcome(a["outcome"]),
+        ))
+    return rows
 
 
 class EntryFilters(TypedDict, total=False):
@@ -158,17 +182,18 @@ class RegistrationRepository(Repository):
 
     async def get_active(self, owner: Address) -> RegistrationRecord | None:
         """The person's most recently touched draft or returned entry (what /start resumes)."""
-        draft = await self.active_draft(owner)
-        return await self.get(draft.id) if draft else None
+        found = await self.load_draft(owner)
+        return await self.get(found.id) if found else None
 
-    async def active_draft(self, owner: Address) -> ActiveDraft | None:
+    async def load_draft(self, owner: Address) -> OpenDraft | None:
         """The same entry as `get_active`, reduced to its answers: the dialog's hot path."""
         params = {"channel": owner.channel, "external_id": owner.external_id}
         row = (await self.session.execute(_ACTIVE, params)).first()
         if row is None:
             return None
         reg_id, state, sealed = row
-        return ActiveDraft(reg_id, state or {}, self._cipher.decrypt_json(sealed) if sealed else {})
+        secrets = self._cipher.decrypt_json(sealed) if sealed else {}
+        return OpenDraft(reg_id, Draft.from_storage(state, secrets))
 
     async def list_for_owner(self, owner: Address, limit: int = 20) -> list[RegistrationRecord]:
         """Everything the person has filled in, newest first (for /status)."""
@@ -228,6 +253,22 @@ class RegistrationRepository(Repository):
         record = await self.get(row.id)
         assert record is not None
         return record
+
+    async def save_draft(self, reg_id: int, draft: Draft, *, filled_by: str | None = None) -> None:
+        """Store the draft: its answers as JSON, its personal numbers encrypted, and the
+        columns the queues search by (name, household village) copied out of it."""
+        state, secrets = draft.to_storage()
+        await self.save_state(
+            reg_id, state, secrets, name=draft.person.get("name"),
+            hukou_code=draft.person.get("hukou_code"), filled_by=filled_by,
+        )
+
+    async def submit_draft(
+        self, reg_id: int, draft: Draft, *, filled_by: str | None = None
+    ) -> RegistrationRecord:
+        """Save the draft and hand it to its committee with the awards that are in scope."""
+        await self.save_draft(reg_id, draft, filled_by=filled_by)
+        return await self.submit(reg_id, award_rows(draft))
 
     async def save_state(
         self,

@@ -77,21 +77,17 @@ QUESTIONS: tuple[Question, ...] = (
     Question("请核对填写的内容", engine.SUMMARY, "press", "✅ 确认提交"),
     Question("您同意吗", "consent", "press", "同意", "agree"),
     Question("是谁在填写", "filled_by", "press", "本人填写", "self"),
-    Question("现在健在吗", "alive", "press", "健在", "alive"),
-    Question("现在是现役军人吗", "serving", "press", "不是现役军人", "civilian"),
     Question("现在属于哪一类", "person_category", "press", "农民", "farmer"),
     Question("获得的荣誉称号是什么", "title", "press", "全国劳动模范", "全国劳动模范"),
     Question("是哪个机关表彰的", "awarding_body", "press", "中共中央 国务院", "中共中央 国务院"),
     Question("是哪年哪月表彰的", "award_date", "say", "2015年4月", "2015-04"),
-    Question("享受什么待遇", "treatment", "press", "全国劳动模范（先进工作者）待遇",
-             "national_model"),
+    Question("享受哪种待遇", "treatment", "press", "全国劳模待遇", "national_model"),
     Question("现在还保持着吗", "honour_kept", "press", "是，荣誉保持着", "kept"),
     Question("文件的文号是多少", "document_number", "say", "中发[2015]10号"),
-    Question("表彰文件的名称", "document_title", "press", "跳过", None),
     Question("可以发几张", "certificate_photos", "photo"),
     Question("还有就继续发", "certificate_photos", "press", "完成"),
     Question("请拍表彰文件", "document_photos", "press", "暂时没有，以后再补", None),
-    Question("还有其他省部级以上的表彰吗", "more_awards", "press", "没有了", True),
+    Question("还有别的表彰要登记吗", "more_awards", "press", "没有了", True),
     Question("获奖人的姓名是", "name", "say", "{name}", "{name}"),
     Question("获奖人的性别", "gender", "press", "{gender}", "{gender_code}"),
     Question("身份证号码（18位）", "id_number", "say", "{id_number}", "{id_number}"),
@@ -104,13 +100,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question("户籍的详细地址", "hukou_address", "say", "3组15号", "3组15号"),
     Question("现在住在哪里", "residence", "press", "和户籍地址相同"),  # stored as the address
     Question("获奖人的联系电话", "phone", "contact", "{phone}", "{phone}"),
-    Question("近期的免冠照片", "portrait_photos", "press", "跳过", None),
-    Question("人事档案记录", "personnel_file", "press", "有", "yes"),
+    Question("在个人档案里有记载吗", "personnel_file", "press", "有", "yes"),
     Question("目前生活有困难吗", "hardship", "press", "否", "no"),
-    Question("需要说明的吗", "remarks", "press", "跳过", None),
 )
 AWARD_KEYS = {"title", "awarding_body", "award_date", "treatment", "honour_kept",
-              "document_number", "document_title", "certificate_photos", "document_photos"}
+              "document_number", "certificate_photos", "document_photos"}
 NO_PHOTO = Question("可以发几张", "certificate_photos", "press", "暂时没有，以后再补", None)
 
 

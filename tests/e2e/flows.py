@@ -22,9 +22,7 @@ async def screen(h: Honoree, category: str = "农民") -> str:
     first = await h.say("/start")
     assert "统计登记" in first and "同意吗" in first
     await h.press("同意")
-    await h.press("本人填写")
-    await h.press("健在")
-    await h.press("不是现役军人")
+    await h.press("本人填写")  # filling in for oneself: alive, not asked
     return await h.press(category)
 
 
@@ -33,11 +31,10 @@ async def n1_award_until_photo(h: Honoree) -> str:
     await h.press("全国劳动模范")
     await h.press("中共中央 国务院")
     await h.say("二〇一五年四月")
-    await h.press("全国劳动模范（先进工作者）待遇")
+    await h.press("全国劳模待遇")
     verdict = await h.press("是，荣誉保持着")
-    assert "符合登记条件" in verdict and "N1" in verdict
-    await h.say("中发[2015]10号")
-    return await h.press("跳过")
+    assert "符合登记条件" in verdict and "国家级表彰" in verdict and "N1" not in verdict
+    return await h.say("中发[2015]10号")
 
 
 async def n1_award(h: Honoree) -> None:
@@ -52,12 +49,11 @@ async def n1_award(h: Honoree) -> None:
 async def p1_award_until_photo(h: Honoree) -> None:
     """A 吉林省劳动模范 award answered up to the certificate photo question."""
     await h.press("吉林省劳动模范")
-    await h.press("中共吉林省委 吉林省人民政府")
+    await h.press("吉林省委、省政府")
     await h.say("2020.4")
-    await h.press("省级劳动模范（先进工作者）待遇")
-    assert "P1" in await h.press("是，荣誉保持着")
-    await h.say("吉发（2020）12号")
-    assert "请把荣誉证书拍照" in await h.press("跳过")
+    await h.press("省级劳模待遇")
+    assert "省部级表彰" in await h.press("是，荣誉保持着")
+    assert "请把荣誉证书拍照" in await h.say("吉发（2020）12号")
 
 
 async def p1_award(h: Honoree) -> None:
@@ -86,10 +82,8 @@ async def basics_after_gender(h: Honoree) -> str:
     await h.say("3组15号")
     await h.press("和户籍地址相同")
     await h.contact("+8613912345678")
-    await h.press("跳过")
     await h.press("有")
-    await h.press("否")
-    return await h.press("跳过")
+    return await h.press("否")
 
 
 async def register_farmer(h: Honoree) -> str:

@@ -50,10 +50,9 @@ async def test_certificate_photo_first_is_read_confirmed_and_only_the_rest_asked
     assert truth["title"] in offer and f"{year}年{month}月" in offer
     assert "中共中央" in offer and "国务院" in offer
     after = await h.press("对")
-    assert "按照片填好了" in after and "享受什么待遇" in after  # title, body, date not asked
-    await h.press("全国劳动模范（先进工作者）待遇")
-    assert "N1" in await h.press("是，荣誉保持着")
-    await h.press("跳过")
+    assert "按照片填好了" in after and "享受哪种待遇" in after  # title, body, date not asked
+    await h.press("全国劳模待遇")
+    assert "国家级表彰" in await h.press("是，荣誉保持着")
     said = await h.press("跳过")
     assert "收到 1 张" in said  # the certificate already counts as evidence
 
@@ -67,9 +66,8 @@ async def test_a_typed_answer_that_disagrees_with_the_photo_is_flagged(emulator,
     await h.press("全国劳动模范")
     await h.press("中共中央 国务院")
     await h.say(f"{typed_year}年{int(truth['date'][5:])}月")
-    await h.press("全国劳动模范（先进工作者）待遇")
+    await h.press("全国劳模待遇")
     await h.press("是，荣誉保持着")
-    await h.press("跳过")
     await h.press("跳过")
     await h.photo(data)
     warning = await wait_text(h, "提醒一下")

@@ -25,12 +25,12 @@ async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(
     await p1_award(h)
     await h.press("没有了")
     card = await basics(h)
-    assert "N1（国家级）" in card and "P1（省部级）" in card and "光进村" in card
+    assert "表彰级别：国家级表彰" in card and "表彰级别：省部级表彰" in card and "光进村" in card
     await h.press("✏️ 修改")
     await h.press("基本信息")
-    await h.press("现居住地址")
+    await h.press("现在的住址")
     card = await h.say("延吉市河南街道 8 号")
-    assert "现居住地址：延吉市河南街道 8 号" in card
+    assert "现在的住址：延吉市河南街道 8 号" in card
     done = await h.press("✅ 确认提交")
     assert "提交成功" in done
     async with db.uow() as uow:
@@ -52,7 +52,7 @@ async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(
 
 async def test_a_person_with_an_employer_is_told_to_register_there(emulator, bot):
     h = Honoree(emulator.user(user_id=5002, first_name="李"))
-    said = await screen(h, "在机关、事业单位、国企或有主管部门的单位工作（含离退休）")
+    said = await screen(h, "机关、事业单位、国企")
     assert "由本单位统一统计登记" in said
 
 
@@ -99,9 +99,8 @@ async def test_bad_input_gets_a_clear_message_and_the_same_question(emulator, bo
     await h.user.send_document(b"%PDF-1.4 fake", file_name="award.pdf", mime_type="application/pdf")
     assert "不需要文件" in await h.answer()
     await h.say("2015年4月")
-    await h.press("全国劳动模范（先进工作者）待遇")
+    await h.press("全国劳模待遇")
     await h.press("是，荣誉保持着")
-    await h.press("跳过")
     await h.press("跳过")
     await h.user.send_document(b"%PDF-1.4 fake", file_name="award.pdf", mime_type="application/pdf")
     assert "不是照片" in await h.answer()

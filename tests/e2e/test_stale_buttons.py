@@ -40,10 +40,9 @@ async def test_old_buttons_after_moving_on_a_restart_and_cancel(emulator, data_d
     await h.say("/start")
     consent = find_button(h.user, "同意")
     await h.press("同意")
-    await h.press("本人填写")
+    await h.press("家属或他人代为填写")  # 健在 is asked of a relative
     alive = find_button(h.user, "健在")
     await h.press("健在")
-    await h.press("不是现役军人")
     assert t("q.title") in await h.press("农民")
     before, _ = await stored(data_dir, 8301)
 

@@ -24,18 +24,15 @@ async def register(me: AtPhone, photo) -> str:
     assert "同意吗" in await me.press("开始登记")
     await me.press("同意")
     await me.press("本人填写")
-    await me.press("健在")
-    await me.press("不是现役军人")
     await me.press("农民")
     await me.shot("award-title")
     await me.press("全国劳动模范")
     await me.press("中共中央 国务院")
     await me.say("2015年4月")
-    await me.press("全国劳动模范（先进工作者）待遇")
+    await me.press("全国劳模待遇")
     assert "符合登记条件" in await me.press("是，荣誉保持着")
     await me.shot("eligible")
     await me.say("中发[2015]10号")
-    await me.press("跳过")
     await me.shot("photo-question")
     assert "收到 1 张" in await me.photo(photo, camera=True)
     await me.press("完成")
@@ -53,10 +50,8 @@ async def register(me: AtPhone, photo) -> str:
     await me.say("3组15号")
     await me.press("和户籍地址相同")
     await me.say("13912345678")
-    await me.press("跳过")
     await me.press("有")
-    await me.press("否")
-    card = await me.press("跳过")
+    card = await me.press("否")
     assert "文化程度：初中" in card and FAKE_ID in card
     await me.shot("summary")
     await me.press("✏️ 修改")
@@ -77,7 +72,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     honoree_ctx, honoree_page = await phone(browser)
     honoree = AtPhone(honoree_page, site.url, "honoree")
     receipt = await register(honoree, photo)
-    assert "提交成功" in receipt and "光进村委会" in receipt
+    assert "提交成功" in receipt and "小营镇光进村" in receipt
     reg_no = receipt.split("登记编号：")[1].split()[0]
     code = receipt.split("续填码：")[1].split()[0]
     assert len(code) == 9 and FAKE_ID not in honoree_page.url and code not in honoree_page.url
@@ -87,7 +82,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     await staff.open(f"/join/{made.token}")
     await reviewer_page.fill("#name", "李主任")
     welcome = await staff.press("确认加入")
-    assert "光进村委会" in welcome
+    assert "小营镇光进村" in welcome
     await staff.shot("enrolled")
     queue = await staff.press("📋 待审核列表")
     assert "待审核 1 条" in queue
@@ -116,7 +111,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     assert "表彰文件只拍了一页" in reopened
     await honoree.press("✏️ 修改")
     await honoree.press("基本信息")
-    await honoree.press("现居住地址")
+    await honoree.press("现在的住址")
     await honoree.say("延吉市河南街道 8 号")
     again = await honoree.press("✅ 确认提交")
     assert "提交成功" in again and reg_no in again
@@ -125,7 +120,10 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     await staff.press("📋 待审核列表")
     card = await staff.press(entry)
     assert "延吉市河南街道 8 号" in card
-    assert "已确认" in await staff.press("✅ 确认")
+    assert card.index("这次改动的地方") < card.index("→ 延吉市河南街道 8 号")  # changes first
+    decided = await staff.press("✅ 确认")
+    assert "已确认" in decided
+    assert "（已确认）" in decided and "（待审核）" not in decided  # the card shows the decision
     status = await honoree.open("/status")
     assert "村（社区）已确认" in status and reg_no in status
     await honoree.shot("status-confirmed")

@@ -19,6 +19,7 @@ from bot.logging_setup import setup_logging
 from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
+from bot.record import OpenQuestions
 from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import router as review_router
 from bot.session import LeanSession
@@ -60,12 +61,21 @@ def make_dispatcher(
     dp = Dispatcher(disable_fsm=True)  # the dialog keeps its state in the database
     dp["registration"] = registration
     dp["desk"] = desk
+    dp["open_questions"] = OpenQuestions()
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
     dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
     dp.include_router(router)
     dp.errors.register(_on_error)
     return dp
+
+
+async def introduce(bot: Bot) -> None:
+    """What a new user sees before the first message: the description in the empty chat, the
+    short one on the profile, and the command menu."""
+    await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
+    await bot.set_my_description(t("bot.description"))
+    await bot.set_my_short_description(t("bot.short_description"))
 
 
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
@@ -125,7 +135,7 @@ async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) 
         return
     bot = make_bot(settings)
     dp = make_dispatcher(registration, desk, unreachable)
-    await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
+    await introduce(bot)
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
     workers = [

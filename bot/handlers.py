@@ -12,30 +12,34 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import OnLoop
 from bot.identity import person
-from bot.replies import clear_buttons, send_replies, takes_over
-from dialogs.model import Contact, Press, Start, Text, Unsupported
+from bot.record import OpenQuestions, show
+from dialogs.model import Contact, Press, Reply, Start, Text, Unsupported
 from dialogs.texts import t
 from services.posters import village_of
-from services.registration import ASK_CANCEL, Registration, Upload, UploadTooLarge
+from services.registration import ASK_CANCEL, Registration, Result, Upload, UploadTooLarge
 
 router = Router(name="registration")
+NOTICE_WAIT = 10  # seconds a photo's reading waits for its notice to be sent, to take its place
 
 
 @router.message(CommandStart())
 async def on_start(
-    message: Message, command: CommandObject, registration: Registration, update_id: int, bot: Bot
+    message: Message, command: CommandObject, registration: Registration, update_id: int, bot: Bot,
+    open_questions: OpenQuestions,
 ):
     """/start, also from a link: a village poster's names the village; any other payload that
     is not an invite (those went to the review router) starts the form all the same."""
     start = Start(village_of(command.args))
     result = await registration.handle(person(message.from_user), start, update_id)
-    await send_replies(bot, message.chat.id, result.replies)
+    await show(bot, message.chat.id, result, open_questions)
 
 
 @router.message(Command("help"))
-async def on_help(message: Message, registration: Registration, bot: Bot) -> None:
+async def on_help(message: Message, registration: Registration, bot: Bot,
+                  open_questions: OpenQuestions) -> None:
+    """What the bot does, and the open question again (its copy above loses its buttons)."""
     replies = await registration.help(person(message.from_user))
-    await send_replies(bot, message.chat.id, replies)
+    await show(bot, message.chat.id, Result(replies), open_questions)
 
 
 @router.message(Command("status"))
@@ -44,30 +48,34 @@ async def on_status(message: Message, registration: Registration) -> None:
 
 
 @router.message(Command("cancel"))
-async def on_cancel(message: Message, registration: Registration, update_id: int, bot: Bot):
+async def on_cancel(message: Message, registration: Registration, update_id: int, bot: Bot,
+                    open_questions: OpenQuestions):
     who = person(message.from_user)
     if not await registration.has_draft(who):
         await message.answer(t("cancel.nothing"))
         return
     result = await registration.handle(who, Press(ASK_CANCEL), update_id)
-    await send_replies(bot, message.chat.id, result.replies)
+    await show(bot, message.chat.id, result, open_questions)
 
 
 @router.message(OnLoop(F.photo))
-async def on_photo(message: Message, registration: Registration, update_id: int, bot: Bot):
+async def on_photo(message: Message, registration: Registration, update_id: int, bot: Bot,
+                   open_questions: OpenQuestions):
     largest = message.photo[-1]
-    await _photo(message, registration, update_id, bot, largest.file_id, largest.file_size,
-                 "photo")
+    upload = _upload(bot, largest.file_id, largest.file_size, "photo")
+    await _photo(message, registration, update_id, bot, open_questions, upload)
 
 
 @router.message(OnLoop(F.document))
-async def on_document(message: Message, registration: Registration, update_id: int, bot: Bot):
+async def on_document(message: Message, registration: Registration, update_id: int, bot: Bot,
+                      open_questions: OpenQuestions):
     """Images sent as files keep full resolution (better for OCR); anything else is refused."""
     doc = message.document
-    await _photo(message, registration, update_id, bot, doc.file_id, doc.file_size, "document")
+    upload = _upload(bot, doc.file_id, doc.file_size, "document")
+    await _photo(message, registration, update_id, bot, open_questions, upload)
 
 
-async def _photo(message, registration, update_id, bot, file_id, size, what) -> None:
+def _upload(bot: Bot, file_id: str, size: int | None, what: str) -> Upload:
     async def download() -> bytes:
         try:
             buffer = await bot.download(file_id)
@@ -77,38 +85,71 @@ async def _photo(message, registration, update_id, bot, file_id, size, what) -> 
             raise
         return buffer.read()
 
-    async def later(replies) -> None:
-        await send_replies(bot, message.chat.id, replies)
+    return Upload(size, download, file_id, what)
 
-    upload = Upload(size, download, file_id, what)
-    result = await registration.photo(person(message.from_user), update_id, upload, later)
-    await send_replies(bot, message.chat.id, result.replies)
+
+async def _photo(message, registration, update_id, bot, open_questions, upload) -> None:
+    chat_id = message.chat.id
+    notice: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+
+    async def later(replies) -> None:
+        """What OCR read takes the place of the "reading the photo" notice."""
+        try:
+            replaces = await asyncio.wait_for(asyncio.shield(notice), NOTICE_WAIT)
+        except TimeoutError:
+            replaces = None
+        if replaces is not None and not replies:
+            replies = [Reply(t("photo.kept"))]
+        await show(bot, chat_id, Result(replies), open_questions, replaces=replaces)
+
+    sent = []
+    try:
+        result = await registration.photo(person(message.from_user), update_id, upload, later)
+        sent = await show(bot, chat_id, result, open_questions)
+    finally:
+        notice.set_result(sent[-1].message_id if sent and result.waits else None)
 
 
 @router.message(OnLoop(F.contact))
-async def on_contact(message: Message, registration: Registration, update_id: int, bot: Bot):
+async def on_contact(message: Message, registration: Registration, update_id: int, bot: Bot,
+                     open_questions: OpenQuestions):
     contact = message.contact
     own = contact.user_id == message.from_user.id
     event = Contact(contact.phone_number, own)
     result = await registration.handle(person(message.from_user), event, update_id)
-    await send_replies(bot, message.chat.id, result.replies)
+    await show(bot, message.chat.id, result, open_questions)
 
 
 @router.message(OnLoop(F.text))
-async def on_text(message: Message, registration: Registration, update_id: int, bot: Bot):
-    result = await registration.handle(person(message.from_user), Text(message.text), update_id)
-    await send_replies(bot, message.chat.id, result.replies)
+async def on_text(message: Message, registration: Registration, update_id: int, bot: Bot,
+                  open_questions: OpenQuestions):
+    who = person(message.from_user)
+    result = await registration.handle(who, Text(message.text), update_id,
+                                       message_ref=str(message.message_id))
+    await show(bot, message.chat.id, result, open_questions)
+
+
+@router.edited_message(OnLoop(F.text))
+async def on_edited(message: Message, registration: Registration, update_id: int, bot: Bot,
+                    open_questions: OpenQuestions):
+    """A typed answer edited afterwards: the new words count while its question is still the
+    open one or the last answered; otherwise the person hears how to change it."""
+    who = person(message.from_user)
+    result = await registration.edited(who, str(message.message_id), message.text, update_id)
+    await show(bot, message.chat.id, result, open_questions)
 
 
 @router.message()
-async def on_other(message: Message, registration: Registration, update_id: int, bot: Bot):
+async def on_other(message: Message, registration: Registration, update_id: int, bot: Bot,
+                   open_questions: OpenQuestions):
     what = "sticker" if message.sticker else "voice" if message.voice or message.audio else "other"
     result = await registration.handle(person(message.from_user), Unsupported(what), update_id)
-    await send_replies(bot, message.chat.id, result.replies)
+    await show(bot, message.chat.id, result, open_questions)
 
 
 @router.callback_query()
-async def on_press(query: CallbackQuery, registration: Registration, update_id: int, bot: Bot):
+async def on_press(query: CallbackQuery, registration: Registration, update_id: int, bot: Bot,
+                   open_questions: OpenQuestions):
     data = query.data or ""
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
@@ -117,13 +158,6 @@ async def on_press(query: CallbackQuery, registration: Registration, update_id: 
     async def answer_press() -> None:  # an aiogram method object: awaitable, not a coroutine
         await query.answer(result.alert)
 
-    async def reply() -> None:
-        # An accepted press: the next question takes the pressed message's place. A refused
-        # one (an old button) leaves that message be and asks the open question below.
-        in_place = result.alert is None
-        if message and not takes_over(result.replies, in_place=in_place):
-            await clear_buttons(bot, chat_id, message.message_id)
-        pressed = message.message_id if message else None
-        await send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)
-
-    await asyncio.gather(answer_press(), reply())  # independent calls: one round trip, not two
+    pressed = message.message_id if message else None
+    # independent calls: one round trip, not two
+    await asyncio.gather(answer_press(), show(bot, chat_id, result, open_questions, pressed))

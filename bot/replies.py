@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -15,6 +16,15 @@ from dialogs.model import Reply
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A reply as it now stands in the chat."""
+
+    message_id: int
+    text: str
+    buttons: bool  # inline buttons that can be pressed
+
+
 async def send_replies(
     bot: Bot,
     chat_id: int,
@@ -22,30 +32,36 @@ async def send_replies(
     pressed_message_id: int | None = None,
     *,
     in_place: bool = False,
-) -> None:
+) -> list[Sent]:
     """Send the replies in order. A reply marked `edit` replaces the pressed message; with
     `in_place` the first reply does too (see `takes_over`)."""
+    sent = []
     for index, reply in enumerate(replies):
         kb = markup(reply)
+        inline = isinstance(kb, InlineKeyboardMarkup)
         if pressed_message_id is not None and _replaces(reply, kb, in_place and index == 0):
             try:
                 await bot.edit_message_text(
                     text=reply.text, chat_id=chat_id, message_id=pressed_message_id,
                     reply_markup=kb,
                 )
+                sent.append(Sent(pressed_message_id, reply.text, inline))
                 continue
             except TelegramBadRequest as err:
                 if "message is not modified" in err.message:
+                    sent.append(Sent(pressed_message_id, reply.text, inline))
                     continue
                 log.info("edit failed, sending instead: %s", err.message)
-        await bot.send_message(chat_id, reply.text, reply_markup=kb)
+        message = await bot.send_message(chat_id, reply.text, reply_markup=kb)
+        sent.append(Sent(message.message_id, reply.text, inline))
+    return sent
 
 
 def takes_over(replies: list[Reply], *, in_place: bool) -> bool:
-    """Whether the pressed question's message becomes a reply. A button answered its question,
-    so the next question can take that message's place: the person sees it where they tapped,
-    old buttons cannot be pressed again, and it costs one call instead of two (take the buttons
-    away, send anew). Only inline keyboards can be edited in."""
+    """Whether the pressed message becomes a reply. A press that answered no question (修改,
+    返回, paging through villages) shows the next screen where the person tapped, so old buttons
+    cannot be pressed again; an answered question keeps its record instead (bot/record.py).
+    Only inline keyboards can be edited in."""
     return any(
         _replaces(reply, markup(reply), in_place and index == 0)
         for index, reply in enumerate(replies)

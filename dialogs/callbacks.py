@@ -19,7 +19,7 @@ SEP = "|"
 ACTION = "x"
 REVIEW = "r"
 ACTIONS = frozenset({
-    "cancel?", "cancel!", "cancel-", "submit", "edit", "keep", "ocr", "new",
+    "cancel?", "cancel!", "cancel-", "submit", "edit", "back", "keep", "ocr", "new",
     "fix",  # a contradiction: "this" (the answer just given) or "other" (the earlier one)
     "later",  # no ID card at hand: everything is kept, /start continues
     "restart",  # after a stop: begin again from the consent question

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dialogs import award_rules, callbacks, conflicts, ocr_answers, parsing, questions, stops
+from dialogs import (
+    award_rules,
+    callbacks,
+    conflicts,
+    edit_menu,
+    ocr_answers,
+    parsing,
+    questions,
+    stops,
+)
 from dialogs import validators as v
 from dialogs.form import (
     AWARD_FIELDS,
@@ -463,7 +472,14 @@ def _global_action(d: Draft, pressed: callbacks.Action, ctx: Context, out: Outco
     elif action == "submit" and step.key == SUMMARY:
         out.submit = True
     elif action == "edit" and not argument and step.key == SUMMARY:
-        out.replies = [questions.edit_menu(d)]
+        out.replies = [edit_menu.sections(d)]
+    elif action == "back" and step.key == SUMMARY:
+        out.replies = summary_replies(d, ctx)
+    elif action == "edit" and argument.startswith("@") and step.key == SUMMARY:
+        menu = edit_menu.fields(d, argument[1:])
+        if menu is None:
+            out.alert = t("stale")
+        out.replies = [menu] if menu else ask(d, ctx)
     elif action == "edit" and step.key == SUMMARY:
         key, _, award = argument.partition("#")
         if not _editable(d, key, award):

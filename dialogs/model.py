@@ -27,6 +27,10 @@ class Draft(BaseModel):
     flags: list[dict[str, Any]] = Field(default_factory=list)  # notes for the reviewer
     cancel_asked: bool = False  # /cancel asked to confirm and nothing was answered since
     conflict: dict[str, Any] | None = None  # two answers disagree: which one to fix is asked
+    # The last typed answer, while nothing else was answered since: {"ref": the channel's id of
+    # the message, "key", "award": its question, "taken": whether it answered it}. An edit of
+    # that message can still change the answer.
+    typed: dict[str, Any] | None = None
 
     def fresh_copy(self) -> Draft:
         """A copy that shares no dict or list with this one. The draft is plain JSON-like

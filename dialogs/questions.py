@@ -5,16 +5,12 @@ from __future__ import annotations
 from dialogs import conflicts, parsing
 from dialogs.callbacks import action, answer
 from dialogs.form import (
-    AWARD_FIELDS,
-    FIELDS,
     FILLED_BY_PROXY,
     FILLED_BY_SELF,
     MORE_AWARDS,
-    PERSON_FIELDS,
     Kind,
     Option,
     Section,
-    in_scope,
     quick_label,
 )
 from dialogs.model import Button, Context, Draft, Event, Press, Reply, Step
@@ -226,20 +222,3 @@ def cancel_question() -> Reply:
             ),
         ),
     )
-
-
-def edit_menu(d: Draft) -> Reply:
-    """Every answer that can be changed, as buttons (awards by number)."""
-    buttons = [
-        Button(f.plain_label, action("edit", f"{f.key}#"))
-        for f in (FIELDS["filled_by"], *PERSON_FIELDS)
-        if f.printed and f.applies(d.person)
-    ]
-    for i, award in enumerate(d.awards):
-        if not in_scope(award):
-            continue
-        for f in AWARD_FIELDS:
-            if f.printed and f.applies(d.person, award):
-                buttons.append(Button(t("edit.award_field", n=i + 1, label=f.plain_label),
-                                      action("edit", f"{f.key}#{i}")))
-    return Reply(t("edit.menu"), rows(buttons, 2))

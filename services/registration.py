@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs import callbacks, engine, stops
+from dialogs import record as record_of
 from dialogs.divisions import DivisionDirectory
 from dialogs.model import (
     Button,
@@ -29,9 +30,12 @@ from dialogs.model import (
     Press,
     Reply,
     Start,
+    Step,
+    Text,
     Unsupported,
 )
 from dialogs.ocr_answers import NAME_SEP
+from dialogs.record import Closing
 from dialogs.texts import t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
@@ -65,6 +69,8 @@ PendingEvent = Callable[[UnitOfWork], Awaitable[Event]]
 class Result:
     replies: list[Reply]
     alert: str | None = None  # a press was refused (an old button): a short notice on it
+    closes: Closing | None = None  # the open question was answered: its message keeps the record
+    waits: bool = False  # the replies say "reading the photo": what `later` brings replaces them
 
 
 @dataclass(frozen=True)
@@ -140,14 +146,47 @@ class Registration:
             await self.ocr.close()
 
     async def handle(
-        self, who: Address, event: Event | PendingEvent, update_id: int | None
+        self,
+        who: Address,
+        event: Event | PendingEvent,
+        update_id: int | None,
+        *,
+        message_ref: str | None = None,
     ) -> Result:
-        """Apply one event; returns what to say. Serialised per person (albums, double taps)."""
+        """Apply one event; returns what to say. Serialised per person (albums, double taps).
+        `message_ref` is the channel's id of a typed message, so that an edit of it can count."""
         async with self._locks[who]:
-            return await self._handle(who, event, update_id)
+            return await self._handle(who, event, update_id, message_ref)
+
+    async def edited(self, who: Address, message_ref: str, text: str, update_id: int) -> Result:
+        """A typed message was edited. The new words answer its question while that question is
+        still open (the first words were refused) or was the last one answered; otherwise the
+        person hears how to change an answer at the summary card."""
+        async with self._locks[who]:
+            async with self.db.uow(read_only=True) as uow:
+                record = await uow.registrations.load_draft(who)
+            draft = record.draft if record else None
+            typed = draft.typed if draft else None
+            if typed and typed["ref"] == message_ref:
+                step = Step(typed["key"], typed["award"])
+                if typed["taken"] and step.field is not None:
+                    return await self._handle(who, Text(text), update_id, message_ref, step)
+                if not typed["taken"] and engine.next_step(draft) == step:
+                    return await self._handle(who, Text(text), update_id, message_ref)
+            async with self.db.uow() as uow:
+                fresh = await uow.updates.mark(update_id)
+                await uow.commit()
+            if not fresh or draft is None:
+                return Result([])
+            return Result([Reply(t("edited.too_late")), *engine.ask(draft, self.context())])
 
     async def _handle(
-        self, who: Address, event: Event | PendingEvent, update_id: int | None
+        self,
+        who: Address,
+        event: Event | PendingEvent,
+        update_id: int | None,
+        message_ref: str | None = None,
+        reopen: Step | None = None,
     ) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
@@ -172,6 +211,8 @@ class Registration:
                 record = OpenDraft(created.id, created.draft)
                 event = Start() if wants_new else event
             draft = record.draft
+            if reopen is not None:  # an edited message answers its question again
+                draft.editing = {"key": reopen.key, "award": reopen.award}
             pressed = event.data if isinstance(event, Press) else None
             if pressed is not None and not callbacks.well_formed(pressed, self.data_limit):
                 await uow.audit.record(
@@ -187,16 +228,22 @@ class Registration:
             if callable(event):
                 event = await event(uow)
             ctx = await self._context_for(uow, draft, event)
+            before = record_of.asked(draft, event, ctx)
             outcome = engine.apply(draft, event, ctx)  # a draft of its own
             if outcome.draft.stopped and not draft.stopped and outcome.replies:
                 # the stop itself names the committee's contact
                 stop = engine.ask(outcome.draft, await self._context_for(uow, outcome.draft))
                 outcome = replace(outcome, replies=[*outcome.replies[:-1], *stop])
+            closes = record_of.closing(before, event, outcome.draft, ctx)
+            _remember_typed(outcome.draft, event, before, closes, message_ref)
             replies = await self._apply(uow, who, record.id, outcome)
             await uow.commit()
         log.info("handled", extra={"update": update_id, "entry": record.id,
                                    "event": type(event).__name__})
-        return Result(replies, outcome.alert)
+        if reopen is not None and closes is not None:  # said anew: its first record is above
+            replies = [Reply(t("edited.applied", record=closes.record)), *replies]
+            closes = None
+        return Result(replies, outcome.alert, closes)
 
     async def _apply(self, uow, who: Address, reg_id: int, outcome: Outcome) -> list[Reply]:
         d = outcome.draft
@@ -236,7 +283,8 @@ class Registration:
         """A photo or image file: store it as evidence if the open question wants one.
 
         With OCR on, award evidence is read in the background; what it finds reaches the
-        person through `later`, so nobody waits for a reading.
+        person through `later` (called once, maybe with no replies), so nobody waits for a
+        reading.
         """
         async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
@@ -275,6 +323,8 @@ class Registration:
             )
             self._reading.add(task)
             task.add_done_callback(self._reading.discard)
+            asked = engine.next_step(draft).field
+            result.waits = asked is not None and asked.photo_first is not None
         return result
 
     async def _read(self, who: Address, evidence_id, award, data, name, later) -> None:
@@ -295,8 +345,7 @@ class Registration:
         log.info("ocr read ok=%s in %.2fs", result.ok, result.seconds,
                  extra={"event": "OcrRead", "evidence": evidence_id})
         reply = await self.handle(who, event, None)
-        if reply.replies:
-            await later(reply.replies)
+        await later(reply.replies)  # also when there is nothing to say: the notice goes
 
     async def _fetch_photo(
         self, reg_id: int, upload: Upload
@@ -358,6 +407,16 @@ class Registration:
 def stopped(record) -> bool:
     """A registration that ended at a stop (不同意, an employer…): not one being filled in."""
     return bool(record.state.get("stopped"))
+
+
+def _remember_typed(d: Draft, event, before, closes, message_ref: str | None) -> None:
+    """Keep which question a typed message answered, until anything else is answered."""
+    if isinstance(event, Text) and message_ref is not None and before is not None:
+        step = before.step
+        d.typed = {"ref": message_ref, "key": step.key, "award": step.award,
+                   "taken": closes is not None}
+    elif closes is not None or isinstance(event, Text):
+        d.typed = None
 
 
 def _status_lines(records) -> str:

@@ -9,7 +9,7 @@ from dialogs.form import FIELDS, MORE_AWARDS, Kind
 from dialogs.model import Event
 from dialogs.texts import ZH_CN, t
 from tests.dialog_driver import DialogChat
-from tests.test_dialog_flow import FAKE_ID, finish_award_n1, screen
+from tests.test_dialog_flow import FAKE_ID, at_id_number, finish_award_n1, screen
 from tests.test_dialog_fuzz import MILITARY, MINISTRY_NEW, MINISTRY_OLD, PROXY, RecordingChat, walk
 
 STOPS = {
@@ -99,11 +99,7 @@ def test_every_option_has_a_label_and_codes_are_unique_per_field():
 
 def test_a_wrong_birth_date_goes_back_to_the_id_number_by_its_code(monkeypatch):
     monkeypatch.setitem(ZH_CN, "opt.birth_date.wrong", "错了")
-    chat = DialogChat()
-    screen(chat)
-    finish_award_n1(chat)
-    chat.press("没有了")
-    chat.say("金明浩")
+    chat = at_id_number()
     chat.say(FAKE_ID)
     chat.draft.editing = {"key": "birth_date", "award": None}  # as the edit menu opens it
     chat.start()

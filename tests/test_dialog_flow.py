@@ -44,6 +44,17 @@ def finish_award_n1(chat: DialogChat) -> None:
     chat.press("暂时没有，以后再补")
 
 
+def at_id_number() -> DialogChat:
+    """A chat with one N1 award and a name, asking the ID number."""
+    chat = DialogChat()
+    screen(chat)
+    finish_award_n1(chat)
+    chat.press("没有了")
+    chat.say("金明浩")
+    assert chat.step == "id_number"
+    return chat
+
+
 def person(chat: DialogChat) -> None:
     chat.say("金 明 浩")
     chat.say(FAKE_ID)  # gender and birth date are read from it, not asked
@@ -87,6 +98,7 @@ def test_full_registration_two_awards_edit_and_submit():
         assert expected in card
     # change one answer from the summary card, then come back to it
     chat.press("✏️ 修改")
+    chat.press("基本信息")
     chat.press("文化程度")
     assert "原来填的是：初中" in chat.question
     chat.press("高中")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs import engine
+from dialogs.form import in_scope
 from dialogs.model import Contact, Draft, Event, Outcome, Press, Reply, Text, Unsupported
 from testkit.fakes import fake_id_number
 from tests.dialog_driver import DialogChat, directory
@@ -117,13 +118,18 @@ def walk(chat: RecordingChat, overrides: dict | None = None, more: int = 0) -> N
 def edit_states(summary: Draft) -> list[Draft]:
     """From the summary card: the edit menu, and editing each kind of answer."""
     found = []
-    for label in ("姓名", "身份证号码", "性别", "出生年月", "户口所在地", "联系电话", "民族",
-                  "备注", "免冠照片", "第1项·荣誉称号", "第1项·表彰时间", "第1项·荣誉证书照片",
-                  "第1项·文件文号", "第1项·文件名称"):
+    awards = "第1项表彰" if sum(in_scope(a) for a in summary.awards) > 1 else "表彰"
+    basic, other = "基本信息", "其他"
+    for section, label in ((basic, "姓名"), (basic, "身份证号码"), (basic, "性别"),
+                           (basic, "出生年月"), (basic, "户口所在地"), (basic, "联系电话"),
+                           (basic, "民族"), (other, "备注"), (basic, "免冠照片"),
+                           (awards, "荣誉称号"), (awards, "表彰时间"), (awards, "荣誉证书照片"),
+                           (awards, "文件文号"), (awards, "文件名称")):
         chat = RecordingChat()
         chat.draft = summary.model_copy(deep=True)
         chat.start()
         chat.press("✏️ 修改")
+        chat.press(section)
         chat.press(label)
         assert chat.draft.editing, label
         found.append(chat.draft.model_copy(deep=True))
@@ -289,7 +295,8 @@ payloads = st.one_of(
     st.from_regex(r"(h|p|q|~)?[0-9²①٣]{0,14}", fullmatch=True),
     st.sampled_from(["~done", "~skip", "up", "h220000000000", "p-1", "p99999999", "q99",
                      "name#", "title#1", "title#²", "title#-1", "hukou_code#", "nope#0",
-                     "0:yes", "9:yes", "new", "keep", "edit", "cancel?", "cancel-", "1" * 70]),
+                     "0:yes", "9:yes", "new", "keep", "edit", "cancel?", "cancel-", "1" * 70,
+                     "@A", "@B0", "@B9", "@B²", "@Z", "@C1", "back"]),
 )
 
 

@@ -253,6 +253,22 @@ async def test_edits_replies_commands_and_copies(emu: TelegramEmulator, bot: Bot
     assert await bot.set_chat_menu_button(chat_id=USER_ID, menu_button=MenuButtonCommands())
 
 
+async def test_descriptions_and_a_user_editing_a_message(emu: TelegramEmulator, bot: Bot) -> None:
+    assert await bot.set_my_description("登记助手")
+    assert await bot.set_my_short_description("帮您登记")
+    assert (await bot.get_my_description()).description == "登记助手"
+    assert (await bot.get_my_short_description()).short_description == "帮您登记"
+    with pytest.raises(TelegramBadRequest, match="SHORT_DESCRIPTION_INVALID"):
+        await bot.set_my_short_description("长" * 121)
+
+    user = emu.user(user_id=USER_ID)
+    sent = await user.send_text("1960年")
+    update = await user.edit_text(sent["message"]["message_id"], "1961年")
+    edited = update["edited_message"]
+    assert edited["text"] == "1961年" and "edit_date" in edited
+    assert edited["message_id"] == sent["message"]["message_id"]
+
+
 async def test_faults(emu: TelegramEmulator, bot: Bot) -> None:
     user = emu.user(user_id=USER_ID)
     emu.fail_next("sendMessage", retry_after=7)

@@ -119,6 +119,7 @@ def test_the_summary_shows_the_derived_answers_and_a_changed_gender_offers_both_
     chat = summary_chat()
     assert "性别：男" in chat.question and "出生年月：1956年3月" in chat.question
     chat.press("✏️ 修改")
+    chat.press("基本信息")
     chat.press("性别")
     chat.press("女")
     assert "对不上" in chat.question
@@ -152,7 +153,8 @@ def test_an_award_before_the_person_could_have_earned_it_offers_both_fixes():
 def test_editing_the_award_date_to_before_birth_offers_both_fixes():
     chat = summary_chat()
     chat.press("✏️ 修改")
-    chat.press("第1项·表彰时间")
+    chat.press("表彰")
+    chat.press("表彰时间")
     chat.say("1958年1月")
     assert chat.buttons() == ["改表彰时间", "改身份证号"]
     chat.press("改表彰时间")
@@ -220,6 +222,7 @@ def test_plain_words_answer_choice_questions():
 def test_a_typed_gender_is_matched_when_changed_at_the_summary():
     chat = summary_chat()
     chat.press("✏️ 修改")
+    chat.press("基本信息")
     chat.press("性别")
     chat.say("男的")
     assert chat.step == "summary"

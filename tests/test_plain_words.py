@@ -92,12 +92,20 @@ def edits(summary: Draft) -> list[Reply]:
     menu.draft = summary.model_copy(deep=True)
     menu.start()
     shown = [*menu.shown, *menu.press("✏️ 修改")]
-    for label in menu.buttons():
-        chat = SeenChat()
-        chat.draft = summary.model_copy(deep=True)
-        chat.start()
-        chat.press("✏️ 修改")
-        shown += chat.press(label)
+    back = t("btn.back")
+    for section in [b for b in menu.buttons() if b != back]:
+        opened = SeenChat()
+        opened.draft = summary.model_copy(deep=True)
+        opened.start()
+        opened.press("✏️ 修改")
+        shown += opened.press(section)
+        for label in [b for b in opened.buttons() if b != back]:
+            chat = SeenChat()
+            chat.draft = summary.model_copy(deep=True)
+            chat.start()
+            chat.press("✏️ 修改")
+            chat.press(section)
+            shown += chat.press(label)
     return shown
 
 
@@ -194,10 +202,10 @@ def test_a_short_button_is_explained_in_full_under_its_question():
 def test_an_edit_recalls_the_answer_in_the_buttons_words():
     chat = SeenChat()
     walk(chat, {**PROXY, "personnel_file": ("press", "没有")})
-    for label in ("✏️ 修改", "档案里有记载"):
+    for label in ("✏️ 修改", "其他", "档案里有记载"):
         chat.press(label)
     assert "原来填的是：没有" in chat.question  # the printed form says 无
-    for label in ("不改了", "✏️ 修改", "谁在填写"):
+    for label in ("不改了", "✏️ 修改", "其他", "谁在填写"):
         chat.press(label)
     assert "原来填的是：家属或他人代为填写" in chat.question
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,6 +50,19 @@ class UserDriver:
         if reply_to is not None:
             content["reply_to_message"] = self.chat.messages[reply_to].data
         return await self._send(content)
+
+    async def edit_text(self, message_id: int, text: str) -> dict:
+        """Edit one of the user's own text messages: the bot gets an edited_message update."""
+        stored = self.chat.messages.get(message_id)
+        if stored is None or stored.from_bot or "text" not in stored.data:
+            raise LookupError(f"no text message {message_id} of the user in chat {self.user_id}")
+        data = {k: v for k, v in stored.data.items() if k != "entities"}
+        data.update(text=text, edit_date=int(time.time()))
+        entities = command_entities(text)
+        if entities:
+            data["entities"] = entities
+        self.chat.messages[message_id] = StoredMessage(data, from_bot=False)
+        return await self._push("edited_message", data)
 
     async def send_photo(self, data: bytes, caption: str | None = None) -> dict:
         """Send a compressed photo: the original plus smaller JPEG sizes."""

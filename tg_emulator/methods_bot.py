@@ -1,4 +1,5 @@
-"""Bot-level methods: identity, long polling, webhook settings, commands and menu button."""
+"""Bot-level methods: identity, long polling, webhook settings, commands, descriptions and
+menu button."""
 
 from __future__ import annotations
 
@@ -115,6 +116,28 @@ async def delete_my_commands(call: Call) -> bool:
     return True
 
 
+def _describe(field: str, limit: int):
+    """setMyDescription / setMyShortDescription: kept per language, empty text clears it."""
+
+    async def set_text(call: Call) -> bool:
+        text = call.params.get_str(field) or ""
+        if len(text) > limit:
+            raise bad_request(f"{field.upper()}_INVALID")
+        language = call.params.get_str("language_code") or ""
+        call.world.descriptions[(field, language)] = text
+        return True
+
+    async def get_text(call: Call) -> dict:
+        language = call.params.get_str("language_code") or ""
+        return {field: call.world.descriptions.get((field, language), "")}
+
+    return set_text, get_text
+
+
+set_my_description, get_my_description = _describe("description", 512)
+set_my_short_description, get_my_short_description = _describe("short_description", 120)
+
+
 async def set_chat_menu_button(call: Call) -> bool:
     button = call.params.get_json("menu_button") or {"type": "default"}
     call.world.menu_buttons[call.params.get_int("chat_id")] = button
@@ -138,6 +161,10 @@ METHODS = {
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
+    "setMyDescription": set_my_description,
+    "getMyDescription": get_my_description,
+    "setMyShortDescription": set_my_short_description,
+    "getMyShortDescription": get_my_short_description,
     "setChatMenuButton": set_chat_menu_button,
     "getChatMenuButton": get_chat_menu_button,
 }

@@ -191,6 +191,7 @@ class World:
         self.callbacks: dict[str, PendingCallback] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | None, dict] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}  # (field, language) -> text
         self.webhook: dict | None = None
         self.closing = False
         self._media_group_ids = itertools.count(13_000_000_000_000_001)

@@ -133,7 +133,9 @@ class WebChannel:
             parts.append(render.form("/say", forms, '<input type="hidden" name="do" value="start">',
                                      t("web.start")))
         elif screen is not None:
-            if screen.get("said"):
+            if screen.get("record"):  # the answered question, with its answer and no buttons
+                parts.append(render.bubble(screen["record"], "bot answered"))
+            elif screen.get("said"):
                 parts.append(render.bubble(screen["said"], "me"))
             parts.append(render.images(len(screen.get("evidence", ())), screen.get("album")))
             wants = screen.get("wants") or {}
@@ -248,14 +250,21 @@ class WebChannel:
         async def download() -> bytes:
             return data
 
+        notice: list[dict] = []  # "reading the photo": what OCR read takes its place
+
         async def later(replies: list[Reply]) -> None:
             """What OCR read arrives after the page was shown: the next view shows it."""
             screen = await self.sessions.screen(who) or _screen([])
-            screen["replies"] = screen.get("replies", []) + _replies(replies)
+            kept = [r for r in screen.get("replies", []) if r not in notice]
+            if kept == screen.get("replies", []) and not replies:
+                return
+            screen["replies"] = kept + _replies(replies or [Reply(t("photo.kept"))])
             await self.show(visit, screen)
 
         upload = Upload(size, download, None, "photo")
         result = await self.registration.photo(who, update_id(who, form["nonce"]), upload, later)
+        if result.waits:
+            notice.extend(_replies(result.replies))
         await self._result(visit, result, t("web.said.photo"))
         return _see("/")
 
@@ -263,7 +272,10 @@ class WebChannel:
         if result.alert:
             self.say(visit, "alert", result.alert)
         if result.replies:
-            await self.show(visit, _screen(result.replies, said))
+            screen = _screen(result.replies, said)
+            if result.closes is not None:
+                screen["record"] = result.closes.record
+            await self.show(visit, screen)
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
         """A review desk answer: a refusal or a secret is said once; the screen stays."""

@@ -16,7 +16,7 @@ class WebSettings(BaseSettings):
     url: str | None = None
     trust_proxy: bool = False  # take the client address from X-Real-IP (set by the proxy)
     # Per minute unless said otherwise; a village office may put many phones behind one address.
-    answers_per_session: int = 40
+    answers_per_session: int = 60  # a whole form and an edit, tapped quickly, fit in a minute
     answers_per_ip: int = 600
     uploads_per_session: int = 20  # per 10 minutes
     uploads_per_ip: int = 200  # per 10 minutes

@@ -20,6 +20,7 @@ from dialogs.texts import t
 from storage.uow import Database
 from testkit.fakes import fake_id_number, tg
 from testkit.photos import photo_bytes
+from tests.e2e.honoree import closed
 from tg_emulator import server
 from tg_emulator.bot_message import BotMessage
 
@@ -106,8 +107,8 @@ NO_PHOTO = Question("可以发几张", "certificate_photos", "press", "暂时没
 
 
 def recognise(messages: list[BotMessage]) -> Question | None:
-    """The question the newest shown message asks (taking buttons off old ones does not count)."""
-    shown = [m for m in messages if not m.buttons_taken_away]
+    """The question the newest shown message asks (closing answered ones does not count)."""
+    shown = [m for m in messages if not closed(m)]
     if not shown:
         return None
     text = shown[-1].text
@@ -189,7 +190,7 @@ class Filler:
                 got += await self.user.replies(timeout=left, quiet=self.quiet)
             except TimeoutError:
                 break
-            if recognise(got) is not None or any(not m.buttons_taken_away for m in got):
+            if recognise(got) is not None or any(not closed(m) for m in got):
                 return got
         return got or None
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from dialogs.record import MARK
 from testkit.photos import photo_bytes
+from tg_emulator.bot_message import BotMessage
+
+
+def closed(message: BotMessage) -> bool:
+    """An answered question's message lost its buttons (and kept its record): more follows."""
+    record = message.is_edit and not message.buttons and f"\n{MARK} " in message.text
+    return message.buttons_taken_away or record
 
 
 class Honoree:
@@ -14,8 +22,8 @@ class Honoree:
 
     async def answer(self) -> str:
         messages = await self.user.replies(timeout=self.timeout, quiet=self.quiet)
-        while all(m.buttons_taken_away for m in messages):
-            # only the answered question's buttons were taken away: the answer is still coming
+        while all(closed(m) for m in messages):
+            # only the answered question's message was closed: the answer is still coming
             messages = await self.user.replies(timeout=self.timeout, quiet=self.quiet)
         self.last = "\n".join(m.text or "" for m in messages)
         return self.last

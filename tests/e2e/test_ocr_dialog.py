@@ -44,6 +44,8 @@ async def test_certificate_photo_first_is_read_confirmed_and_only_the_rest_asked
     await screen(h)
     assert "正在识别" in await h.photo(data)
     offer = await wait_text(h, "照片上写着")
+    shown = [m.data.get("text") or "" for m in h.user.chat.bot_messages()]
+    assert not any("正在识别" in text for text in shown), "the reading notice stayed"
     year, month = (int(x) for x in truth["date"].split("-"))
     assert truth["title"] in offer and f"{year}年{month}月" in offer
     assert "中共中央" in offer and "国务院" in offer

@@ -27,6 +27,7 @@ async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(
     card = await basics(h)
     assert "表彰级别：国家级表彰" in card and "表彰级别：省部级表彰" in card and "光进村" in card
     await h.press("✏️ 修改")
+    await h.press("基本信息")
     await h.press("现在的住址")
     card = await h.say("延吉市河南街道 8 号")
     assert "现在的住址：延吉市河南街道 8 号" in card

@@ -116,6 +116,7 @@ async def test_invite_notify_view_return_fix_and_confirm(emulator, data_dir, bot
     reopened = await farmer.say("/start")
     assert "退回修改" in reopened and "表彰文件只拍了一页" in reopened and "请核对" in reopened
     await farmer.press("✏️ 修改")
+    await farmer.press("基本信息")
     await farmer.press("现在的住址")
     await farmer.say("延吉市河南街道 8 号")
     again = await farmer.press("✅ 确认提交")

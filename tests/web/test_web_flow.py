@@ -60,6 +60,7 @@ async def register(me: AtPhone, photo) -> str:
     assert "文化程度：初中" in card and FAKE_ID in card
     await me.shot("summary")
     await me.press("✏️ 修改")
+    await me.press("基本信息")
     assert "原来填的是：初中" in await me.press("文化程度")
     assert "文化程度：高中" in await me.press("高中")
     receipt = await me.press("✅ 确认提交")
@@ -114,6 +115,7 @@ async def test_register_review_return_resubmit_and_resume(site, browser, tmp_pat
     reopened = await honoree.press("去修改并重新提交")
     assert "表彰文件只拍了一页" in reopened
     await honoree.press("✏️ 修改")
+    await honoree.press("基本信息")
     await honoree.press("现在的住址")
     await honoree.say("延吉市河南街道 8 号")
     again = await honoree.press("✅ 确认提交")

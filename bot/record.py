@@ -1,0 +1,94 @@
+"""The chat keeps its record: an answered question's message becomes "question ✔ answer"
+without buttons, the next question comes as a new message, and only the open question's
+message has live buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+
+from bot.replies import Sent, clear_buttons, send_replies, takes_over
+from services.registration import Result
+
+
+@dataclass
+class Asked:
+    message_id: int
+    text: str  # as the service said it: a closing names its question by this text
+    buttons: bool
+
+
+class OpenQuestions:
+    """The newest question message of each chat. Kept in memory only: after a restart an old
+    message may keep its buttons, and a press on them is refused as stale."""
+
+    def __init__(self) -> None:
+        self._by_chat: dict[int, Asked] = {}
+
+    def get(self, chat_id: int) -> Asked | None:
+        return self._by_chat.get(chat_id)
+
+    def shown(self, chat_id: int, sent: Sent) -> None:
+        self._by_chat[chat_id] = Asked(sent.message_id, sent.text, sent.buttons)
+
+    def closed(self, chat_id: int, message_id: int) -> None:
+        asked = self._by_chat.get(chat_id)
+        if asked is not None and asked.message_id == message_id:
+            asked.buttons = False
+
+
+async def show(
+    bot: Bot,
+    chat_id: int,
+    result: Result,
+    questions: OpenQuestions,
+    pressed: int | None = None,
+    *,
+    replaces: int | None = None,
+) -> list[Sent]:
+    """Send `result` to the chat. `pressed` is the message whose button was pressed; `replaces`
+    a notice the first reply takes the place of (the "reading your photo" message)."""
+    before = questions.get(chat_id)
+    closes = result.closes
+    target = None
+    if closes is not None:
+        if pressed is not None:
+            target = pressed
+        elif before is not None and before.text == closes.question:
+            target = before.message_id
+    jobs = []
+    if target is not None:
+        jobs.append(_close(bot, chat_id, target, closes.record))
+        questions.closed(chat_id, target)
+        sending = send_replies(bot, chat_id, result.replies)
+    elif replaces is not None:
+        sending = send_replies(bot, chat_id, result.replies, replaces, in_place=True)
+    else:
+        # A press that answered nothing (修改, paging through villages) shows the next screen
+        # in the pressed message; a refused one (an old button) leaves it be, without buttons.
+        in_place = pressed is not None and result.alert is None
+        if pressed is not None and not takes_over(result.replies, in_place=in_place):
+            jobs.append(clear_buttons(bot, chat_id, pressed))
+        sending = send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)
+    sent, *_ = await asyncio.gather(sending, *jobs)
+    if not sent:
+        return sent
+    newest = sent[-1]
+    questions.shown(chat_id, newest)
+    stale = before is not None and before.buttons and before.message_id not in (
+        target, pressed, replaces, *(s.message_id for s in sent)
+    )
+    if stale:  # the open question was asked again below: its old copy's buttons go
+        await clear_buttons(bot, chat_id, before.message_id)
+    return sent
+
+
+async def _close(bot: Bot, chat_id: int, message_id: int, record: str) -> None:
+    with contextlib.suppress(TelegramBadRequest):  # gone or too old to edit: the record is lost
+        await bot.edit_message_text(
+            text=record, chat_id=chat_id, message_id=message_id, reply_markup=None
+        )

@@ -53,6 +53,8 @@ async def show(
     """Send `result` to the chat. `pressed` is the message whose button was pressed; `replaces`
     a notice the first reply takes the place of (the "reading your photo" message)."""
     before = questions.get(chat_id)
+    if result.again:  # the pressed message may hold its record by now: leave it be
+        pressed = None
     closes = result.closes
     target = None
     if closes is not None:

@@ -71,6 +71,7 @@ class Result:
     alert: str | None = None  # a press was refused (an old button): a short notice on it
     closes: Closing | None = None  # the open question was answered: its message keeps the record
     waits: bool = False  # the replies say "reading the photo": what `later` brings replaces them
+    again: bool = False  # a redelivered update: the open question is said anew, nothing edited
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class Registration:
                     return Result(engine.ask(draft, self.context()), t("stale"))
             if not fresh:
                 # Delivered again after a crash: it was applied once; show the open question.
-                return Result(engine.ask(draft, self.context()))
+                return Result(engine.ask(draft, self.context()), again=True)
             if callable(event):
                 event = await event(uow)
             ctx = await self._context_for(uow, draft, event)

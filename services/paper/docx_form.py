@@ -213,7 +213,6 @@ def _portrait_xml(p: Portrait | None) -> str:
 
 
 LABEL_W = 1500  # six Chinese characters at 10 pt: most labels on one line
-WIDE_VALUE_W = 2900  # the left value column of section A holds the 18-digit ID number
 
 
 def _two_per_row(lines: list[Line], grid: list[int]) -> list[list[str]]:
@@ -247,7 +246,7 @@ def _grid(width: int, left_value: int | None = None) -> list[int]:
 
 def _basic(lines: list[Line], portrait: Portrait | None) -> str:
     photo_w = 1800
-    grid = _grid(PAGE_WIDTH - photo_w, WIDE_VALUE_W)
+    grid = _grid(PAGE_WIDTH - photo_w)  # both value columns fit the 18-digit ID number
     rows = []
     for i, cells in enumerate(_two_per_row(lines, grid)):
         photo = _cell(

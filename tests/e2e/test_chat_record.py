@@ -44,8 +44,9 @@ async def test_answered_questions_stay_in_the_chat_with_their_answer(emulator, b
     category = newest_id(h)
     asked = await h.press("农民")
     assert message(h, category) == ("获奖人现在属于哪一类？\n✔ 农民", [])
-    assert newest_id(h) > category and t("q.title") in asked
-    assert t("q.title") in message(h, newest_id(h))[0] and message(h, newest_id(h))[1]
+    title = t("q.title.typed")  # OCR is off in these runs
+    assert newest_id(h) > category and title in asked
+    assert title in message(h, newest_id(h))[0] and message(h, newest_id(h))[1]
 
     await h.press("全国劳动模范")
     await h.press("中共中央 国务院")
@@ -71,7 +72,9 @@ async def test_answered_questions_stay_in_the_chat_with_their_answer(emulator, b
 async def test_a_stop_keeps_the_question_and_the_answer(emulator, bot):
     h = Honoree(emulator.user(user_id=8502, first_name="黄"))
     await consent(h, "不同意")
-    assert live_buttons(h) == []
+    # only the stop's own way on (重新开始) is live; the consent keeps its record
+    assert live_buttons(h) == [newest_id(h)] and t("btn.restart") in str(message(h, newest_id(h)))
+    assert any("✔ 不同意" in m.data.get("text", "") for m in h.user.chat.bot_messages())
 
 
 async def test_a_new_user_finds_a_description_and_the_command_menu(emulator, bot):
@@ -117,12 +120,11 @@ async def test_an_edited_message_changes_the_answer_while_it_still_can(emulator,
     await h.answer()
     await h.user.edit_text(name["message"]["message_id"], "金明浩")
     said = await h.answer()
-    assert "金明浩" in said and t("q.gender") in said  # the open question comes again
-    await h.press("男")
+    assert "金明浩" in said and t("q.id_number") in said  # the open question comes again
     number = await h.user.send_text("2224011958")
     assert t("q.id_number") in await h.answer()  # refused: too short
     await h.user.edit_text(number["message"]["message_id"], FAKE_ID)
-    assert "1958年7月" in await h.answer()
+    assert "民族" in await h.answer()  # taken: gender and birth date come from it
     await h.user.edit_text(name["message"]["message_id"], "金明")  # answered long ago
     assert "修改" in await h.answer()
     draft, _ = await stored(data_dir, 8504)

@@ -109,7 +109,7 @@ async def test_every_accepted_date_and_document_number_spelling(emulator, data_d
     async def answer(h: Honoree, when: str, number: str) -> None:
         await screen(h)
         said = await n1_award_dated(h, when, number)
-        assert "文件的名称" in said, (when, number, said)
+        assert "荣誉证书拍照" in said, (when, number, said)  # the next question: it was taken
 
     pairs = zip(people, DATES, DOCUMENT_NUMBERS, strict=True)
     await asyncio.gather(*(answer(h, when, number) for h, when, number in pairs))

@@ -23,12 +23,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import aiohttp
 
-from tests.test_dialog_flow import FAKE_ID
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
+from testkit.fakes import fake_id_number  # noqa: E402
+
+FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 BUTTON = re.compile(r'<button name="data" value="([^"]*)">([^<]*)</button>')
 # The questions of a registration in order: ("press", label) or ("say", text).

@@ -64,3 +64,9 @@ def test_every_bot_module_touches_telegram_or_is_wiring():
             continue
         roots = {name.split(".")[0] for name in _imports(path)}
         assert "aiogram" in roots or "aiohttp" in roots, path
+
+
+def test_bench_scripts_stand_on_their_own():
+    """bench/ shares code with the tests through testkit/, never by importing tests/."""
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        assert not {n for n in _imports(path) if n.split(".")[0] == "tests"}, path

@@ -99,10 +99,9 @@ def contact(
     if as_json:
         typer.echo(json.dumps(committee, ensure_ascii=False))
         return
-    console.print(
-        f"已修改：{escape(committee['name'])} 的联系方式为 "
-        f"{escape(committee['contact'] or '（无）')}"
-    )
+    contact = committee["contact"] or t("staff.cli.committee.no_contact")
+    console.print(t("staff.cli.committee.changed", name=escape(committee["name"]),
+                    contact=escape(contact)))
 
 
 @app.command("list")

@@ -134,10 +134,8 @@ def invite(
         }
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
-    console.print(
-        f"邀请：{escape(committee)}（{made.role.value}），"
-        f"{china_time(made.expires_at)} 前有效，可用 {made.uses} 次"
-    )
+    console.print(t("staff.cli.invite.made", committee=escape(committee), role=made.role.value,
+                    until=china_time(made.expires_at), uses=made.uses))
     for each in links:
         console.print(each, soft_wrap=True, highlight=False)
     if qr is not None:

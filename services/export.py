@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from dialogs.divisions import DivisionDirectory
-from dialogs.model import Draft
 from dialogs.texts import t
 from services.paper import source
 from services.paper.forms import workers_for
@@ -368,7 +367,7 @@ def _from_received(
     return PackageEntry(
         reg_no=e.reg_no,
         name=e.name,
-        draft=Draft.from_storage(e.state, e.secrets),
+        draft=e.draft,
         status=status or Status.CONFIRMED,
         township_code=e.township_code,
         hukou_code=e.hukou_code,

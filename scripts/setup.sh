@@ -29,3 +29,6 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q -e ".[ocr,dev]"
   rm -f .venv/.installed-*; touch "$stamp"
 fi
+
+# The text catalogues: compile the .po files a translator edits into .mo (read at import).
+.venv/bin/python scripts/catalogue.py compile >/dev/null

@@ -1,0 +1,60 @@
+"""The gettext catalogues: they parse with Babel, hold every key the code asks for, and the
+Korean one translates the honoree's side completely with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from dialogs.texts import CHINESE, KOREAN, LOCALE_DIR, TEXTS, ZH_CN, speaking, t
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ("bot", "web", "services", "admin_cli", "dialogs")
+LITERAL = re.compile(r"""\b(?:t|known)\(\s*"([a-z_][a-z0-9_.]*)"[,)]""")
+TEMPLATE = re.compile(r"""\bt\(\s*f"([a-z_][a-z0-9_.]*)\{""")
+
+
+def code_keys(pattern: re.Pattern[str]) -> set[str]:
+    found: set[str] = set()
+    for folder in CODE_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            found.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "ko"])
+def test_each_po_file_parses_with_babel_without_duplicates(locale):
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    ids = [m.id for m in catalog if m.id]
+    assert len(ids) == len(set(ids)) > 700
+
+
+def test_every_key_the_code_names_is_in_the_chinese_catalogue():
+    missing = sorted(k for k in code_keys(LITERAL) if k not in ZH_CN)
+    assert missing == [], "run: python scripts/catalogue.py sync --ref BRANCH"
+
+
+def test_every_key_family_the_code_builds_has_texts():
+    empty = sorted(p for p in code_keys(TEMPLATE) if not any(k.startswith(p) for k in ZH_CN))
+    assert empty == []
+
+
+def test_a_language_is_chosen_for_a_block_and_falls_back_to_chinese():
+    assert t("err.empty") == ZH_CN["err.empty"]
+    with speaking(KOREAN):
+        assert t("err.empty") == TEXTS[KOREAN].get("err.empty", ZH_CN["err.empty"])
+        assert t("staff.cli.no_reviewers") == ZH_CN["staff.cli.no_reviewers"]
+        with speaking(CHINESE):
+            assert t("err.empty") == ZH_CN["err.empty"]
+    with speaking("fr"):
+        assert t("err.empty") == ZH_CN["err.empty"]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

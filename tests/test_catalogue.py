@@ -58,3 +58,30 @@ def test_a_language_is_chosen_for_a_block_and_falls_back_to_chinese():
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# The honoree's side (Telegram and web) is translated; the staff's side may stay Chinese.
+STAFF_PREFIXES = (
+    "review.", "paper.", "staff.", "progress.", "print.", "card.", "column.", "poster.",
+    "committee.", "invite.", "deadline.", "web.join.", "web.secret.", "web.evidence",
+)
+HONOREE_DEADLINE = ("deadline.remind.draft", "deadline.left", "deadline.passed", "deadline.today")
+
+
+def honoree_keys() -> list[str]:
+    return [k for k in ZH_CN if not k.startswith(STAFF_PREFIXES) or k in HONOREE_DEADLINE]
+
+
+def test_every_honoree_text_has_korean_with_the_same_placeholders():
+    korean = TEXTS[KOREAN]
+    keys = honoree_keys()
+    assert len(keys) > 350
+    assert [k for k in keys if not korean.get(k)] == []
+    assert [k for k in keys if placeholders(korean[k]) != placeholders(ZH_CN[k])] == []
+
+
+def test_korean_texts_are_korean_and_only_for_known_keys():
+    korean = TEXTS[KOREAN]
+    assert set(korean) <= set(ZH_CN)
+    hangul = [k for k, v in korean.items() if re.search("[\uac00-\ud7a3]", v)]
+    assert len(hangul) > 330  # a few stay Chinese on purpose: 中文, a body's short name

@@ -23,7 +23,7 @@ from bot.record import OpenQuestions
 from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import router as review_router
 from bot.session import LeanSession
-from dialogs.texts import t
+from dialogs.texts import KOREAN, t
 from ocr.service import OcrService
 from services.inbox import Inbox
 from services.reachability import Unreachable
@@ -38,7 +38,7 @@ from web import serve as web_channel
 from web.config import WebSettings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "status", "cancel", "help")
+COMMANDS = ("start", "status", "cancel", "language", "help")
 # Each update makes hundreds of short-lived objects (pydantic models per API call). At
 # CPython's default (700, 10, 10) a saturated bot spent 5.3 s of 95 s in the collector, most
 # in middle and full passes; with these, 1.3-1.7 s, and no pass over 40 ms.
@@ -73,9 +73,13 @@ def make_dispatcher(
 async def introduce(bot: Bot) -> None:
     """What a new user sees before the first message: the description in the empty chat, the
     short one on the profile, and the command menu."""
-    await bot.set_my_commands([BotCommand(command=c, description=t(f"cmd.{c}")) for c in COMMANDS])
-    await bot.set_my_description(t("bot.description"))
-    await bot.set_my_short_description(t("bot.short_description"))
+    for lang in (None, KOREAN):  # the default (Chinese), and Korean for `ko` users
+        await bot.set_my_commands(
+            [BotCommand(command=c, description=t(f"cmd.{c}", lang)) for c in COMMANDS],
+            language_code=lang,
+        )
+        await bot.set_my_description(t("bot.description", lang), language_code=lang)
+        await bot.set_my_short_description(t("bot.short_description", lang), language_code=lang)
 
 
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import OnLoop
 from bot.identity import person
+from bot.middlewares import LanguageHintMiddleware
 from bot.record import OpenQuestions, show
 from dialogs.model import Contact, Press, Reply, Start, Text, Unsupported
 from dialogs.texts import t
@@ -19,6 +20,8 @@ from services.posters import village_of
 from services.registration import ASK_CANCEL, Registration, Result, Upload, UploadTooLarge
 
 router = Router(name="registration")
+router.message.middleware(LanguageHintMiddleware())
+router.callback_query.middleware(LanguageHintMiddleware())
 NOTICE_WAIT = 10  # seconds a photo's reading waits for its notice to be sent, to take its place
 
 
@@ -39,6 +42,14 @@ async def on_help(message: Message, registration: Registration, bot: Bot,
                   open_questions: OpenQuestions) -> None:
     """What the bot does, and the open question again (its copy above loses its buttons)."""
     replies = await registration.help(person(message.from_user))
+    await show(bot, message.chat.id, Result(replies), open_questions)
+
+
+@router.message(Command("language"))
+async def on_language(message: Message, registration: Registration, bot: Bot,
+                      open_questions: OpenQuestions) -> None:
+    """中文 / 조선말 at any time; a press keeps every answer and asks the open question anew."""
+    replies = await registration.language(person(message.from_user))
     await show(bot, message.chat.id, Result(replies), open_questions)
 
 

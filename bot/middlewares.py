@@ -10,6 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from bot.identity import person
+from dialogs.texts import CHINESE, KOREAN, speaking
 from services.reachability import Unreachable
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -33,3 +34,17 @@ class ReachableAgainMiddleware(BaseMiddleware):
         if user is not None:
             await self.unreachable.wrote(person(user))
         return await handler(event, data)
+
+
+class LanguageHintMiddleware(BaseMiddleware):
+    """The honoree's handlers speak the language Telegram says the person uses (`ko` ->
+    Korean) until their draft says otherwise; staff handlers never get it."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        with speaking(hint(data.get("event_from_user"))):
+            return await handler(event, data)
+
+
+def hint(user: User | None) -> str:
+    code = (user.language_code or "") if user is not None else ""
+    return KOREAN if code.lower().split("-")[0] == "ko" else CHINESE

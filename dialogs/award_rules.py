@@ -16,10 +16,11 @@ from dialogs.eligibility import (
     Verdict,
     body_kind,
     classify,
+    plain_level,
     questions_needed,
     treatment_options,
 )
-from dialogs.texts import t
+from dialogs.texts import CHINESE, language, speaking, t
 from dialogs.validators import YearMonth
 
 DERIVED = ("category", "level", "outcome", "rule", "reason")  # written by the rules, never asked
@@ -73,13 +74,17 @@ def apply_verdict(award: dict[str, Any]) -> Verdict | None:
         award.pop(key, None)
     if not facts_complete(award):
         return None
-    verdict = decide(award)
+    verdict = decide(award)  # in the reader's language, to be said
+    kept = verdict
+    if language() != CHINESE:
+        with speaking(CHINESE):  # kept for the reviewers and the 汇总表: always Chinese
+            kept = decide(award)
     award.update(
-        outcome=verdict.outcome.value,
-        category=verdict.category.value if verdict.category else None,
-        level=verdict.category.level if verdict.category else None,
-        rule=verdict.rule,
-        reason=verdict.reason,
+        outcome=kept.outcome.value,
+        category=kept.category.value if kept.category else None,
+        level=kept.category.level if kept.category else None,
+        rule=kept.rule,
+        reason=kept.reason,
     )
     return verdict
 
@@ -87,7 +92,7 @@ def apply_verdict(award: dict[str, Any]) -> Verdict | None:
 def verdict_text(verdict: Verdict) -> str:
     """The verdict as the person hears it: the level in plain words, never the category code
     nor the rule's official wording (those are for reviewers and exports)."""
-    level = t("level.plain", level=verdict.category.level) if verdict.category else ""
+    level = t("level.plain", level=plain_level(verdict.category.level)) if verdict.category else ""
     rule = level or t("rule.scope")
     return t(f"verdict.{verdict.outcome.value}", level=level, rule=rule, reason=verdict.reason)
 

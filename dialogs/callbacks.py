@@ -24,6 +24,7 @@ ACTIONS = frozenset({
     "later",  # no ID card at hand: everything is kept, /start continues
     "restart",  # after a stop: begin again from the consent question
     "gone",  # the former employer no longer exists: register with the village committee
+    "lang",  # 中文 / 조선말: the language of the conversation (argument: the language tag)
 })
 
 # review verb -> number of whole-number arguments. Verbs ending in "r" carry a reason index,

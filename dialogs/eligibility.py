@@ -74,6 +74,14 @@ class Category(StrEnum):
         return "国家级" if self.value.startswith("N") else "省部级"
 
 
+LEVEL_KEYS = {"国家级": "level.national", "省部级": "level.ministerial"}
+
+
+def plain_level(level: str) -> str:
+    """A stored level (always Chinese, as the 汇总表 has it) in the reader's language."""
+    return t(LEVEL_KEYS[level]) if level in LEVEL_KEYS else level
+
+
 class AwardFacts(BaseModel):
     """What the dialog has learned about one award; unanswered questions stay None."""
 

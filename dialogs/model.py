@@ -31,6 +31,7 @@ class Draft(BaseModel):
     # the message, "key", "award": its question, "taken": whether it answered it}. An edit of
     # that message can still change the answer.
     typed: dict[str, Any] | None = None
+    lang: str = "zh-CN"  # the language the person reads (a tag of dialogs.texts.LANGUAGES)
 
     def fresh_copy(self) -> Draft:
         """A copy that shares no dict or list with this one. The draft is plain JSON-like

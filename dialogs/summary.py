@@ -11,6 +11,7 @@ from typing import Any
 
 from dialogs.callbacks import action
 from dialogs.divisions import DivisionDirectory
+from dialogs.eligibility import plain_level
 from dialogs.form import AWARD_FIELDS, FIELDS, PERSON_FIELDS, Field, Kind, Section, in_scope
 from dialogs.model import Button, Context, Draft, Reply
 from dialogs.texts import t
@@ -62,7 +63,7 @@ def _verdict(award: dict[str, Any], staff: bool) -> str:
     category, level = award.get("category"), award.get("level")
     uncertain = award.get("outcome") == "uncertain"
     if not staff:
-        shown = t("level.plain", level=level) if level else ""
+        shown = t("level.plain", level=plain_level(level)) if level else ""
         if uncertain:
             shown = t("summary.check_plain", level=shown) if shown else t("summary.check_only")
         return t("summary.level", value=shown)

@@ -54,6 +54,11 @@ def speaking(lang: str | None) -> Iterator[None]:
         _current.reset(token)
 
 
+def switch(lang: str | None) -> None:
+    """Change the language inside the current `speaking` block (the person's own choice)."""
+    _current.set(lang if lang in TEXTS else CHINESE)
+
+
 def known(key: str, lang: str | None = None) -> bool:
     """Is there a text for `key` (in `lang` or the zh-CN fallback)?"""
     return key in TEXTS.get(lang or _current.get(), ZH_CN) or key in ZH_CN

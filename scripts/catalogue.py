@@ -93,14 +93,18 @@ def follow(source: Catalog, locale: str) -> None:
         before = old.get(message.id)
         flags = set(before.flags) if before else set()
         note = f"zh_CN: {message.string}"
-        if before and before.string and note not in before.auto_comments:
-            flags.add("fuzzy")
+        if before and before.string and _squeezed(before.auto_comments) != _squeezed([note]):
+            flags.add("fuzzy")  # the comment was wrapped on writing: compare without spaces
         new.add(message.id, before.string if before else "", auto_comments=[note], flags=flags)
     save(new, locale)
 
 
 def new_catalog(locale: str) -> Catalog:
     return Catalog(locale=locale, project="honoree-registration", fuzzy=False)
+
+
+def _squeezed(comments) -> str:
+    return "".join("".join(comments).split())
 
 
 def compile_all() -> list[Path]:

@@ -36,7 +36,7 @@ from dialogs.model import (
 )
 from dialogs.ocr_answers import NAME_SEP
 from dialogs.record import Closing
-from dialogs.texts import t
+from dialogs.texts import CHINESE, LANGUAGES, language, speaking, switch, t
 from ocr.extract import Extraction
 from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 CHINA = ZoneInfo("Asia/Shanghai")
 NEW_REGISTRATION = callbacks.action("new")  # start a registration for another person
 ASK_CANCEL = callbacks.action("cancel?")  # /cancel: ask before deleting the draft
+LANGUAGE_ACTION = "lang"  # 中文 / 조선말: a press of callbacks.action("lang", tag)
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # enough for any phone photo (and what Telegram lets bots fetch)
 # Button data must work in every channel, so the strictest channel's limit (Telegram's callback
 # data) holds for all of them unless a channel runs alone with its own.
@@ -179,7 +180,8 @@ class Registration:
                 await uow.commit()
             if not fresh or draft is None:
                 return Result([])
-            return Result([Reply(t("edited.too_late")), *engine.ask(draft, self.context())])
+            with speaking(draft.lang):
+                return Result([Reply(t("edited.too_late")), *engine.ask(draft, self.context())])
 
     async def _handle(
         self,
@@ -189,6 +191,10 @@ class Registration:
         message_ref: str | None = None,
         reopen: Step | None = None,
     ) -> Result:
+        with speaking(language()):  # the draft's language holds inside, and only inside
+            return await self._handle_in_language(who, event, update_id, message_ref, reopen)
+
+    async def _handle_in_language(self, who, event, update_id, message_ref, reopen) -> Result:
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
             record = await uow.registrations.load_draft(who)
@@ -210,8 +216,15 @@ class Registration:
                         return stray
                 created = await uow.registrations.create_draft(who)
                 record = OpenDraft(created.id, created.draft)
+                record.draft.lang = language()  # the channel's hint (Telegram, the browser)
                 event = Start() if wants_new else event
+            else:
+                created = None
             draft = record.draft
+            switch(draft.lang)
+            chosen = _chosen_language(event)
+            if chosen is not None and fresh:
+                return await self._choose_language(uow, record.id, draft, chosen)
             if reopen is not None:  # an edited message answers its question again
                 draft.editing = {"key": reopen.key, "award": reopen.award}
             pressed = event.data if isinstance(event, Press) else None
@@ -239,12 +252,29 @@ class Registration:
             _remember_typed(outcome.draft, event, before, closes, message_ref)
             replies = await self._apply(uow, who, record.id, outcome)
             await uow.commit()
+        if created is not None and replies and not replies[0].buttons:
+            replies[0] = replace(replies[0], buttons=(language_buttons(),))  # the first message
         log.info("handled", extra={"update": update_id, "entry": record.id,
                                    "event": type(event).__name__})
         if reopen is not None and closes is not None:  # said anew: its first record is above
             replies = [Reply(t("edited.applied", record=closes.record)), *replies]
             closes = None
         return Result(replies, outcome.alert, closes)
+
+    async def _choose_language(self, uow, reg_id: int, draft: Draft, lang: str) -> Result:
+        """中文 / 조선말 pressed: every answer stays, the open question is asked in `lang`."""
+        draft.lang = lang
+        switch(lang)
+        await uow.registrations.save_draft(reg_id, draft)
+        await uow.commit()
+        return Result([Reply(t("lang.set")), *engine.ask(draft, self.context())])
+
+    async def language(self, who: Address) -> list[Reply]:
+        """/language: the two buttons, in the language the person reads now."""
+        async with self.db.uow(read_only=True) as uow:
+            record = await uow.registrations.load_draft(who)
+        with speaking(record.draft.lang if record else language()):
+            return [Reply(t("lang.choose"), (language_buttons(),))]
 
     async def _apply(self, uow, who: Address, reg_id: int, outcome: Outcome) -> list[Reply]:
         d = outcome.draft
@@ -263,7 +293,8 @@ class Registration:
         d.return_reason = None
         submitted = await uow.registrations.submit_draft(reg_id, d)
         # the review queue and the reviewers' notices
-        submitted = await on_submitted(uow, self.divisions, submitted)
+        with speaking(CHINESE):  # the reviewers' notices and card stay Chinese
+            submitted = await on_submitted(uow, self.divisions, submitted)
         committee = None
         if submitted.committee_id is not None:
             committee = await uow.committees.get(submitted.committee_id)
@@ -378,9 +409,10 @@ class Registration:
         async with self.db.uow(read_only=True) as uow:
             record = await uow.registrations.load_draft(who)
         draft = record.draft if record else None
-        if draft is None or draft.stopped or not draft.person:
-            return [Reply(t("help"))]
-        return [Reply(t("help")), *engine.ask(draft, self.context())]
+        with speaking(draft.lang if draft else language()):
+            if draft is None or draft.stopped or not draft.person:
+                return [Reply(t("help"))]
+            return [Reply(t("help")), *engine.ask(draft, self.context())]
 
     @staticmethod
     def _finished(history) -> Reply:
@@ -403,6 +435,21 @@ class Registration:
         async with self.db.uow(read_only=True) as uow:
             record = await uow.registrations.load_draft(who)
         return record is not None and not record.draft.stopped
+
+
+def language_buttons() -> tuple[Button, ...]:
+    """中文 / 조선말: each button names its language in that language."""
+    return tuple(
+        Button(t(f"btn.lang.{lang}"), callbacks.action(LANGUAGE_ACTION, lang)) for lang in LANGUAGES
+    )
+
+
+def _chosen_language(event) -> str | None:
+    """The language a press of 中文 / 조선말 chose, else None."""
+    decoded = callbacks.decode(event.data) if isinstance(event, Press) else None
+    if isinstance(decoded, callbacks.Action) and decoded.name == LANGUAGE_ACTION:
+        return decoded.argument if decoded.argument in LANGUAGES else None
+    return None
 
 
 def stopped(record) -> bool:

@@ -62,7 +62,7 @@ def placeholders(text: str) -> set[str]:
 
 # The honoree's side (Telegram and web) is translated; the staff's side may stay Chinese.
 STAFF_PREFIXES = (
-    "review.", "paper.", "staff.", "progress.", "print.", "card.", "column.", "poster.",
+    "review.", "paper.", "staff.", "progress.", "print.", "column.", "poster.",
     "committee.", "invite.", "deadline.", "web.join.", "web.secret.", "web.evidence",
 )
 HONOREE_DEADLINE = ("deadline.remind.draft", "deadline.left", "deadline.passed", "deadline.today")

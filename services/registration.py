@@ -222,7 +222,7 @@ class Registration:
                 created = None
             draft = record.draft
             switch(draft.lang)
-            chosen = _chosen_language(event)
+            chosen = chosen_language(event)
             if chosen is not None and fresh:
                 return await self._choose_language(uow, record.id, draft, chosen)
             if reopen is not None:  # an edited message answers its question again
@@ -444,7 +444,7 @@ def language_buttons() -> tuple[Button, ...]:
     )
 
 
-def _chosen_language(event) -> str | None:
+def chosen_language(event) -> str | None:
     """The language a press of 中文 / 조선말 chose, else None."""
     decoded = callbacks.decode(event.data) if isinstance(event, Press) else None
     if isinstance(decoded, callbacks.Action) and decoded.name == LANGUAGE_ACTION:

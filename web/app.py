@@ -18,15 +18,18 @@ from pathlib import Path
 
 from aiohttp import web
 
+from dialogs import callbacks
 from dialogs.model import Press, Reply, Start, Text
-from dialogs.texts import t
+from dialogs.texts import LANGUAGES, t
 from services.registration import (
     ASK_CANCEL,
+    LANGUAGE_ACTION,
     MAX_PHOTO_BYTES,
     NEW_REGISTRATION,
     Registration,
     Result,
     Upload,
+    chosen_language,
 )
 from services.results import Answer
 from services.review.desk import ReviewDesk, is_review_data
@@ -35,6 +38,7 @@ from services.web_sessions import LIFETIME, Resumed, Visit, WebSessions, show_co
 from web import render
 from web.config import WebSettings
 from web.guard import Guard, client_ip, security_headers
+from web.language import in_language, remember
 from web.render import Forms
 
 log = logging.getLogger(__name__)
@@ -209,6 +213,11 @@ class WebChannel:
             else:
                 result = await self.registration.handle(who, Press(data), uid)
                 await self._result(visit, result, said)
+                chosen = chosen_language(Press(data))
+                if chosen is not None:  # 中文 / 조선말 pressed: the page follows
+                    response = _see("/")
+                    remember(response, chosen, self.settings.secure_cookies)
+                    return response
         elif "text" in form:
             target = await self._text(visit, form["text"], uid)
             if target:
@@ -297,6 +306,20 @@ class WebChannel:
         await self.sessions.show(visit.who, screen, open_question)
 
     # --- resume on another phone --------------------------------------------------------
+
+    async def language(self, request: web.Request) -> web.StreamResponse:
+        """The link at the top (中文 / 조선말): the page and an open draft switch, every answer
+        kept; the open question is asked again in the new language."""
+        lang = request.query.get("to", "")
+        response = _see("/")
+        if lang not in LANGUAGES:
+            return response
+        visit = await self.sessions.open(request.cookies.get(COOKIE))
+        if visit is not None and await self.registration.has_draft(visit.who):
+            press = Press(callbacks.action(LANGUAGE_ACTION, lang))
+            await self._result(visit, await self.registration.handle(visit.who, press, None))
+        remember(response, lang, self.settings.secure_cookies)
+        return response
 
     async def resume_page(self, request: web.Request) -> web.Response:
         visit = await self.visit(request)
@@ -465,12 +488,13 @@ def make_app(
     registration: Registration, desk: ReviewDesk, settings: WebSettings
 ) -> web.Application:
     channel = WebChannel(registration, desk, settings)
-    app = web.Application(middlewares=[_logged], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[_logged, in_language], client_max_size=256 * 1024)
     app.on_response_prepare.append(security_headers)
     app.router.add_get("/", channel.home)
     app.router.add_post("/say", channel.answer)
     app.router.add_post("/photo", channel.photo)
     app.router.add_get("/status", channel.status)
+    app.router.add_get("/language", channel.language)
     app.router.add_get("/resume", channel.resume_page)
     app.router.add_post("/resume", channel.resume)
     app.router.add_get("/join/{token}", channel.join_page)

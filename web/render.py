@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
-from dialogs.texts import t
+from dialogs.texts import CHINESE, KOREAN, language, t
 
 Rows = Iterable[Iterable[tuple[str, str]]]  # rows of (label, data)
 
@@ -29,14 +29,21 @@ class Forms:
 
 def page(title: str, body: str) -> str:
     return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/chat.css">'
         '<script src="/static/chat.js" defer></script></head>'
-        f'<body><header><a href="/">{escape(t("web.title"))}</a></header>'
+        f'<body><header><a href="/">{escape(t("web.title"))}</a>{language_link()}</header>'
         f"<main>{body}</main></body></html>"
     )
+
+
+def language_link() -> str:
+    """中文 / 조선말 at the top: the link to the other language, named in that language."""
+    other = KOREAN if language() == CHINESE else CHINESE
+    label = escape(t("web.lang.other"))
+    return f'<a class="lang" href="/language?to={other}" lang="{other}">{label}</a>'
 
 
 def redirect_page(target: str) -> str:

@@ -41,6 +41,15 @@ async def korean_basics_after_id(h: Honoree) -> str:
     return await h.press("아닙니다")
 
 
+async def village_committee(data_dir):
+    """The database and the committee of 延吉市 小营镇 光进村, where both people live."""
+    db = await open_db(data_dir)
+    async with db.uow() as uow:
+        committee = await uow.committees.add(VILLAGE)
+        await uow.commit()
+    return db, committee
+
+
 def every_button_row(h: Honoree) -> list[list[str]]:
     rows = []
     for stored in h.user.chat.bot_messages():
@@ -73,10 +82,7 @@ async def submitted_states(db, committee_id: int) -> list[dict]:
 async def test_a_korean_speaking_honoree_registers_in_korean_and_stores_the_same(
     emulator, data_dir, bot
 ):
-    db = await open_db(data_dir)
-    async with db.uow() as uow:
-        committee = await uow.committees.add(VILLAGE)  # 延吉市 小营镇 光进村
-        await uow.commit()
+    db, committee = await village_committee(data_dir)
     zh = Honoree(emulator.user(user_id=5301, first_name="金"))
     await register_farmer(zh)
     assert "提交成功" in await zh.press("✅ 确认提交")
@@ -105,10 +111,7 @@ async def test_a_korean_speaking_honoree_registers_in_korean_and_stores_the_same
 async def test_language_mid_form_keeps_every_answer_and_asks_again_in_the_new_language(
     emulator, data_dir, bot
 ):
-    db = await open_db(data_dir)
-    async with db.uow() as uow:
-        committee = await uow.committees.add(VILLAGE)
-        await uow.commit()
+    db, committee = await village_committee(data_dir)
     h = Honoree(emulator.user(user_id=5303, first_name="朴"))
     first = await h.say("/start")
     assert "统计登记" in first

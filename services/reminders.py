@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.texts import t
+from dialogs.texts import speaking, t
 from services.deadlines import committee_level, days_left, days_left_text, due_for, reminder_point
 from services.review.intake import recipients
 from storage.clock import utcnow
@@ -67,7 +67,8 @@ async def remind_once(db: Database, settings: Settings, now: datetime) -> int:
                     else ("review.remind.returned")
                 )
                 dedup = f"idle|{entry.id}|{entry.status.value}"
-                queued += await _queue(uow, entry.owner, t(key), dedup, send_at)
+                text = t(key, entry.state.get("lang"))  # the honoree's own language
+                queued += await _queue(uow, entry.owner, text, dedup, send_at)
         queued += await _countdown(uow, now, send_at)
         await uow.commit()
     if queued:
@@ -103,7 +104,8 @@ async def _countdown(uow, now: datetime, send_at: datetime) -> int:
         if (due := _point(found, "village", today)) is None:
             continue
         works_to, day, point = due
-        text = t("deadline.remind.draft", left=days_left_text(day, today))
+        with speaking(entry.state.get("lang")):  # the honoree's own language
+            text = t("deadline.remind.draft", left=days_left_text(day, today))
         dedup = f"deadline|{entry.id}|{works_to}|{day.isoformat()}|{point}"
         queued += await _queue(uow, entry.owner, text, dedup, send_at)
     return queued

@@ -65,11 +65,13 @@ STAFF_PREFIXES = (
     "review.", "paper.", "staff.", "progress.", "print.", "column.", "poster.",
     "committee.", "invite.", "deadline.", "web.join.", "web.secret.", "web.evidence",
 )
-HONOREE_DEADLINE = ("deadline.remind.draft", "deadline.left", "deadline.passed", "deadline.today")
+# what the staff's services send to the honoree: the decision, the reminders, the countdown
+TO_HONOREE = ("review.tell.", "review.remind.draft", "review.remind.returned",
+              "deadline.remind.draft", "deadline.left", "deadline.passed", "deadline.today")
 
 
 def honoree_keys() -> list[str]:
-    return [k for k in ZH_CN if not k.startswith(STAFF_PREFIXES) or k in HONOREE_DEADLINE]
+    return [k for k in ZH_CN if not k.startswith(STAFF_PREFIXES) or k.startswith(TO_HONOREE)]
 
 
 def test_every_honoree_text_has_korean_with_the_same_placeholders():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dialogs.model import Context, Reply
 from dialogs.review import answers_shown, status_name
-from dialogs.texts import t
+from dialogs.texts import speaking, t
 from services.committees import committee_name
 from services.review.access import Member, entry_for, refuse, township_of
 from services.review.intake import announce
@@ -126,14 +126,15 @@ async def _decide(
         version=entry.version,
     )
     committee = member.committee
-    contact = t("review.tell.contact", contact=committee.contact) if committee.contact else ""
-    tell = t(
-        f"review.tell.{status.value}",
-        reg_no=entry.reg_no,
-        reason=reason,
-        committee=committee_name(ctx.divisions, committee),
-        contact=contact,
-    )
+    with speaking(entry.state.get("lang")):  # the honoree reads their own language
+        contact = t("review.tell.contact", contact=committee.contact) if committee.contact else ""
+        tell = t(
+            f"review.tell.{status.value}",
+            reg_no=entry.reg_no,
+            reason=reason,
+            committee=committee_name(ctx.divisions, committee),
+            contact=contact,
+        )
     await _tell_honoree(uow, entry, tell)
     said = t(f"review.done.{status.value}", name=entry.name, reg_no=entry.reg_no, reason=reason)
     decided = await uow.registrations.get(entry.id)
@@ -179,7 +180,9 @@ async def _hand_over(
     )
     await announce(uow, moved, text)
     to = committee_name(names, target)
-    await _tell_honoree(uow, entry, t("review.tell.handed_over", reg_no=entry.reg_no, committee=to))
+    with speaking(entry.state.get("lang")):
+        tell = t("review.tell.handed_over", reg_no=entry.reg_no, committee=to)
+    await _tell_honoree(uow, entry, tell)
     return Result(
         t("review.done.handed_over", committee=to, name=entry.name, reg_no=entry.reg_no),
         done=True,

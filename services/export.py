@@ -14,12 +14,13 @@ import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from dialogs.divisions import DivisionDirectory
 from dialogs.texts import t
+from services.deadlines import is_late
 from services.paper import source
 from services.paper.forms import workers_for
 from services.paper.labels import CHINA, STATUS_LABELS
@@ -138,10 +139,11 @@ async def export_township(
         )
         total = await source.count(uow, scope)
         all_demo = await source.count(uow, replace(scope, include_demo=True))
+        found = await uow.deadlines.all()  # an entry sent after the committees' date is 逾期
 
     async def entries(uow: UnitOfWork) -> AsyncIterator[list[tuple[Any, PackageEntry]]]:
         async for page in source.pages(uow, scope, evidence=True, confirmation=True):
-            yield [(_version(e), _from_registration(e)) for e in page]
+            yield [(_version(e), _from_registration(e, found)) for e in page]
 
     async def work(uow: UnitOfWork, sent: set[Any]) -> Tally:
         sent_ids = {reg_id for reg_id, _ in sent}
@@ -319,7 +321,7 @@ def _version(entry: source.Entry) -> tuple[int, int | None]:
     return r.id, (r.version if r.status is Status.CONFIRMED else None)
 
 
-def _from_registration(entry: source.Entry) -> PackageEntry:
+def _from_registration(entry: source.Entry, found: dict[str, date]) -> PackageEntry:
     r, d = entry.record, entry.draft
     return PackageEntry(
         reg_no=r.reg_no or f"id{r.id}",
@@ -334,6 +336,7 @@ def _from_registration(entry: source.Entry) -> PackageEntry:
         confirmed_by=entry.confirmed_by,
         confirmed_at=entry.confirmed_at,
         is_demo=r.is_demo,
+        late=is_late(r.submitted_at, found),
     )
 
 

@@ -8,6 +8,7 @@ import random
 import shutil
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from dialogs.form import SUMMARY_COLUMNS
 from dialogs.model import Draft
 from services import demo as demo_data
 from services.paper import forms
+from services.paper.labels import CHINA
 from services.paper.source import directory
 from storage.files import EvidenceStore
 from storage.records import AuditRecord, EvidenceKind, RegistrationRecord, Status
@@ -431,3 +433,32 @@ def test_forms_rendered_by_worker_processes_are_complete_and_in_entry_order(
     for no, name in order:
         assert name in docx_text(out / "登记表" / f"{no}_{name}.docx")
     assert len(list((out / "佐证材料").rglob("*.jpg"))) == manifest["counts"]["evidence_files"]
+
+
+def test_an_entry_sent_after_the_deadline_is_exported_and_marked_late(
+    township: Settings, tmp_path: Path
+) -> None:
+    """Late entries are still accepted and sent up, marked 逾期 in the 汇总表 and the JSONL;
+    the same entries before their deadline carry no mark."""
+    today = datetime.now(UTC).astimezone(CHINA).date()
+
+    def status_cells(out: Path) -> set[str]:
+        ws = load_workbook(out / "汇总表.xlsx")["汇总表"]
+        return {row[column("状态")].value for row in ws.iter_rows(min_row=3)}
+
+    def late_marks(out: Path) -> list[bool]:
+        lines = (out / "登记数据.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["late"] for line in lines]
+
+    due = (today + timedelta(days=3)).isoformat()
+    assert cli(township, "deadline", "set", "--level", "village", "--date", due).exit_code == 0
+    export(township, tmp_path / "in_time")
+    assert not any("逾期" in cell for cell in status_cells(tmp_path / "in_time"))
+    assert late_marks(tmp_path / "in_time") == [False, False]
+
+    past = (today - timedelta(days=1)).isoformat()
+    assert cli(township, "deadline", "set", "--level", "village", "--date", past).exit_code == 0
+    late = export(township, tmp_path / "late", "--again")
+    assert late["entries"] == 2  # accepted all the same
+    assert all(cell.endswith("（逾期）") for cell in status_cells(tmp_path / "late"))
+    assert late_marks(tmp_path / "late") == [True, True]

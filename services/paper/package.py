@@ -106,6 +106,7 @@ class PackageEntry:
     confirmed_by: str = ""
     confirmed_at: datetime | None = None
     is_demo: bool = False
+    late: bool = False  # sent to the committee after its deadline: accepted, marked 逾期
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def data_line(entry: PackageEntry, files: list[tuple[EvidenceRecord, str]]) -> d
         "confirmed_by": entry.confirmed_by,
         "confirmed_at": entry.confirmed_at.isoformat() if entry.confirmed_at else None,
         "is_demo": entry.is_demo,
+        "late": entry.late,
         "state": state,
         "secrets": secrets,
         "awards": [{**asdict(a), "outcome": str(a.outcome)} for a in entry.awards],
@@ -214,7 +216,7 @@ class PackageWriter:
             "@reg_no": entry.reg_no,
             "@confirmed_by": entry.confirmed_by,
             "@confirmed_at": confirmed_on,
-            "@status": status_label(entry.status),
+            "@status": status_label(entry.status) + (t("paper.late") if entry.late else ""),
         }
         self.summary.add(summary_cells(entry.draft, meta, self.divisions))
         files, links, portrait = self._evidence(entry, folder)

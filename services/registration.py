@@ -252,8 +252,10 @@ class Registration:
             _remember_typed(outcome.draft, event, before, closes, message_ref)
             replies = await self._apply(uow, who, record.id, outcome)
             await uow.commit()
-        if created is not None and replies and not replies[0].buttons:
-            replies[0] = replace(replies[0], buttons=(language_buttons(),))  # the first message
+        if created is not None and replies and replies[-1].buttons:
+            # the first question offers 中文 / 조선말 too (the open question holds the buttons)
+            last = replies[-1]
+            replies[-1] = replace(last, buttons=(*last.buttons, language_buttons()))
         log.info("handled", extra={"update": update_id, "entry": record.id,
                                    "event": type(event).__name__})
         if reopen is not None and closes is not None:  # said anew: its first record is above

@@ -778,6 +778,17 @@ ZH_CN: dict[str, str] = {
     "staff.web.started": "网页版已启动（演示村：延吉市 小营镇 光进村）",
     "staff.web.honoree": "  获奖人登记：{url}",
     "staff.web.reviewer": "  审核人员（一次性邀请）：{url}",
+    # --- staff, ops stream: backup, restore and rotate-key of honoree-admin ---
+    "staff.keys.env_single": "密钥来自环境变量 HONOREE_SECRET_KEY，程序没法替你写入新密钥：请把新密钥放在 HONOREE_SECRET_KEY 的最前面、旧密钥放在后面（用空格分开），重启机器人，再运行 rotate-key。",
+    "staff.keys.started": "已生成新密钥，写在 {file} 的第一行；旧密钥留在后面，全部重新加密后才移走。",
+    "staff.keys.resumed": "接着做换密钥：用 {source} 里的第一个密钥重新加密。",
+    "staff.keys.prepared": "新密钥已就位。请重启所有机器人进程（之后新数据用新密钥加密，新旧密钥都能解密），再运行 rotate-key（不加 --prepare）重新加密已有的数据。",
+    "staff.keys.stop_bots": "[yellow]注意：[/]正在运行的机器人只认旧密钥，请先停掉它们，做完再启动；不停机换密钥请先用 --prepare。",
+    "staff.keys.progress": "{table}：已检查 {seen} 条，重新加密 {rewritten} 条",
+    "staff.keys.left": "还有 {n} 条数据不是用新密钥加密的（{tables}）：可能有机器人进程还在用旧密钥，请重启它们后再运行 rotate-key。旧密钥没有移走。",
+    "staff.keys.done": "[bold green]换密钥完成[/]：重新加密 {n} 条。",
+    "staff.keys.retired": "旧密钥已移到 {file}：它只用来读换密钥以前做的备份，请离线保存或删除。",
+    "staff.keys.env_done": "请从 HONOREE_SECRET_KEY 里删掉旧密钥（只留第一个），再重启机器人。",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"zh-CN": ZH_CN}

@@ -9,14 +9,19 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from storage.crypto import FieldCipher, parse_key_file
+from services.keys import left_behind, reencrypt
+from storage.crypto import FieldCipher, generate_secret, parse_key_file, read_keyring
 from storage.models import Registration
+from storage.records import Address
+from storage.settings import Settings
 from storage.uow import Database
 from testkit.botproc import ROOT, admin, bot_env
+from testkit.fakes import fake_id_number
 
 TOWNSHIP = "222401100000"  # 延吉市 小营镇
 
@@ -90,3 +95,39 @@ def test_rotation_with_an_env_key_says_how_to_give_the_new_one(tmp_path: Path) -
     )
     assert done.returncode == 1
     assert "HONOREE_SECRET_KEY" in done.stderr and "k" * 40 not in done.stderr
+
+
+async def test_reencrypt_on_postgresql_moves_every_sealed_value_to_the_new_key(
+    pg_db: Database, pg_url: str, settings: Settings
+) -> None:
+    numbers = {}
+    async with pg_db.uow() as uow:
+        for n in range(7):
+            reg = await uow.registrations.create_draft(Address("tg", str(n)))
+            numbers[reg.id] = fake_id_number(date(1950, 1, 1 + n))
+            await uow.registrations.save_state(
+                reg.id, {}, {"id_number": numbers[reg.id]}, name=None, hukou_code=None
+            )
+        await uow.inbox.add([(1, b'{"update_id": 1}')])
+        await uow.commit()
+    new = generate_secret().encode()
+    rotated = Database(pg_url, FieldCipher(new, *read_keyring(settings)))
+    try:
+        done = await reencrypt(rotated, batch=2)
+        assert done["registrations"] == 7 and done["inbox_updates"] == 1
+        assert not any((await left_behind(rotated)).values())
+        only_new = Database(pg_url, FieldCipher(new))
+        try:
+            async with only_new.uow(read_only=True) as uow:
+                for reg_id, number in numbers.items():
+                    record = await uow.registrations.get(reg_id)
+                    assert record is not None and record.secrets["id_number"] == number
+                    found = await uow.registrations.find_by_id_hash(
+                        only_new.cipher.id_hash(number)
+                    )
+                    assert [r.id for r in found] == [reg_id]
+                assert await uow.inbox.pending() == [(b'{"update_id": 1}', False)]
+        finally:
+            await only_new.dispose()
+    finally:
+        await rotated.dispose()

@@ -20,6 +20,7 @@ from admin_cli import (
     poster_cmd,
     receive_cmd,
     reviewer_cmd,
+    rotate_cmd,
     stats_cmd,
 )
 from admin_cli.common import CliOptions
@@ -59,3 +60,4 @@ app.add_typer(deadline_cmd.app, name="deadline")
 app.command("audit")(audit_cmd.audit)
 app.command("demo-data")(demo_cmd.demo_data_command)
 app.command("ocr")(ocr_command)
+app.command("rotate-key")(rotate_cmd.rotate_key)

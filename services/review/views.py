@@ -162,7 +162,7 @@ async def _duplicates(
     if not number:
         return ()
     found = []
-    for other in await uow.registrations.find_by_id_hash(db.cipher.id_hash(number), entry.id):
+    for other in await uow.registrations.find_by_id_hash(db.cipher.id_hashes(number), entry.id):
         committee = await uow.committees.get(other.committee_id) if other.committee_id else None
         place = await uow.divisions.get(other.hukou_code or "")
         where = committee_name(names, committee) if committee else place.name if place else ""

@@ -209,9 +209,12 @@ class RegistrationRepository(Repository):
         return await self._fetch(stmt)
 
     async def find_by_id_hash(
-        self, id_hash: str, exclude_id: int | None = None
+        self, id_hash: str | Sequence[str], exclude_id: int | None = None
     ) -> list[RegistrationRecord]:
-        stmt = self._select().where(Registration.id_hash == id_hash).order_by(Registration.id)
+        """Registrations of one ID number; during a key rotation give its hash under every key
+        (`FieldCipher.id_hashes`), as rows not yet re-encrypted carry the old one."""
+        hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
+        stmt = self._select().where(Registration.id_hash.in_(hashes)).order_by(Registration.id)
         if exclude_id is not None:
             stmt = stmt.where(Registration.id != exclude_id)
         return await self._fetch(stmt)

@@ -25,10 +25,11 @@ pytestmark = pytest.mark.e2e
 class WebhookWorker(BotProcess):
     command = ("-m", "bot", "run", "--webhook")
 
-    def __init__(self, emulator, data_dir, port: int, redis_url: str) -> None:
+    def __init__(self, emulator, data_dir, port: int, redis_url: str, **env: str) -> None:
         super().__init__(
             emulator, data_dir, HONOREE_SECRET_KEY=SECRET, HONOREE_REDIS_URL=redis_url,
             HONOREE_WEBHOOK_PORT=str(port), HONOREE_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+            **env,
         )
         self.port = port
         self.log_path = data_dir / f"bot-{port}.log"

@@ -15,13 +15,11 @@ import time
 import aiohttp
 import pytest
 
-from dialogs.model import Draft
 from storage.settings import Settings
 from storage.uow import Database
 from testkit.botproc import SECRET, TOKEN, admin
-from testkit.fakes import tg
 from testkit.pg import create_database, drop_database
-from tests.e2e.crowd import Filler, missing_answers, people
+from tests.e2e.crowd import Filler, people, stored_entry, submitted_twice
 from tests.e2e.test_webhook_workers import SECRET_HEADER, WebhookWorker
 from tests.test_coordination import _free_port
 
@@ -130,20 +128,8 @@ async def test_two_workers_survive_a_kill_and_a_redis_restart(emulator, tmp_path
         async with db.uow(read_only=True) as uow:
             for f in crowd:
                 who = f"seed {seed} user {f.person.user_id}"
-                problems += [f"{who}: bot said {e!r}" for e in f.errors]
-                entries = await uow.registrations.list_for_owner(tg(f.person.user_id))
-                if len(entries) != 1:
-                    problems.append(f"{who}: {len(entries)} registrations")
-                    continue
-                entry = entries[0]
-                if entry.status != "submitted" or not entry.reg_no:
-                    problems.append(f"{who}: entry is {entry.status}")
-                draft = Draft.from_storage(entry.state, entry.secrets)
-                problems += [f"{who}: acknowledged {m}" for m in missing_answers(draft, f.acked)]
-            submitted = await uow.audit.list(action="submitted", limit=1000)
-        per_entry = [e.registration_id for e in submitted]
-        problems += [f"seed {seed}: entry {r} submitted {per_entry.count(r)} times"
-                     for r in set(per_entry) if per_entry.count(r) != 1]
+                problems += (await stored_entry(uow, f, who))[0]
+            problems += await submitted_twice(uow, seed)
         print(f"chaos: {len(emulator.calls)} API calls, kill after {kill_after}, redis restart "
               f"after {restart_after}, {sum(v > 1 for v in webhook.deliveries.values())} "
               f"updates answered 200 twice")

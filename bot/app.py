@@ -157,7 +157,7 @@ async def run(
     ]
     try:
         if webhook:
-            await _serve_webhook(settings, bot, dp, db, coordinator, reuse_port=reuse_port)
+            await _serve_webhook(settings, bot, dp, db, coordinator, ocr, reuse_port=reuse_port)
         else:
             await bot.delete_webhook()
             await poll(dp, bot, Inbox(db))
@@ -175,14 +175,14 @@ async def run(
 
 async def _serve_webhook(
     settings: Settings, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator,
-    *, reuse_port: bool,
+    ocr: OcrService | None, *, reuse_port: bool,
 ) -> None:
     """Serve updates on HONOREE_WEBHOOK_HOST:PORT/PATH; Telegram must reach HONOREE_WEBHOOK_URL."""
     if not settings.webhook_url:
         raise SystemExit("HONOREE_WEBHOOK_URL is not set: the public URL Telegram should call")
     secret = hashlib.sha256(bot.token.encode()).hexdigest()[:32]
     app = make_app(path=settings.webhook_path, secret=secret, bot=bot, dp=dp, db=db,
-                   coordinator=coordinator)
+                   coordinator=coordinator, ocr=ocr)
     await bot.set_webhook(settings.webhook_url.rstrip("/") + settings.webhook_path,
                           secret_token=secret, drop_pending_updates=False)
     runner = web.AppRunner(app)

@@ -12,6 +12,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -23,6 +24,13 @@ ERRORS = Counter("honoree_errors_total", "Failures by kind", ["kind"])
 LATENCY = Histogram(
     "honoree_update_seconds", "Time from receiving an update to answering it",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+OCR_QUEUE = Gauge(
+    "honoree_ocr_queue", "Photos waiting for an OCR worker", multiprocess_mode="livesum"
+)
+OUTBOX_BACKLOG = Gauge(
+    "honoree_outbox_backlog", "Notices waiting to be sent", multiprocess_mode="livemax"
 )
 
 

@@ -12,9 +12,10 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from aiohttp import web
 
-from bot.metrics import ERRORS, LATENCY, UPDATES, exposition
+from bot.metrics import ERRORS, LATENCY, OCR_QUEUE, OUTBOX_BACKLOG, UPDATES, exposition
 from bot.polling import sender_of
 from coordination import Coordinator
+from ocr.service import OcrService
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def make_app(
-    *, path: str, secret: str, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator
+    *, path: str, secret: str, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator,
+    ocr: OcrService | None,
 ) -> web.Application:
     async def updates(request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
@@ -46,6 +48,9 @@ def make_app(
         return web.json_response(checks, status=status)
 
     async def metrics(request: web.Request) -> web.Response:
+        OCR_QUEUE.set(ocr.waiting if ocr is not None else 0)
+        async with db.uow(read_only=True) as uow:
+            OUTBOX_BACKLOG.set(await uow.notifications.backlog())
         body, content_type = exposition()
         return web.Response(body=body, headers={"Content-Type": content_type})
 

@@ -89,7 +89,10 @@ async def test_two_workers_handle_a_doubly_delivered_update_once(
             async with http.get(workers[0].url + "/healthz") as resp:
                 assert resp.status == 200, await resp.text()
             async with http.get(workers[1].url + "/metrics") as resp:
-                assert "honoree_updates_total" in await resp.text()
+                exposed = await resp.text()
+            for metric in ("honoree_updates_total", "honoree_update_seconds_bucket",
+                           "honoree_outbox_backlog", "honoree_ocr_queue"):
+                assert metric in exposed, exposed
             processed = _processed(data_dir, update["update_id"])
             assert processed == 1
             assert user.chat.bot_messages(), "the /start was not answered"

@@ -15,11 +15,19 @@ cli = typer.Typer(add_completion=False, help="吉林省表彰人员统计登记�
 def run(
     webhook: bool = typer.Option(False, help="serve a webhook instead of long polling"),
     demo: bool = typer.Option(False, help="open the demo committee and print its web links"),
+    workers: int = typer.Option(1, min=1, help="webhook worker processes sharing one port"),
 ) -> None:
     """Start the bot and the web page (the web page alone, with a demo, without a token)."""
     from bot.app import run as run_bot
 
-    asyncio.run(run_bot(Settings(), webhook=webhook, demo=demo))
+    if workers == 1:
+        asyncio.run(run_bot(Settings(), webhook=webhook, demo=demo))
+        return
+    if not webhook:
+        raise typer.BadParameter("--workers needs --webhook (one poller only)")
+    from bot.workers import run_workers
+
+    run_workers(workers)
 
 
 @cli.callback()

@@ -10,12 +10,12 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot.handlers import router
 from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.logging_setup import setup_logging
+from bot.metrics import ERRORS, CountReplies
 from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
@@ -23,6 +23,8 @@ from bot.record import OpenQuestions
 from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import router as review_router
 from bot.session import LeanSession
+from bot.webhook import make_app
+from coordination import Coordinator, make_coordinator
 from dialogs.texts import KOREAN, t
 from ocr.service import OcrService
 from services.inbox import Inbox
@@ -52,6 +54,7 @@ def make_bot(settings: Settings) -> Bot:
     bot = Bot(settings.bot_token.get_secret_value(), session=LeanSession(api=api))
     bot.session.middleware(RetryMiddleware())
     bot.session.middleware(LateAnswers())
+    bot.session.middleware(CountReplies())
     return bot
 
 
@@ -85,6 +88,7 @@ async def introduce(bot: Bot) -> None:
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
     """Log the failure (no personal data) and tell the person plainly; never show a trace."""
     update = event.update
+    ERRORS.labels(type(event.exception).__name__).inc()
     log.error("update failed: %s", type(event.exception).__name__,
               exc_info=event.exception, extra={"update": update.update_id})
     chat = None
@@ -100,9 +104,11 @@ async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
     return True
 
 
-async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) -> None:
+async def run(
+    settings: Settings, *, webhook: bool = False, demo: bool = False, reuse_port: bool = False
+) -> None:
     """Telegram and the web page together; the web page alone (with the demo committee) when
-    no bot token is set."""
+    no bot token is set. `reuse_port`: one of several webhook workers on one port."""
     setup_logging()
     db = Database.from_settings(settings, background_checkpoints=True)  # no fsync on the loop
     await db.migrate()
@@ -142,14 +148,20 @@ async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) 
     await introduce(bot)
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
+    coordinator = make_coordinator(settings.redis_url)
+    once = {  # jobs one worker at a time runs, under a lease
+        "notifier": Notifier(bot, db, unreachable).run,
+        "reminders": lambda: run_reminders(db, settings),
+        "checkpoints": db.keep_checkpointing,
+        "prune-updates": lambda: _prune_processed(Inbox(db)),
+    }
     workers = [
-        asyncio.create_task(Notifier(bot, db, unreachable).run(), name="notifier"),
-        asyncio.create_task(run_reminders(db, settings), name="reminders"),
-        asyncio.create_task(db.keep_checkpointing(), name="checkpoints"),
+        asyncio.create_task(coordinator.run_leased(name, job), name=name)
+        for name, job in once.items()
     ]
     try:
         if webhook:
-            await _serve_webhook(settings, bot, dp)
+            await _serve_webhook(settings, bot, dp, db, coordinator, ocr, reuse_port=reuse_port)
         else:
             await bot.delete_webhook()
             await poll(dp, bot, Inbox(db))
@@ -161,26 +173,35 @@ async def run(settings: Settings, *, webhook: bool = False, demo: bool = False) 
             await web_runner.cleanup()
         await registration.close()
         await bot.session.close()
+        await coordinator.close()
         await db.dispose()
 
 
-async def _serve_webhook(settings: Settings, bot: Bot, dp: Dispatcher) -> None:
+async def _serve_webhook(
+    settings: Settings, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator,
+    ocr: OcrService | None, *, reuse_port: bool,
+) -> None:
     """Serve updates on HONOREE_WEBHOOK_HOST:PORT/PATH; Telegram must reach HONOREE_WEBHOOK_URL."""
     if not settings.webhook_url:
         raise SystemExit("HONOREE_WEBHOOK_URL is not set: the public URL Telegram should call")
     secret = hashlib.sha256(bot.token.encode()).hexdigest()[:32]
-    app = web.Application()
-    # Answer Telegram only after handling, so a crash means Telegram sends the update again.
-    SimpleRequestHandler(
-        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
-    ).register(app, path=settings.webhook_path)
-    setup_application(app, dp, bot=bot)
+    app = make_app(path=settings.webhook_path, secret=secret, bot=bot, dp=dp, db=db,
+                   coordinator=coordinator, ocr=ocr)
     await bot.set_webhook(settings.webhook_url.rstrip("/") + settings.webhook_path,
                           secret_token=secret, drop_pending_updates=False)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await web.TCPSite(
+        runner, settings.webhook_host, settings.webhook_port, reuse_port=reuse_port or None
+    ).start()
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+async def _prune_processed(inbox: Inbox, every: float = 3600.0) -> None:
+    """Forget processed-update ids older than any redelivery, now and then."""
+    while True:
+        await inbox.prune_processed()
+        await asyncio.sleep(every)

@@ -95,23 +95,23 @@ class Poller:
         ]
         if kept:
             log.info("%d updates received before a restart", len(kept))
-        last = {_sender(update): update for update, _ in kept}
+        last = {sender_of(update): update for update, _ in kept}
         for update, handled in kept:
             if not handled:
                 self._start(update)
-            elif last[_sender(update)] is not update:  # handled, and answered by the next
+            elif last[sender_of(update)] is not update:  # handled, and answered by the next
                 self._remember(update.update_id)  # (should Telegram deliver it again)
                 self._handled.append(update.update_id)
-        return [u for u, handled in kept if handled and last[_sender(u)] is u]
+        return [u for u, handled in kept if handled and last[sender_of(u)] is u]
 
     def _answer_again(self, maybe_unanswered: list[Update], newer: list[Update]) -> None:
         """A person's last update before the crash was handled, but its answer may not have
         been sent: doing it again shows the open question. Not for someone who has written
         since (waiting at Telegram): they get an answer to that, and a repeat of the open
         question before it would be out of date the moment it arrived."""
-        wrote_since = {_sender(u) for u in newer}
+        wrote_since = {sender_of(u) for u in newer}
         for update in maybe_unanswered:
-            if _sender(update) in wrote_since:
+            if sender_of(update) in wrote_since:
                 self._handled.append(update.update_id)
             else:
                 self._start(update)
@@ -168,7 +168,7 @@ class Poller:
         if update.update_id in self._started:
             return
         self._remember(update.update_id)
-        sender = _sender(update)
+        sender = sender_of(update)
         task = asyncio.create_task(self._handle(update, self._last_of.get(sender)))
         self._last_of[sender] = task
         self._in_flight.add(task)
@@ -221,7 +221,7 @@ class Poller:
         await self.inbox.forget(update_ids)
 
 
-def _sender(update: Update) -> object:
+def sender_of(update: Update) -> object:
     """Whose update this is: updates of one person keep their order."""
     sender = getattr(update.event, "from_user", None)
     return sender.id if sender else ("update", update.update_id)

@@ -77,6 +77,7 @@ class OcrService:
             [] if engine_name == "off" else [_Worker(engine_name, fallback) for _ in range(workers)]
         )
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.waiting = 0  # photos waiting for a free worker (the OCR queue, for /metrics)
         for w in self._workers:
             self._idle.put_nowait(w)
 
@@ -93,11 +94,14 @@ class OcrService:
 
         if not self._workers:
             return fail("unavailable")
+        self.waiting += 1
         try:
             slot = await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
             log.warning("no OCR worker free within %.1f s", self.timeout)
             return fail("timeout")
+        finally:
+            self.waiting -= 1
         try:
             left = max(0.0, self.timeout - (time.monotonic() - started))
             return await self._run(slot, data, registrant_name, fail, left)

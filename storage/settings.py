@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     webhook_path: str = "/telegram/webhook"
     webhook_url: str | None = None
+    redis_url: str | None = None  # several workers coordinate through it; none: one process
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -281,6 +281,15 @@ class Database:
             thread.close()
         await self.engine.dispose()
 
+    async def ping(self) -> bool:
+        """Whether the database answers (for /healthz)."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.scalar(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
     async def checkpoint(self) -> int:
         """Copy what the WAL holds into the SQLite file, in a worker thread so its fsync never
         stops the event loop. PASSIVE: it waits for nobody, and what readers still need stays

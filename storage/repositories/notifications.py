@@ -90,6 +90,11 @@ class NotificationRepository(Repository):
         )
         return [_record(n) for n in await self.session.scalars(stmt)]
 
+    async def backlog(self) -> int:
+        """Messages waiting to be sent, due or not (for /metrics)."""
+        stmt = sa.select(sa.func.count()).where(Notification.status == NotificationStatus.PENDING)
+        return int(await self.session.scalar(stmt) or 0)
+
     async def mark_sent(self, notification_id: int, at: datetime | None = None) -> None:
         await self._update(
             notification_id,

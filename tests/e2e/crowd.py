@@ -236,6 +236,28 @@ def missing_answers(draft: Draft, acked: list[tuple[str, Any]]) -> list[str]:
     return missing
 
 
+async def stored_entry(uow, filler: Filler, who: str) -> tuple[list[str], Any, Draft | None]:
+    """The honoree's one submitted entry and its draft, with what is wrong with them (no entry,
+    two, not submitted, an acknowledged answer missing)."""
+    problems = [f"{who}: bot said {e!r}" for e in filler.errors]
+    entries = await uow.registrations.list_for_owner(tg(filler.person.user_id))
+    if len(entries) != 1:
+        return [*problems, f"{who}: {len(entries)} registrations"], None, None
+    entry = entries[0]
+    if entry.status != "submitted" or not entry.reg_no:
+        problems.append(f"{who}: entry is {entry.status}")
+    draft = Draft.from_storage(entry.state, entry.secrets)
+    problems += [f"{who}: acknowledged {m}" for m in missing_answers(draft, filler.acked)]
+    return problems, entry, draft
+
+
+async def submitted_twice(uow, seed: int) -> list[str]:
+    submitted = await uow.audit.list(action="submitted", limit=1000)
+    per_entry = [e.registration_id for e in submitted]
+    return [f"seed {seed}: entry {r} submitted {per_entry.count(r)} times"
+            for r in set(per_entry) if per_entry.count(r) != 1]
+
+
 def photo_ids(draft: Draft) -> set[int]:
     """Evidence ids the draft refers to (kept photos and photos of an open question)."""
     ids: set[int] = set()

@@ -21,10 +21,11 @@ from testkit.photos import photo_bytes
 from tests.e2e.crowd import (
     ConfirmationHold,
     Filler,
-    missing_answers,
     people,
     photo_ids,
     redeliver,
+    stored_entry,
+    submitted_twice,
 )
 from tests.e2e.flows import (
     basics_after_name,
@@ -105,24 +106,15 @@ async def test_sigkill_at_random_moments_loses_nothing_acknowledged(emulator, da
             who = f"seed {seed} user {f.person.user_id}"
             problems += [f"{who}: resumed at {shown!r}, stored draft is at {stored!r}"
                          for shown, stored in f.resumes if shown != stored]
-            problems += [f"{who}: bot said {e!r}" for e in f.errors]
-            entries = await uow.registrations.list_for_owner(tg(f.person.user_id))
-            if len(entries) != 1:
-                problems.append(f"{who}: {len(entries)} registrations")
+            found, entry, draft = await stored_entry(uow, f, who)
+            problems += found
+            if entry is None:
                 continue
-            entry = entries[0]
-            if entry.status != "submitted" or not entry.reg_no:
-                problems.append(f"{who}: entry is {entry.status}")
-            draft = Draft.from_storage(entry.state, entry.secrets)
-            problems += [f"{who}: acknowledged {m}" for m in missing_answers(draft, f.acked)]
             rows = {e.id for e in await uow.evidence.list_for(entry.id)}
             if rows != photo_ids(draft):
                 problems.append(f"{who}: evidence rows {rows} but the answers use "
                                 f"{photo_ids(draft)} (a photo stored twice or lost)")
-        submitted = await uow.audit.list(action="submitted", limit=1000)
-    per_entry = [e.registration_id for e in submitted]
-    problems += [f"seed {seed}: entry {r} submitted {per_entry.count(r)} times"
-                 for r in set(per_entry) if per_entry.count(r) != 1]
+        problems += await submitted_twice(uow, seed)
     problems += [f"seed {seed}: {p}" for p in await check_evidence(db, data_dir)]
     await db.dispose()
     print(f"crash test: {len(emulator.calls)} API calls, kills after {marks}, "

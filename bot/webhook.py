@@ -1,0 +1,61 @@
+"""The webhook app of one worker: Telegram's secret header checked, each update handled in its
+sender's turn (see coordination/), answered only after handling (a crash means Telegram sends
+it again, and the processed-update ids make it apply once); /healthz and /metrics."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from aiohttp import web
+
+from bot.metrics import ERRORS, LATENCY, OCR_QUEUE, OUTBOX_BACKLOG, UPDATES, exposition
+from bot.polling import sender_of
+from coordination import Coordinator
+from ocr.service import OcrService
+from storage.uow import Database
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def make_app(
+    *, path: str, secret: str, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator,
+    ocr: OcrService | None,
+) -> web.Application:
+    async def updates(request: web.Request) -> web.Response:
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+            return web.Response(status=401)
+        started = time.perf_counter()
+        update = Update.model_validate(await request.json(), context={"bot": bot})
+        try:
+            async with coordinator.turn(str(sender_of(update)), update.update_id):
+                await dp.feed_update(bot, update)
+        except Exception as err:  # not answered: Telegram delivers it again
+            ERRORS.labels(type(err).__name__).inc()
+            log.exception("update not handled", extra={"update": update.update_id})
+            return web.Response(status=500)
+        UPDATES.inc()
+        LATENCY.observe(time.perf_counter() - started)
+        return web.json_response({})
+
+    async def healthz(request: web.Request) -> web.Response:
+        checks = {"database": await db.ping(), "redis": await coordinator.ping()}
+        status = 200 if all(checks.values()) else 503
+        return web.json_response(checks, status=status)
+
+    async def metrics(request: web.Request) -> web.Response:
+        OCR_QUEUE.set(ocr.waiting if ocr is not None else 0)
+        async with db.uow(read_only=True) as uow:
+            OUTBOX_BACKLOG.set(await uow.notifications.backlog())
+        body, content_type = exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_post(path, updates)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app

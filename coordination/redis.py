@@ -1,0 +1,140 @@
+"""Redis for several workers: a person's turn is a lock with a lease and a fencing token, taken
+by the waiters in update-id order; a job's lease is a key with a TTL its holder renews.
+
+Every key lives for a lease at most unless renewed, so a killed worker's turns and leases free
+themselves, and a restarted (emptied) Redis only means the next turn or lease is taken afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from coordination.base import Coordinator
+
+TURN_LEASE_MS = 30_000  # a turn held longer (a stalled worker) is given to the next waiter
+POLL_EVERY = 0.005  # seconds between looks at whose turn it is
+RETRY_EVERY = 0.2  # seconds between tries while Redis is unreachable
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
+
+# KEYS: lock, waiters (update id per waiter), heartbeats (expiry per waiter), fence
+# ARGV: waiter, order, now ms, lease ms. Returns the fencing token, or 0: not yet.
+_TAKE_TURN = """
+local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
+for _, w in ipairs(dead) do
+  redis.call('ZREM', KEYS[2], w)
+  redis.call('ZREM', KEYS[3], w)
+end
+redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3] + ARGV[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+local first = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+if first ~= ARGV[1] then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[4]) then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return redis.call('INCR', KEYS[4])
+"""
+# KEYS: a lock or lease; ARGV: holder [, ttl ms]. Deletes / extends it only if still ours.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_LEASE = """
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if holder then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+
+class RedisCoordinator(Coordinator):
+    def __init__(self, redis: Redis, *, prefix: str = "honoree") -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._take_turn = redis.register_script(_TAKE_TURN)
+        self._release = redis.register_script(_RELEASE)
+        self._renew = redis.register_script(_RENEW)
+        self._lease = redis.register_script(_LEASE)
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisCoordinator:
+        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2))
+
+    @contextlib.asynccontextmanager
+    async def turn(self, person: str, order: int) -> AsyncIterator[int]:
+        key = f"{self.prefix}:turn:{person}"
+        keys = [key, f"{key}:waiters", f"{key}:alive", f"{key}:fence"]
+        me = f"{self.worker}:{order}:{uuid.uuid4().hex[:6]}"
+        token = await self._wait_turn(keys, me, order)
+        renewing = asyncio.create_task(self._hold(key, me))
+        try:
+            yield token
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(Exception):  # gone with Redis: it expires by itself
+                await self._release(keys=[key], args=[me])
+
+    async def _wait_turn(self, keys: list[str], me: str, order: int) -> int:
+        while True:
+            try:
+                now_ms = await self._now_ms()
+                token = await self._take_turn(keys=keys, args=[me, order, now_ms, TURN_LEASE_MS])
+            except UNREACHABLE:  # Redis restarting: the update waits, it is not dropped
+                await asyncio.sleep(RETRY_EVERY)
+                continue
+            if token:
+                return int(token)
+            await asyncio.sleep(POLL_EVERY)
+
+    async def _now_ms(self) -> int:
+        """Redis's clock, not ours: workers on several machines agree on it."""
+        seconds, micros = await self.redis.time()
+        return seconds * 1000 + micros // 1000
+
+    async def _hold(self, key: str, me: str) -> None:
+        """Keep a long turn (a photo being read) from running out while it is held."""
+        while True:
+            await asyncio.sleep(TURN_LEASE_MS / 3000)
+            with contextlib.suppress(Exception):
+                await self._renew(keys=[key], args=[me, TURN_LEASE_MS])
+
+    async def try_lease(self, name: str, ttl: float) -> bool:
+        held = await self._lease(keys=[self._lease_key(name)], args=[self.worker, int(ttl * 1000)])
+        return bool(held)
+
+    async def renew(self, name: str, ttl: float) -> bool:
+        renewed = await self._renew(
+            keys=[self._lease_key(name)], args=[self.worker, int(ttl * 1000)]
+        )
+        return bool(renewed)
+
+    async def release(self, name: str) -> None:
+        await self._release(keys=[self._lease_key(name)], args=[self.worker])
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.redis.ping())
+        except Exception:
+            return False
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    def _lease_key(self, name: str) -> str:
+        return f"{self.prefix}:lease:{name}"
+

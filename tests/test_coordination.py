@@ -1,0 +1,178 @@
+"""Coordination on a real Redis (our own redis-server on a free port, so restarting or killing
+it disturbs nobody) and in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from coordination import LocalCoordinator
+from coordination.redis import RedisCoordinator
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="redis-server is not installed"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+async def _interleaving(coordinators, updates: int) -> tuple[list[int], list[int]]:
+    """One person's updates, each started on a random coordinator in a shuffled order within
+    a few ms; returns the order they ran in and the fencing tokens they got."""
+    ran, tokens, inside = [], [], []
+
+    async def handle(update_id: int) -> None:
+        await asyncio.sleep(random.random() * 0.003)
+        async with random.choice(coordinators).turn("tg:42", update_id) as token:
+            inside.append(update_id)
+            assert len(inside) == 1, "two updates of one person handled at once"
+            ran.append(update_id)
+            tokens.append(token)
+            await asyncio.sleep(0.002)
+            inside.remove(update_id)
+
+    ids = list(range(1000, 1000 + updates))
+    random.shuffle(ids)
+    await asyncio.gather(*(handle(i) for i in ids))
+    return ran, tokens
+
+
+async def test_two_workers_take_one_persons_updates_one_at_a_time(redis_url):
+    workers = [RedisCoordinator.from_url(redis_url) for _ in range(2)]
+    try:
+        ran, tokens = await _interleaving(workers, 30)
+    finally:
+        for w in workers:
+            await w.close()
+    assert sorted(ran) == list(range(1000, 1030))
+    assert tokens == sorted(tokens) and len(set(tokens)) == 30  # fencing tokens only grow
+    # waiters go in update-id order: all but the few that came before the earlier ones
+    in_order = sum(a < b for a, b in itertools.pairwise(ran))
+    assert in_order >= 25, ran
+
+
+async def test_updates_arriving_together_run_in_update_id_order(redis_url):
+    workers = [RedisCoordinator.from_url(redis_url) for _ in range(2)]
+    order = []
+    try:
+        async with workers[0].turn("tg:7", 1):
+            # while the first is held, 2..6 arrive at two workers in shuffled order
+            async def later(i):
+                async with workers[i % 2].turn("tg:7", i):
+                    order.append(i)
+            pending = [asyncio.create_task(later(i)) for i in random.sample(range(2, 7), 5)]
+            await asyncio.sleep(0.1)
+        await asyncio.gather(*pending)
+    finally:
+        for w in workers:
+            await w.close()
+    assert order == [2, 3, 4, 5, 6]
+
+
+async def test_local_coordinator_keeps_one_person_one_at_a_time():
+    ran, tokens = await _interleaving([LocalCoordinator()], 20)
+    assert sorted(ran) == list(range(1000, 1020))
+    assert len(set(tokens)) == 20
+
+
+HOLDER = textwrap.dedent("""
+    import asyncio, sys
+    from coordination.redis import RedisCoordinator
+
+    async def main():
+        c = RedisCoordinator.from_url(sys.argv[1])
+        async def job():
+            print("holding", flush=True)
+            await asyncio.Event().wait()
+        await c.run_leased("outbox", job, ttl=3.0)
+
+    asyncio.run(main())
+""")
+
+
+async def test_a_lease_moves_to_another_worker_when_its_holder_is_killed(redis_url):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, redis_url],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        second = RedisCoordinator.from_url(redis_url)
+        took = asyncio.Event()
+
+        async def job():
+            took.set()
+            await asyncio.Event().wait()
+
+        runner = asyncio.create_task(second.run_leased("outbox", job, ttl=3.0))
+        await asyncio.sleep(2.0)
+        assert not took.is_set(), "the lease was taken while its holder was alive"
+        holder.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        await asyncio.wait_for(took.wait(), timeout=10)
+        assert time.monotonic() - killed < 6  # one TTL plus one look
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await second.close()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+async def test_a_turn_waits_through_a_redis_restart(redis_url, tmp_path):
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    worker = RedisCoordinator.from_url(redis_url)
+    try:
+        async with worker.turn("tg:1", 1) as first:
+            pass
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False)
+        waiting = asyncio.create_task(_take(worker))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        restarted = subprocess.Popen(["redis-server", "--port", str(port), "--save", "",
+                                      "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+        try:
+            token = await asyncio.wait_for(waiting, timeout=10)
+        finally:
+            restarted.terminate()
+            restarted.wait(10)
+        assert first >= 1 and token >= 1
+    finally:
+        await worker.close()
+
+
+async def _take(worker: RedisCoordinator) -> int:
+    async with worker.turn("tg:1", 2) as token:
+        return token

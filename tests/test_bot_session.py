@@ -36,12 +36,16 @@ KEYBOARD = InlineKeyboardMarkup(
 )
 
 
+def _bot(settings: Settings, emu: TelegramEmulator):
+    return make_bot(settings.model_copy(update={
+        "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
+    }))  # fmt: skip
+
+
 async def test_a_repeated_or_late_answer_to_a_press_counts_as_done(settings: Settings) -> None:
     async with TelegramEmulator() as emu:
         user = emu.user(user_id=USER_ID)
-        bot = make_bot(settings.model_copy(update={
-            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
-        }))  # fmt: skip
+        bot = _bot(settings, emu)
         try:
             await bot.send_message(USER_ID, "好吗？", reply_markup=KEYBOARD)
             query_id = (await user.press("好"))["callback_query"]["id"]
@@ -60,9 +64,7 @@ async def test_answers_are_what_aiogram_promises_and_failures_still_raise(
 ) -> None:
     async with TelegramEmulator() as emu:
         emu.user(user_id=USER_ID)
-        bot = make_bot(settings.model_copy(update={
-            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
-        }))  # fmt: skip
+        bot = _bot(settings, emu)
         try:
             sent = await bot.send_message(USER_ID, "第一个问题", reply_markup=KEYBOARD)
             assert isinstance(sent, Message) and sent.text == "第一个问题"
@@ -87,9 +89,7 @@ async def test_the_bots_own_replies_come_back_as_the_message_id(settings: Settin
     refusal still raises."""
     async with TelegramEmulator() as emu:
         emu.user(user_id=USER_ID)
-        bot = make_bot(settings.model_copy(update={
-            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
-        }))  # fmt: skip
+        bot = _bot(settings, emu)
         try:
             sent = await bot(SendReply(chat_id=USER_ID, text="第一个问题", reply_markup=KEYBOARD))
             assert isinstance(sent, MessageId)

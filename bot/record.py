@@ -12,6 +12,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 
 from bot.replies import Sent, clear_buttons, send_replies, takes_over
+from bot.session import EditReply
 from services.registration import Result
 
 
@@ -91,6 +92,4 @@ async def show(
 
 async def _close(bot: Bot, chat_id: int, message_id: int, record: str) -> None:
     with contextlib.suppress(TelegramBadRequest):  # gone or too old to edit: the record is lost
-        await bot.edit_message_text(
-            text=record, chat_id=chat_id, message_id=message_id, reply_markup=None
-        )
+        await bot(EditReply(text=record, chat_id=chat_id, message_id=message_id))

@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards import markup
+from bot.session import EditButtons, EditReply, SendReply
 from dialogs.model import Reply
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,10 @@ async def send_replies(
         inline = isinstance(kb, InlineKeyboardMarkup)
         if pressed_message_id is not None and _replaces(reply, kb, in_place and index == 0):
             try:
-                await bot.edit_message_text(
+                await bot(EditReply(
                     text=reply.text, chat_id=chat_id, message_id=pressed_message_id,
                     reply_markup=kb,
-                )
+                ))
                 sent.append(Sent(pressed_message_id, reply.text, inline))
                 continue
             except TelegramBadRequest as err:
@@ -52,7 +53,7 @@ async def send_replies(
                     sent.append(Sent(pressed_message_id, reply.text, inline))
                     continue
                 log.info("edit failed, sending instead: %s", err.message)
-        message = await bot.send_message(chat_id, reply.text, reply_markup=kb)
+        message = await bot(SendReply(chat_id=chat_id, text=reply.text, reply_markup=kb))
         sent.append(Sent(message.message_id, reply.text, inline))
     return sent
 
@@ -76,6 +77,4 @@ def _replaces(reply: Reply, kb, first_in_place: bool) -> bool:
 async def clear_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     """Take the buttons off an answered question so old presses are less likely."""
     with contextlib.suppress(TelegramBadRequest):
-        await bot.edit_message_reply_markup(
-            chat_id=chat_id, message_id=message_id, reply_markup=None
-        )
+        await bot(EditButtons(chat_id=chat_id, message_id=message_id, reply_markup=None))

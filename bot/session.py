@@ -5,6 +5,11 @@ says the same for a fraction of the CPU, and a plain `true` (answerCallbackQuery
 model at all. Everything else — uploads, errors, every other result — takes aiogram's own path
 and comes back as the type aiogram promises, so middlewares (retries) and exceptions behave
 exactly as before.
+
+Where the bot only needs a sent message's id, or nothing, from Telegram's answer (its own
+replies and edits), it calls `SendReply`, `EditReply` and `EditButtons`: the same Bot API
+calls, declared to return `MessageId` rather than the whole `Message`, so pydantic does not
+build a dozen nested models that nobody reads.
 """
 
 from __future__ import annotations
@@ -16,9 +21,15 @@ from typing import Any, cast
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError
+from pydantic import BaseModel, ConfigDict
 
 from storage import json_codec
 
@@ -26,8 +37,36 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
 # What nearly every reply returns: their response types are built with the session, so that
 # no person's first answer waits while pydantic builds one.
-REPLY_METHODS = (SendMessage, EditMessageText)
 _response_types: dict[type, type] = {}  # kept for the process, see LeanSession.check_response
+
+
+class MessageId(BaseModel):
+    """What the bot reads of a message it sent or edited: its id."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    message_id: int
+
+
+class SendReply(SendMessage):
+    """sendMessage, answered with the new message's id only."""
+
+    __returning__ = MessageId
+
+
+class EditReply(EditMessageText):
+    """editMessageText, answered with the id only (True for an inline message)."""
+
+    __returning__ = MessageId | bool
+
+
+class EditButtons(EditMessageReplyMarkup):
+    """editMessageReplyMarkup, answered with the id only (True for an inline message)."""
+
+    __returning__ = MessageId | bool
+
+
+REPLY_METHODS = (SendReply, EditReply, EditButtons, SendMessage, EditMessageText)
 
 
 def _json_text(value: Any) -> str:

@@ -16,8 +16,9 @@ fetched (`prebuffer_rows`, as AsyncSession does it), so nothing touches the conn
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+import contextlib
+import queue
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, Result, ScalarResult
@@ -28,22 +29,60 @@ _BUFFERED = {"prebuffer_rows": True}
 
 class DatabaseThread:
     """A thread that SQLite connections are used on, one call after another (started when
-    first needed, again after `close`)."""
+    first needed, again after `close`).
+
+    A plain queue and `call_soon_threadsafe` rather than an executor: each call is one
+    asyncio future, with no concurrent.futures one to chain to it (a third of a hop's cost).
+    A call given to the thread runs even when its caller was cancelled meanwhile, like a call
+    already running: the session's `close` comes after it and rolls back what it did."""
 
     def __init__(self) -> None:
-        self._executor: ThreadPoolExecutor | None = None
+        self._calls: queue.SimpleQueue | None = None
 
     async def run(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="honoree-sqlite")
+        if self._calls is None:
+            self._calls = queue.SimpleQueue()
+            threading.Thread(
+                target=_serve, args=(self._calls,), name="honoree-sqlite", daemon=True
+            ).start()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        done = loop.create_future()
+        self._calls.put((loop, done, fn, args, kwargs))
+        return await done
 
     def close(self) -> None:
         """Let the thread end once what it was given is done."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False)
+        calls, self._calls = self._calls, None
+        if calls is not None:
+            calls.put(None)
+
+
+def _serve(calls: queue.SimpleQueue) -> None:
+    while (call := calls.get()) is not None:
+        loop, done, fn, args, kwargs = call
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as err:  # handed to the caller, like an executor does
+            _hand_back(loop, done, _set_exception, err)
+        else:
+            _hand_back(loop, done, _set_result, result)
+        del call, loop, done, fn, args, kwargs
+
+
+def _hand_back(loop: asyncio.AbstractEventLoop, done: asyncio.Future, setter: Any,
+               value: Any) -> None:
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for the answer
+        loop.call_soon_threadsafe(setter, done, value)
+
+
+def _set_result(done: asyncio.Future, result: Any) -> None:
+    if not done.done():  # a cancelled caller
+        done.set_result(result)
+
+
+def _set_exception(done: asyncio.Future, err: BaseException) -> None:
+    if not done.done():
+        done.set_exception(err)
 
 
 class ThreadSession:

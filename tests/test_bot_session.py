@@ -26,6 +26,7 @@ from aiogram.types import (
 from pydantic import SecretStr
 
 from bot.app import make_bot
+from bot.session import EditButtons, EditReply, MessageId, SendReply
 from storage.settings import Settings
 from tg_emulator import TelegramEmulator
 
@@ -35,12 +36,16 @@ KEYBOARD = InlineKeyboardMarkup(
 )
 
 
+def _bot(settings: Settings, emu: TelegramEmulator):
+    return make_bot(settings.model_copy(update={
+        "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
+    }))  # fmt: skip
+
+
 async def test_a_repeated_or_late_answer_to_a_press_counts_as_done(settings: Settings) -> None:
     async with TelegramEmulator() as emu:
         user = emu.user(user_id=USER_ID)
-        bot = make_bot(settings.model_copy(update={
-            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
-        }))  # fmt: skip
+        bot = _bot(settings, emu)
         try:
             await bot.send_message(USER_ID, "好吗？", reply_markup=KEYBOARD)
             query_id = (await user.press("好"))["callback_query"]["id"]
@@ -59,9 +64,7 @@ async def test_answers_are_what_aiogram_promises_and_failures_still_raise(
 ) -> None:
     async with TelegramEmulator() as emu:
         emu.user(user_id=USER_ID)
-        bot = make_bot(settings.model_copy(update={
-            "bot_token": SecretStr("123456:TEST"), "telegram_api": emu.base_url,
-        }))  # fmt: skip
+        bot = _bot(settings, emu)
         try:
             sent = await bot.send_message(USER_ID, "第一个问题", reply_markup=KEYBOARD)
             assert isinstance(sent, Message) and sent.text == "第一个问题"
@@ -77,6 +80,29 @@ async def test_answers_are_what_aiogram_promises_and_failures_still_raise(
             with pytest.raises(TelegramBadRequest, match="chat not found"):
                 await bot.send_message(USER_ID + 1, "给不存在的人")
             assert emu.world.chat(USER_ID).messages[sent.message_id].data["text"] == "第二个问题"
+        finally:
+            await bot.session.close()
+
+
+async def test_the_bots_own_replies_come_back_as_the_message_id(settings: Settings) -> None:
+    """SendReply/EditReply/EditButtons are the same calls; only the id is read back, and a
+    refusal still raises."""
+    async with TelegramEmulator() as emu:
+        emu.user(user_id=USER_ID)
+        bot = _bot(settings, emu)
+        try:
+            sent = await bot(SendReply(chat_id=USER_ID, text="第一个问题", reply_markup=KEYBOARD))
+            assert isinstance(sent, MessageId)
+            shown = emu.world.chat(USER_ID).messages[sent.message_id].data
+            assert shown["text"] == "第一个问题" and shown["reply_markup"] == KEYBOARD.model_dump(
+                exclude_none=True)
+            edited = await bot(EditReply(chat_id=USER_ID, message_id=sent.message_id, text="第二",
+                                         reply_markup=KEYBOARD))
+            assert edited == sent
+            await bot(EditButtons(chat_id=USER_ID, message_id=sent.message_id))
+            assert "reply_markup" not in emu.world.chat(USER_ID).messages[sent.message_id].data
+            with pytest.raises(TelegramBadRequest, match="message is not modified"):
+                await bot(EditReply(chat_id=USER_ID, message_id=sent.message_id, text="第二"))
         finally:
             await bot.session.close()
 

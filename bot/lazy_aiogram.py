@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
 NOT_APPLIED = "aiogram's Telegram types are all built at import (about 100 MB more memory): %s"
+_namespace: dict[str, Any] = {}  # the names aiogram's types resolve their references in
 
 
 def import_lazily() -> None:
@@ -35,7 +36,7 @@ def import_lazily() -> None:
     if not isinstance(eager, classmethod):
         log.warning(NOT_APPLIED, "pydantic's BaseModel.model_rebuild is no longer a classmethod")
         return
-    namespace: dict[str, Any] = {}
+    namespace = _namespace
 
     def collect(cls, *, _types_namespace=None, **kwargs: Any) -> bool | None:
         if _types_namespace is None or not _is_aiogram(cls):
@@ -65,3 +66,11 @@ def _subclasses(cls: type) -> Iterator[type]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
+
+
+def like_aiogram(model: type[BaseModel]) -> type[BaseModel]:
+    """Class decorator for our own subclasses of aiogram's methods and types: they resolve
+    aiogram's references in the same namespace, built on first use like aiogram's own."""
+    if _namespace and not model.__pydantic_complete__:
+        model.__pydantic_parent_namespace__ = _namespace
+    return model

@@ -31,6 +31,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiohttp import ClientError
 from pydantic import BaseModel, ConfigDict
 
+from bot.lazy_aiogram import like_aiogram
 from storage import json_codec
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -48,18 +49,21 @@ class MessageId(BaseModel):
     message_id: int
 
 
+@like_aiogram
 class SendReply(SendMessage):
     """sendMessage, answered with the new message's id only."""
 
     __returning__ = MessageId
 
 
+@like_aiogram
 class EditReply(EditMessageText):
     """editMessageText, answered with the id only (True for an inline message)."""
 
     __returning__ = MessageId | bool
 
 
+@like_aiogram
 class EditButtons(EditMessageReplyMarkup):
     """editMessageReplyMarkup, answered with the id only (True for an inline message)."""
 

@@ -126,3 +126,18 @@ def test_it_says_once_when_it_cannot_apply(tmp_path: Path):
     lines = warnings_of("import aiogram, bot, bot.app")
     assert len(lines) == 1 and "imported before bot" in lines[0]
     assert warnings_of("import bot, bot.app") == []  # applied: nothing to say
+
+
+def test_our_own_methods_build_on_first_use_too():
+    """SendReply and its kin subclass aiogram's methods outside aiogram: they must resolve
+    aiogram's references (User, markups) although aiogram's types were built lazily."""
+    code = textwrap.dedent("""
+        from bot.session import EditButtons, EditReply, SendReply
+        from aiogram import types
+        inline = types.InlineKeyboardMarkup(inline_keyboard=[[
+            types.InlineKeyboardButton(text="同意", callback_data="a|yes")]])
+        SendReply(chat_id=7, text="请问您的姓名？", reply_markup=inline)
+        EditReply(chat_id=7, message_id=3, text="改", reply_markup=inline)
+        EditButtons(chat_id=7, message_id=3, reply_markup=inline)
+    """)
+    assert warnings_of(code) == []

@@ -95,3 +95,9 @@ class Outbox:
     async def unreachable_now(self, message: Outgoing) -> None:
         """The channel says they cannot be written to (blocked): hold everything for them."""
         await self.unreachable.blocked(message.to)
+
+
+async def backlog(db: Database) -> int:
+    """How many notices wait to be sent, all channels together (the operators' gauge)."""
+    async with db.uow(read_only=True) as uow:
+        return await uow.notifications.backlog()

@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 from dialogs.model import Event, Press, Reply, Start, Text
-from dialogs.texts import t
+from dialogs.texts import KOREAN, speaking, t
 from services.invites import create_invite
 from services.outbox import Outbox
 from services.reachability import Unreachable
@@ -176,9 +176,13 @@ async def main(url: str, evidence: Path) -> None:
     told = await delivered(outbox, REVIEWER)
     check(len(told) == 1, f"the reviewer hears of the resubmission: {told}")
 
-    queue = (await desk.queue(REVIEWER)).replies[0]
-    entry_data = next(b.data for row in queue.buttons for b in row if "金明浩" in b.text)
-    card = (await desk.press(REVIEWER, entry_data, None)).replies[0]
+    section = t("summary.section.A")
+    with speaking(KOREAN):  # a reviewer whose phone prefers Korean
+        check(t("summary.section.A") != section, "the card's words have a Korean version")
+        queue = (await desk.queue(REVIEWER)).replies[0]
+        entry_data = next(b.data for row in queue.buttons for b in row if "金明浩" in b.text)
+        card = (await desk.press(REVIEWER, entry_data, None)).replies[0]
+    check(section in card.text, f"the review card stays Chinese for staff: {card.text[:80]}")
     confirmed: Answer = await desk.press(REVIEWER, button(card, t("review.btn.confirm")), None)
     check(confirmed.clear_pressed, "the confirmation is decided")
     told = await delivered(outbox, HONOREE)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dialogs.callbacks import REVIEW, ReviewAction, review_action
 from dialogs.model import Reply, Start
 from dialogs.review import handover_menu, menu, parse_reason, reason_menu, reason_text
-from dialogs.texts import t
+from dialogs.texts import CHINESE, speaking, t
 from services.committees import committee_name
 from services.invites import enrol
 from services.registration import Registration
@@ -21,6 +21,7 @@ from services.review.access import ReviewerIds, refuse
 from services.review.assist import start_assisted
 from services.review.decisions import Result, decide, still_open
 from services.review.reasons import AskedReasons
+from services.review.staff_language import in_chinese
 from services.review.views import handover_targets, my_queue, open_entry, queue_page, reveal_id
 from storage.errors import DatabaseError
 from storage.records import Address, ReasonAsked
@@ -47,6 +48,7 @@ class ReviewDesk:
 
     # --- messages ----------------------------------------------------------------------
 
+    @in_chinese
     async def enrol(self, who: Address, display_name: str, token: str, update_id: int) -> Answer:
         committee = await enrol(self.db, who, display_name, token, update_id)
         if committee is None:
@@ -56,6 +58,7 @@ class ReviewDesk:
         said = [Reply(t("review.enrol.ok", committee=named)), menu()]
         return Answer(said, enrolled=committee)
 
+    @in_chinese
     async def queue(self, who: Address) -> Answer:
         reply = await my_queue(self.db, self.names, who)
         return Answer([reply or Reply(t("review.not_reviewer"))])
@@ -63,6 +66,7 @@ class ReviewDesk:
     def awaits_reason(self, who: Address) -> bool:
         return self.reasons.of(who) is not None
 
+    @in_chinese
     async def reason(self, who: Address, text: str) -> Answer:
         """Their typed text, when a reason was asked of them."""
         reason = parse_reason(text)
@@ -84,7 +88,8 @@ class ReviewDesk:
 
     @staticmethod
     def menu() -> Answer:
-        return Answer([menu()])
+        with speaking(CHINESE):
+            return Answer([menu()])
 
     async def remember_uploads(self, refs: dict[int, str]) -> None:
         """The channel's ids of evidence it uploaded, so the next view re-sends instead; a
@@ -99,6 +104,7 @@ class ReviewDesk:
 
     # --- buttons -----------------------------------------------------------------------
 
+    @in_chinese
     async def press(self, who: Address, raw: str, update_id: int | None) -> Answer:
         await self.reasons.close(self.db, who)  # any press ends the waiting
         action = review_action(raw, self.registration.data_limit)

@@ -14,6 +14,7 @@ from dialogs.form import FILLED_BY_STAFF
 from dialogs.review import changes
 from dialogs.texts import t
 from services.review.access import members, township_of
+from services.review.staff_language import in_chinese
 from storage.clock import utcnow
 from storage.errors import InvalidStateError
 from storage.records import Address, RegistrationRecord, ReviewerRole
@@ -23,6 +24,7 @@ NEW_ENTRY = "new|"  # dedup_key prefix of the notices the outbox worker merges p
 BATCH_WINDOW = timedelta(seconds=2)  # entries arriving this close together make one message
 
 
+@in_chinese
 async def on_submitted(
     uow: UnitOfWork, names: DivisionDirectory, entry: RegistrationRecord
 ) -> RegistrationRecord:

@@ -403,7 +403,9 @@ class Registration:
     async def status(self, who: Address) -> str:
         async with self.db.uow(read_only=True) as uow:
             records = [r for r in await uow.registrations.list_for_owner(who) if not stopped(r)]
-        return _status_lines(records) if records else t("status.none")
+        newest = max(records, key=lambda r: r.id) if records else None
+        with speaking(newest.draft.lang if newest else language()):  # the form's own language
+            return _status_lines(records) if records else t("status.none")
 
     async def help(self, who: Address) -> list[Reply]:
         """/help: what the bot does, then the open question again (mid-form nobody has to

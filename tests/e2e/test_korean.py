@@ -134,6 +134,8 @@ async def test_language_mid_form_keeps_every_answer_and_asks_again_in_the_new_la
     card = await korean_basics_after_id(h)
     assert "金明浩" in card and "全国劳动模范" in card  # the answers from before the switches
     assert "제출했습니다" in await h.press("✅ 확인하고 제출")
+    status = await h.say("/status")  # their phone says Chinese; the form was Korean
+    assert "金明浩" in status and "심사" in status and "审核" not in status
     [entry] = await submitted_states(db, committee.id)
     assert entry["person"]["name"] == "金明浩" and entry["id_number"] == FAKE_ID
     assert entry["categories"] == ["N1"]

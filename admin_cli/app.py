@@ -9,6 +9,7 @@ import typer
 
 from admin_cli import (
     audit_cmd,
+    backup_cmd,
     committee_cmd,
     deadline_cmd,
     demo_cmd,
@@ -61,3 +62,5 @@ app.command("audit")(audit_cmd.audit)
 app.command("demo-data")(demo_cmd.demo_data_command)
 app.command("ocr")(ocr_command)
 app.command("rotate-key")(rotate_cmd.rotate_key)
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)

@@ -129,6 +129,17 @@ def alembic_config() -> Config:
     return config
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this release has the migration `revision` (a backup from a newer one has not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 class UnitOfWork:
     """One session/transaction; repositories share it, so their writes commit together."""
 

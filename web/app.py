@@ -160,7 +160,18 @@ class WebChannel:
                 parts.append(render.photo_box(forms))
         await self.sessions.shown(notices)
         parts.append(await self._footer(visit))
-        return _html(render.page(t("web.title"), "".join(parts)))
+        waiting = bool(screen and screen.get("waiting"))
+        return _html(render.page(t("web.title"), "".join(parts), waiting=waiting))
+
+    async def news(self, request: web.Request) -> web.Response:
+        """Whether a photo is still being read: the open page asks every few seconds and
+        reloads when the reading is there. Read only; says nothing about the person."""
+        if not self.guard.poll(client_ip(request, self.settings)):
+            return web.json_response({"waiting": True, "later": True}, status=429)
+        visit = await self.sessions.open(request.cookies.get(COOKIE))
+        screen = visit.screen if visit is not None else None
+        waiting = bool(screen and screen.get("waiting"))
+        return web.json_response({"waiting": waiting}, headers={"Cache-Control": "no-store"})
 
     async def _footer(self, visit: Visit) -> str:
         code = visit.resume_code
@@ -265,7 +276,8 @@ class WebChannel:
             """What OCR read arrives after the page was shown: the next view shows it."""
             screen = await self.sessions.screen(who) or _screen([])
             kept = [r for r in screen.get("replies", []) if r not in notice]
-            if kept == screen.get("replies", []) and not replies:
+            waited = screen.pop("waiting", False)
+            if kept == screen.get("replies", []) and not replies and not waited:
                 return
             screen["replies"] = kept + _replies(replies or [Reply(t("photo.kept"))])
             await self.show(visit, screen)
@@ -284,6 +296,8 @@ class WebChannel:
             screen = _screen(result.replies, said)
             if result.closes is not None:
                 screen["record"] = result.closes.record
+            if result.waits:
+                screen["waiting"] = True  # until what OCR read takes the notice's place
             await self.show(visit, screen)
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
@@ -494,6 +508,7 @@ def make_app(
     app.router.add_post("/say", channel.answer)
     app.router.add_post("/photo", channel.photo)
     app.router.add_get("/status", channel.status)
+    app.router.add_get("/news", channel.news)
     app.router.add_get("/language", channel.language)
     app.router.add_get("/resume", channel.resume_page)
     app.router.add_post("/resume", channel.resume)

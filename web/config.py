@@ -22,6 +22,7 @@ class WebSettings(BaseSettings):
     uploads_per_ip: int = 200  # per 10 minutes
     resumes_per_ip: int = 30  # per hour
     sessions_per_ip: int = 120  # new browsers per 10 minutes
+    polls_per_ip: int = 1200  # "is the photo read yet?" asks, one every 2 s per waiting phone
 
     @property
     def base_url(self) -> str:

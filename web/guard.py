@@ -14,6 +14,7 @@ MINUTE, TEN_MINUTES, HOUR = 60.0, 600.0, 3600.0
 # <script> would stay text even if escaping failed somewhere.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 HEADERS = {
@@ -33,6 +34,7 @@ class Guard:
         self._uploads_ip = Limiter(settings.uploads_per_ip, TEN_MINUTES)
         self._resumes_ip = Limiter(settings.resumes_per_ip, HOUR)
         self._sessions_ip = Limiter(settings.sessions_per_ip, TEN_MINUTES)
+        self._polls_ip = Limiter(settings.polls_per_ip, MINUTE)
 
     def answer(self, visit: Visit, ip: str) -> bool:
         return self._answers_ip.allow(ip) and self._answers_session.allow(visit.token_hash)
@@ -45,6 +47,9 @@ class Guard:
 
     def new_session(self, ip: str) -> bool:
         return self._sessions_ip.allow(ip)
+
+    def poll(self, ip: str) -> bool:
+        return self._polls_ip.allow(ip)
 
 
 def client_ip(request: web.Request, settings: WebSettings) -> str:

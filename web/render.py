@@ -27,15 +27,18 @@ class Forms:
                 f'<input type="hidden" name="nonce" value="{escape(self.nonce())}">')
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, *, waiting: bool = False) -> str:
+    """`waiting`: a photo is being read; without JavaScript the page looks again by itself
+    (chat.js asks /news instead and reloads only when the reading is there)."""
+    again = '<noscript><meta http-equiv="refresh" content="5"></noscript>' if waiting else ""
     return (
         f'<!doctype html><html lang="{language()}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' + again +
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/chat.css">'
         '<script src="/static/chat.js" defer></script></head>'
         f'<body><header><a href="/">{escape(t("web.title"))}</a>{language_link()}</header>'
-        f"<main>{body}</main></body></html>"
+        f"<main{' data-waiting' if waiting else ''}>{body}</main></body></html>"
     )
 
 

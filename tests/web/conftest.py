@@ -3,6 +3,7 @@ Debian's Chromium driven by Playwright (its wheel's driver; no browser download)
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from ocr.service import OcrService
 from services.registration import Registration
 from services.review.desk import ReviewDesk
 from storage.files import EvidenceStore
@@ -32,10 +34,11 @@ class Site:
     store: EvidenceStore
 
 
-@pytest.fixture
-async def site(db: Database, settings: Settings) -> AsyncIterator[Site]:
+@contextlib.asynccontextmanager
+async def serving(db: Database, settings: Settings, ocr: OcrService | None) -> AsyncIterator[Site]:
+    """The page on a free port of 127.0.0.1, with the OCR service given (None: OCR off)."""
     store = EvidenceStore(settings.evidence_dir)
-    registration = await Registration.create(db, store, None)
+    registration = await Registration.create(db, store, ocr)
     desk = ReviewDesk(registration)
     web_settings = WebSettings(_env_file=None, url="http://127.0.0.1")  # type: ignore[call-arg]
     runner = web.AppRunner(make_app(registration, desk, web_settings), access_log=None)
@@ -43,9 +46,17 @@ async def site(db: Database, settings: Settings) -> AsyncIterator[Site]:
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()
     port = runner.addresses[0][1]
-    yield Site(f"http://127.0.0.1:{port}", db, registration, store)
-    await runner.cleanup()
-    await registration.close()
+    try:
+        yield Site(f"http://127.0.0.1:{port}", db, registration, store)
+    finally:
+        await runner.cleanup()
+        await registration.close()
+
+
+@pytest.fixture
+async def site(db: Database, settings: Settings) -> AsyncIterator[Site]:
+    async with serving(db, settings, None) as served:
+        yield served
 
 
 @pytest.fixture

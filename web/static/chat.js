@@ -15,4 +15,20 @@ document.addEventListener("DOMContentLoaded", function () {
       if (input.files.length) input.form.requestSubmit();  // no second tap on 上传
     });
   });
+  if (document.querySelector("main[data-waiting]")) waitForReading(0);
 });
+
+// A photo is being read: ask the page's own server every 2 s and show the reading when it is
+// there, so nobody has to reload. After 2 minutes it stops asking; a reload still shows it.
+function waitForReading(tries) {
+  if (tries > 60) return;
+  setTimeout(function () {
+    fetch("/news", {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (news) {
+        if (news.waiting) waitForReading(tries + 1);
+        else if (!document.querySelector("form.sending")) location.reload();
+      })
+      .catch(function () { waitForReading(tries + 1); });
+  }, 2000);
+}

@@ -24,10 +24,12 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetUpdates,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import Response, TelegramType
+from aiogram.types import Message, Update
 from aiohttp import ClientError
 from pydantic import BaseModel, ConfigDict
 
@@ -36,8 +38,8 @@ from storage import json_codec
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 SHORT_ANSWER = 64  # bytes; `{"ok":true,"result":true}` however spaced, cheap to look at
-# What nearly every reply returns: their response types are built with the session, so that
-# no person's first answer waits while pydantic builds one.
+# What nearly every reply and poll returns: their response types are built with the session, so
+# that no person's first answer waits while pydantic builds one.
 _response_types: dict[type, type] = {}  # kept for the process, see LeanSession.check_response
 
 
@@ -71,6 +73,9 @@ class EditButtons(EditMessageReplyMarkup):
 
 
 REPLY_METHODS = (SendReply, EditReply, EditButtons, SendMessage, EditMessageText)
+# Completed before any response type: a generic response made of a model not yet built builds
+# that model's whole schema again inside itself, and the model is built once more when used.
+BIG_TYPES = (Update, Message)
 
 
 def _json_text(value: Any) -> str:
@@ -81,7 +86,9 @@ class LeanSession(AiohttpSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("json_dumps", _json_text)
         super().__init__(*args, **kwargs)
-        for method in REPLY_METHODS:
+        for model in BIG_TYPES:
+            model.model_rebuild()
+        for method in (*REPLY_METHODS, GetUpdates):  # GetUpdates: before the first poll
             _response_type(method)
 
     async def make_request(

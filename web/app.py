@@ -14,7 +14,6 @@ import logging
 import mimetypes
 import secrets
 import time
-from pathlib import Path
 
 from aiohttp import web
 
@@ -35,7 +34,7 @@ from services.results import Answer
 from services.review.desk import ReviewDesk, is_review_data
 from services.web_input import open_question
 from services.web_sessions import LIFETIME, Resumed, Visit, WebSessions, show_code, update_id
-from web import render
+from web import assets, render
 from web.config import WebSettings
 from web.guard import Guard, client_ip, security_headers
 from web.language import in_language, remember
@@ -43,7 +42,6 @@ from web.render import Forms
 
 log = logging.getLogger(__name__)
 COOKIE = "hs"
-STATIC = Path(__file__).resolve().parent / "static"
 SAID_SHOWN = 300  # characters of the person's own answer echoed back
 UPLOAD_CAP = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized upload
 VILLAGE_CODE_LENGTH = 12
@@ -515,5 +513,5 @@ def make_app(
     app.router.add_get("/join/{token}", channel.join_page)
     app.router.add_post("/join", channel.join)
     app.router.add_get("/evidence/{index}", channel.evidence)
-    app.router.add_static("/static", STATIC)
+    app.router.add_get("/static/{name}", assets.serve)
     return app

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from dialogs.texts import CHINESE, KOREAN, language, t
+from web import assets
 
 Rows = Iterable[Iterable[tuple[str, str]]]  # rows of (label, data)
 
@@ -35,8 +36,8 @@ def page(title: str, body: str, *, waiting: bool = False) -> str:
         f'<!doctype html><html lang="{language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">' + again +
         f"<title>{escape(title)}</title>"
-        '<link rel="stylesheet" href="/static/chat.css">'
-        '<script src="/static/chat.js" defer></script></head>'
+        f'<link rel="stylesheet" href="{assets.url("chat.css")}">'
+        f'<script src="{assets.url("chat.js")}" defer></script></head>'
         f'<body><header><a href="/">{escape(t("web.title"))}</a>{language_link()}</header>'
         f"<main{' data-waiting' if waiting else ''}>{body}</main></body></html>"
     )

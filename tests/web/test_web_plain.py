@@ -8,7 +8,7 @@ from tests.services_scenario import photo_bytes
 from tests.web.conftest import PHONE
 from tests.web.people import AtPhone
 from tests.web.test_web_bad_input import to_certificate_photo
-from web.app import STATIC
+from web.assets import STATIC
 
 pytestmark = pytest.mark.e2e
 MAX_PAGE_BYTES = 150 * 1024

@@ -89,6 +89,7 @@ async def make_backup(settings: Settings, db: Database, out: Path) -> Manifest:
             _add_bytes(archive, MANIFEST, manifest.to_json())
             for name, path in files:
                 archive.add(path, arcname=name, recursive=False)
+        partial.chmod(0o600)  # names and photos are in it in the clear: staff only
         os.replace(partial, out)
     return manifest
 

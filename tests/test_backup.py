@@ -109,6 +109,7 @@ def test_restore_into_an_empty_folder_gives_back_every_row_photo_and_id_number(
     drive: tuple[Path, Path], tmp_path: Path
 ):
     source, archive = drive
+    assert archive.stat().st_mode & 0o077 == 0  # readable by its owner alone
     with tarfile.open(archive) as tar:
         assert "secret.key" not in " ".join(tar.getnames())  # the key never travels with it
     target = _empty_drive(tmp_path, source)

@@ -52,6 +52,17 @@ class BotProcess:
 
     async def start(self) -> None:
         polls_before = self._polls()
+        self.spawn()
+        for _ in range(1200):  # the bot is ready once it polls (slow when the machine is busy)
+            if self._polls() > polls_before:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError("bot exited:\n" + self.log())
+            await asyncio.sleep(0.05)
+        raise AssertionError("bot did not start polling:\n" + self.log())
+
+    def spawn(self) -> None:
+        """Start the process, its output appended to the log file."""
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, *self.command],
@@ -60,13 +71,6 @@ class BotProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        for _ in range(1200):  # the bot is ready once it polls (slow when the machine is busy)
-            if self._polls() > polls_before:
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError("bot exited:\n" + self.log())
-            await asyncio.sleep(0.05)
-        raise AssertionError("bot did not start polling:\n" + self.log())
 
     def _polls(self) -> int:
         return sum(1 for c in self.emulator.calls if c.method == "getUpdates")

@@ -9,14 +9,13 @@ import hashlib
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 
 import aiohttp
 import pytest
 
 from bot.webhook import SECRET_HEADER
-from testkit.botproc import ROOT, SECRET, TOKEN, BotProcess, bot_env
+from testkit.botproc import SECRET, TOKEN, BotProcess
 from tests.test_coordination import _free_port
 
 pytestmark = pytest.mark.e2e
@@ -35,12 +34,7 @@ class WebhookWorker(BotProcess):
         self.log_path = data_dir / f"bot-{port}.log"
 
     async def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, *self.command], cwd=ROOT,
-            env=bot_env(self.data_dir, self.emulator.base_url, **self.env_extra),
-            stdout=log, stderr=subprocess.STDOUT,
-        )
+        self.spawn()
         for _ in range(1200):
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:

@@ -132,6 +132,17 @@ class RedisCoordinator(Coordinator):
         except Exception:
             return False
 
+    async def remember(self, key: str, value: str, ttl: float) -> None:
+        with contextlib.suppress(*UNREACHABLE):  # Redis restarting: the note is lost, allowed
+            await self.redis.set(f"{self.prefix}:note:{key}", value, px=int(ttl * 1000))
+
+    async def recall(self, key: str) -> str | None:
+        try:
+            value = await self.redis.get(f"{self.prefix}:note:{key}")
+        except UNREACHABLE:
+            return None
+        return value.decode() if isinstance(value, bytes) else value
+
     async def close(self) -> None:
         await self.redis.aclose()
 

@@ -145,7 +145,7 @@ async def run(
             await db.dispose()
         return
     bot = make_bot(settings)
-    coordinator = make_coordinator(settings.redis_url)
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     dp = make_dispatcher(registration, desk, unreachable, coordinator)
     await introduce(bot)
     mode = "webhook" if webhook else "polling"

@@ -72,8 +72,8 @@ class RedisCoordinator(Coordinator):
         self._lease = redis.register_script(_LEASE)
 
     @classmethod
-    def from_url(cls, url: str) -> RedisCoordinator:
-        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2))
+    def from_url(cls, url: str, *, prefix: str = "honoree") -> RedisCoordinator:
+        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2), prefix=prefix)
 
     @contextlib.asynccontextmanager
     async def turn(self, person: str, order: int) -> AsyncIterator[int]:

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SECRET = "e2e-test-secret-key-0123456789abcdef0123456789"  # HONOREE_SECRET_KEY of test runs
 
 
+ENGINE_VARIABLES = ("HONOREE_DATABASE_URL", "HONOREE_REDIS_URL", "HONOREE_REDIS_PREFIX")
+"""Kept from this process's environment: the e2e `engine` fixture sets them (or clears them)."""
+
+
 def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HONOREE_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("HONOREE_") or k in ENGINE_VARIABLES}
     env.update(
         HONOREE_BOT_TOKEN=TOKEN,
         HONOREE_TELEGRAM_API=api_url,

@@ -1,7 +1,7 @@
 """Load benchmark: N honorees at once through the whole form, against the real bot process.
 
     .venv/bin/python bench/load.py [--honorees 500] [--think 5] [--skip-ocr] [--quick] [--json]
-                                   [--postgres]
+                                   [--postgres] [--workers N]
 
 Everything runs on loopback: the Telegram emulator and the simulated people live in this
 process; the bot (`python -m bot run`, SQLite in a fresh temp data dir, or with --postgres a
@@ -20,6 +20,12 @@ Phases:
   ocr on     the same with HONOREE_OCR=rapidocr, measured while the 10 photos are read
 Peak memory is the bot's VmHWM from /proc. Targets are printed next to results; nothing is
 asserted.
+
+--workers N compares, in one run and under the same load, the saturated and paced phases of:
+the SQLite single process, the PostgreSQL single process, and PostgreSQL with N webhook workers
+(the real `honoree-bot run --webhook --workers N`, a private redis-server for coordination, the
+emulator's updates POSTed to the workers' port as Telegram's webhook would), next to the echo bot.
+Each gets a fresh data dir and database; the OCR phases are left out.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from load_harness import (
     EchoProcess,
     LoopLag,
     ProbeEmulator,
+    WorkersProcess,
     children,
     proc_status_kb,
 )
@@ -54,8 +61,10 @@ from ocr import synth
 from testkit.botproc import SECRET, admin
 from testkit.pg import scratch_database
 from testkit.photos import photo_bytes
+from testkit.redis import private_redis
 
 TARGET_P99_MS = 100.0
+TARGET_P99_POSTGRES_MS = 150.0
 TARGET_RATIO = 0.30
 TARGET_MEMORY_MB = 250.0
 TELEGRAM_RATE = 30  # messages/s Telegram lets one bot send: the real bound in production
@@ -271,6 +280,7 @@ class Options:
     quick: bool
     postgres: bool = False
     database_url: str | None = None  # set for the run when postgres
+    workers: int = 0  # > 0: the comparison run (see the docstring)
 
     @property
     def bot_env(self) -> dict[str, str]:
@@ -281,6 +291,8 @@ class Options:
 
 
 async def run(opts: Options, log) -> dict:
+    if opts.workers:
+        return await compare(opts, log)
     if not opts.postgres:
         return await _run(opts, log)
     async with scratch_database("honoree_load") as url:
@@ -500,6 +512,125 @@ def notes(results: dict) -> list[str]:
     return lines
 
 
+# --- the comparison run (--workers) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    """One way of running the bot: its label, its database URL (None: SQLite), its workers
+    (0: one polling process)."""
+
+    label: str
+    database_url: str | None = None
+    workers: int = 0
+
+
+async def compare(opts: Options, log) -> dict:
+    options = {k: v for k, v in asdict(opts).items() if k != "database_url"}
+    results: dict = {"options": options, "steps_per_honoree": len(SCRIPTS["full"]),
+                     "configs": {}}
+    async with scratch_database("honoree_load") as single, \
+            scratch_database("honoree_load_workers") as shared:
+        configs = [Config("SQLite"), Config("PostgreSQL", single),
+                   Config(f"PostgreSQL + {opts.workers} workers", shared, opts.workers)]
+        with tempfile.TemporaryDirectory(prefix="honoree-load-") as tmp:
+            workdir = Path(tmp)
+            (workdir / "echo").mkdir()
+            with private_redis(workdir) as redis_url:
+                async with ProbeEmulator() as emu:
+                    photos = photo_sets(emu)
+                    echo, results["echo_vmhwm_kb"] = await echo_phase(
+                        emu, workdir / "echo", opts.honorees, photos, log)
+                    phases = [echo]
+                    for i, config in enumerate(configs):
+                        data_dir = workdir / f"data-{i}"
+                        phases += await config_phases(emu, data_dir, config, redis_url, opts,
+                                                      photos, results, log)
+    results["phases"] = [p.summary() for p in phases]
+    results["_phases"] = phases
+    return results
+
+
+async def config_phases(emu, data_dir: Path, config: Config, redis_url: str, opts: Options,
+                        photos, results, log) -> list[Phase]:
+    """The saturated and paced phases of one config, named "phase · label"."""
+    env = {"HONOREE_SECRET_KEY": SECRET, "HONOREE_OCR": "off"}
+    if config.database_url:
+        env["HONOREE_DATABASE_URL"] = config.database_url
+    log(f"{config.label}: honoree-admin init …")
+    admin(data_dir, "init", env_extra=env)
+    if config.workers:
+        bot = WorkersProcess(emu, data_dir, config.workers, redis_url, **env)
+    else:
+        bot = BotProcess(emu, data_dir, **env)
+    await bot.start()
+    try:
+        counts = await calibrate(emu, "full", USER_BASE["calibration"], photos[SCRIPTS["full"]])
+        full, n = SCRIPTS["full"], opts.honorees
+        log(f"{config.label}: saturated, {n} honorees × {len(full)} steps at once")
+        base = USER_BASE["saturated"]
+        saturated, _ = await measure(
+            f"saturated · {config.label}", emu, bot.proc.pid,
+            [Group(Walk(full, counts), range(base, base + n))], photos)
+        log(f"{config.label}: paced, think {opts.think} s, for {opts.paced_seconds:g} s")
+        base = USER_BASE["paced"]
+        window = Group(Walk(full, counts, opts.think), range(base, base + n),
+                       lambda: asyncio.sleep(opts.paced_seconds))
+        paced, _ = await measure(f"paced · {config.label}", emu, bot.proc.pid, [window], photos)
+        pids = [bot.proc.pid, *children(bot.proc.pid)]
+        results["configs"][config.label] = {
+            "vmhwm_kb": sum(proc_status_kb(p, "VmHWM") for p in pids),
+            "log_errors": len(ERROR_LINE.findall(bot.log())),
+            "answered_twice": bot.delivery.answered_twice() if config.workers else 0,
+        }
+    finally:
+        bot.stop()
+        emu.forget_pending()
+    return [saturated, paced]
+
+
+def comparison_table(results: dict) -> Table:
+    """Per config: throughput vs echo, p99 paced, CPU per update, with the PostgreSQL targets."""
+    echo = by_name(results, "echo")
+    n = results["options"]["honorees"]
+    table = Table(title=f"Comparison ({n} honorees; targets for PostgreSQL: throughput >= "
+                        f"{TARGET_RATIO:.0%} of echo, p99 paced < {TARGET_P99_POSTGRES_MS:.0f} ms)")
+    for col in ("config", "done", "upd/s", "vs echo", "p99 paced (p50, p95)",
+                "CPU ms/update", "peak MB", "error lines", ""):
+        table.add_column(col, justify="left" if col == "config" else "right")
+    table.add_row("echo bot", f"{echo.finished}", f"{echo.rate:.0f}", "100%", "-",
+                  f"{echo.cpu_ms(echo.bot_cpu):.2f}", f"{results['echo_vmhwm_kb'] / 1024:.0f}",
+                  "-", "")
+    for label, extra in results["configs"].items():
+        sat, paced = by_name(results, f"saturated · {label}"), by_name(results, f"paced · {label}")
+        ratio = sat.rate / echo.rate if echo.rate else 0.0
+        ok = None
+        if label.startswith("PostgreSQL"):
+            ok = ratio >= TARGET_RATIO and paced.pct(99) < TARGET_P99_POSTGRES_MS
+        table.add_row(
+            label, f"{sat.finished} of {n}", f"{sat.rate:.0f}", f"{ratio:.1%}",
+            f"{paced.pct(99):.1f} ({paced.pct(50):.1f}, {paced.pct(95):.1f})",
+            f"{sat.cpu_ms(sat.bot_cpu):.2f}", f"{extra['vmhwm_kb'] / 1024:.0f}",
+            str(extra["log_errors"]), verdict(ok))
+    return table
+
+
+def comparison_notes(results: dict) -> list[str]:
+    lines = [harness_note(results)]
+    for p in results["_phases"]:
+        if p.first_error:
+            lines.append(f"{p.name}: {p.errors} failed, first: {p.first_error}")
+        lines.append(f"{p.name}: load average {p.load_average}, bench CPU {p.bench_cpu:.0%}, "
+                     f"bot CPU {p.bot_cpu:.0%} (all workers), loop lag p99 "
+                     f"{p.loop_lag_p99_ms:.1f} ms")
+    for label, extra in results["configs"].items():
+        if extra["answered_twice"]:
+            lines.append(f"{label}: {extra['answered_twice']} updates delivered twice")
+    lines.append("CPU ms/update = the bot's CPU (with every worker process) in the saturated "
+                 "phase ÷ its updates; the webhook delivery runs in this process (bench CPU)")
+    return lines
+
+
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--honorees", type=int, default=500)
@@ -518,12 +649,17 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--postgres", action="store_true",
                         help="run the bot on a scratch PostgreSQL database (see the docstring)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="compare SQLite, PostgreSQL and PostgreSQL with N webhook workers "
+                             "(implies --postgres and --skip-ocr; see the docstring)")
     args = parser.parse_args(argv)
+    if args.workers:
+        args.postgres, args.ocr = True, False
     if args.quick:
         args.honorees, args.others = min(args.honorees, 50), min(args.others, 20)
         args.paced_seconds = min(args.paced_seconds, 20.0)
     return Options(args.honorees, args.think, args.paced_seconds, args.others, args.ocr,
-                   args.json, args.quick, args.postgres)
+                   args.json, args.quick, args.postgres, workers=args.workers)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -533,14 +669,15 @@ def main(argv: list[str] | None = None) -> None:
     results = asyncio.run(run(opts, lambda msg: console.log(msg)))
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     if opts.json:
-        results["notes"] = notes(results)
-        results["targets"] = target_rows(results)
+        results["notes"] = (comparison_notes if opts.workers else notes)(results)
+        if not opts.workers:
+            results["targets"] = target_rows(results)
         print(json.dumps({k: v for k, v in results.items() if not k.startswith("_")},
                          ensure_ascii=False, indent=2))
         return
     console.print(phases_table(results))
-    console.print(targets_table(results))
-    for line in notes(results):
+    console.print(comparison_table(results) if opts.workers else targets_table(results))
+    for line in (comparison_notes if opts.workers else notes)(results):
         console.print(f"• {line}", highlight=False)
     console.print(f"total {results['total_seconds']} s")
 

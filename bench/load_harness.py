@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
+import socket
 import sys
 import time
 from collections import Counter
@@ -15,6 +17,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from testkit.botproc import TOKEN, BotProcess  # noqa: E402
+from testkit.redis import free_port  # noqa: E402
+from testkit.webhook import WebhookDelivery  # noqa: E402
 from tg_emulator.server import TelegramEmulator  # noqa: E402
 
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText"})
@@ -170,5 +174,51 @@ class EchoProcess(BotProcess):
     command = (str(ROOT / "bench" / "echo_bot.py"),)
 
 
-__all__ = ["TOKEN", "BotProcess", "EchoProcess", "ProbeEmulator"]
+class WorkersProcess(BotProcess):
+    """The real `honoree-bot run --webhook --workers N` on one port, with the emulator's
+    updates delivered to it as Telegram's webhook would."""
+
+    def __init__(self, emulator, data_dir: Path, workers: int, redis_url: str, **env: str):
+        self.port = free_port()
+        super().__init__(emulator, data_dir, HONOREE_REDIS_URL=redis_url,
+                         HONOREE_WEBHOOK_PORT=str(self.port),
+                         HONOREE_WEBHOOK_URL=f"http://127.0.0.1:{self.port}", **env)
+        self.workers = workers
+        self.command = ("-m", "bot", "run", "--webhook", "--workers", str(workers))
+        self.delivery = WebhookDelivery(emulator, lambda: [self.url], random.Random(0),
+                                        connections=50 * workers)
+        self._delivering: asyncio.Task | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Ready once every worker has set the webhook and the port accepts connections (so
+        the kernel spreads the delivery's connections over all of them)."""
+        calls = self.emulator.calls.methods
+        before = calls["setWebhook"]
+        self.spawn()
+        for _ in range(2400):
+            if self.proc.poll() is not None:
+                raise AssertionError("workers exited:\n" + self.log())
+            if calls["setWebhook"] - before >= self.workers and self._listening():
+                await asyncio.sleep(1.0)  # the last worker's listen follows its setWebhook
+                self._delivering = asyncio.create_task(self.delivery.run())
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("workers did not start:\n" + self.log())
+
+    def _listening(self) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def stop(self) -> None:
+        if self._delivering is not None:
+            self._delivering.cancel()
+        super().stop()
+        self.emulator.world.webhook = None  # a later polling bot may poll again
+
+
+__all__ = ["TOKEN", "BotProcess", "EchoProcess", "ProbeEmulator", "WorkersProcess"]
 

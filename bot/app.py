@@ -24,7 +24,7 @@ from bot.retry import LateAnswers, RetryMiddleware
 from bot.review.router import router as review_router
 from bot.session import LeanSession
 from bot.webhook import make_app
-from coordination import Coordinator, make_coordinator
+from coordination import Coordinator, LocalCoordinator, make_coordinator
 from dialogs.texts import KOREAN, t
 from ocr.service import OcrService
 from services.inbox import Inbox
@@ -59,12 +59,13 @@ def make_bot(settings: Settings) -> Bot:
 
 
 def make_dispatcher(
-    registration: Registration, desk: ReviewDesk, unreachable: Unreachable
+    registration: Registration, desk: ReviewDesk, unreachable: Unreachable,
+    coordinator: Coordinator | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(disable_fsm=True)  # the dialog keeps its state in the database
     dp["registration"] = registration
     dp["desk"] = desk
-    dp["open_questions"] = OpenQuestions()
+    dp["open_questions"] = OpenQuestions(coordinator or LocalCoordinator())
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
     dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
@@ -144,11 +145,11 @@ async def run(
             await db.dispose()
         return
     bot = make_bot(settings)
-    dp = make_dispatcher(registration, desk, unreachable)
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
+    dp = make_dispatcher(registration, desk, unreachable, coordinator)
     await introduce(bot)
     mode = "webhook" if webhook else "polling"
     log.info("bot started, api=%s mode=%s", settings.telegram_api, mode)
-    coordinator = make_coordinator(settings.redis_url)
     once = {  # jobs one worker at a time runs, under a lease
         "notifier": Notifier(bot, db, unreachable).run,
         "reminders": lambda: run_reminders(db, settings),

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 
 from bot.replies import Sent, clear_buttons, send_replies, takes_over
 from bot.session import EditReply
+from coordination import Coordinator
 from services.registration import Result
+
+NOTE_TTL = 30 * 24 * 3600.0  # a month: longer than anyone leaves a question open
 
 
 @dataclass
@@ -24,22 +28,30 @@ class Asked:
 
 
 class OpenQuestions:
-    """The newest question message of each chat. Kept in memory only: after a restart an old
-    message may keep its buttons, and a press on them is refused as stale."""
+    """The newest question message of each chat, kept where every worker sees it (Redis with
+    several workers, memory in one process): whichever worker handles the answer closes the
+    question. A lost note (a restart, Redis down) leaves an old message its buttons, and a press
+    on them is refused as stale."""
 
-    def __init__(self) -> None:
-        self._by_chat: dict[int, Asked] = {}
+    def __init__(self, notes: Coordinator, ttl: float = NOTE_TTL) -> None:
+        self.notes = notes
+        self.ttl = ttl
 
-    def get(self, chat_id: int) -> Asked | None:
-        return self._by_chat.get(chat_id)
+    async def get(self, chat_id: int) -> Asked | None:
+        note = await self.notes.recall(f"asked:{chat_id}")
+        return Asked(**json.loads(note)) if note else None
 
-    def shown(self, chat_id: int, sent: Sent) -> None:
-        self._by_chat[chat_id] = Asked(sent.message_id, sent.text, sent.buttons)
+    async def shown(self, chat_id: int, sent: Sent) -> None:
+        await self._keep(chat_id, Asked(sent.message_id, sent.text, sent.buttons))
 
-    def closed(self, chat_id: int, message_id: int) -> None:
-        asked = self._by_chat.get(chat_id)
+    async def closed(self, chat_id: int, message_id: int) -> None:
+        asked = await self.get(chat_id)
         if asked is not None and asked.message_id == message_id:
             asked.buttons = False
+            await self._keep(chat_id, asked)
+
+    async def _keep(self, chat_id: int, asked: Asked) -> None:
+        await self.notes.remember(f"asked:{chat_id}", json.dumps(asdict(asked)), self.ttl)
 
 
 async def show(
@@ -53,7 +65,7 @@ async def show(
 ) -> list[Sent]:
     """Send `result` to the chat. `pressed` is the message whose button was pressed; `replaces`
     a notice the first reply takes the place of (the "reading your photo" message)."""
-    before = questions.get(chat_id)
+    before = await questions.get(chat_id)
     if result.again:  # the pressed message may hold its record by now: leave it be
         pressed = None
     closes = result.closes
@@ -66,7 +78,7 @@ async def show(
     jobs = []
     if target is not None:
         jobs.append(_close(bot, chat_id, target, closes.record))
-        questions.closed(chat_id, target)
+        await questions.closed(chat_id, target)
         sending = send_replies(bot, chat_id, result.replies)
     elif replaces is not None:
         sending = send_replies(bot, chat_id, result.replies, replaces, in_place=True)
@@ -81,7 +93,7 @@ async def show(
     if not sent:
         return sent
     newest = sent[-1]
-    questions.shown(chat_id, newest)
+    await questions.shown(chat_id, newest)
     stale = before is not None and before.buttons and before.message_id not in (
         target, pressed, replaces, *(s.message_id for s in sent)
     )

@@ -9,12 +9,12 @@ from coordination.base import Coordinator, LeaseLost
 from coordination.local import LocalCoordinator
 
 
-def make_coordinator(redis_url: str | None) -> Coordinator:
+def make_coordinator(redis_url: str | None, prefix: str = "honoree") -> Coordinator:
     if not redis_url:
         return LocalCoordinator()
     from coordination.redis import RedisCoordinator
 
-    return RedisCoordinator.from_url(redis_url)
+    return RedisCoordinator.from_url(redis_url, prefix=prefix)
 
 
 __all__ = ["Coordinator", "LeaseLost", "LocalCoordinator", "make_coordinator"]

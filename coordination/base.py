@@ -1,4 +1,5 @@
-"""The two things workers agree on: a per-person turn and a lease on a job."""
+"""What workers agree on: a per-person turn, a lease on a job, and small per-chat notes that
+any worker may need next (which message holds a chat's open question)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ class Coordinator(abc.ABC):
 
     @abc.abstractmethod
     async def ping(self) -> bool: ...
+
+    @abc.abstractmethod
+    async def remember(self, key: str, value: str, ttl: float) -> None:
+        """Keep a note for `ttl` seconds; losing it is allowed (it is a convenience)."""
+
+    @abc.abstractmethod
+    async def recall(self, key: str) -> str | None:
+        """The note under `key`, or None (never kept, expired, or the store unreachable)."""
 
     async def close(self) -> None:  # noqa: B027 - nothing to close in one process
         pass

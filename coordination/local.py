@@ -1,4 +1,4 @@
-"""One process, no Redis: asyncio locks per person, and every lease is ours."""
+"""One process, no Redis: asyncio locks per person, every lease is ours, notes in memory."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class LocalCoordinator(Coordinator):
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._tokens = itertools.count(1)
+        self._notes: dict[str, str] = {}  # one process: kept until a restart, no expiry needed
 
     @contextlib.asynccontextmanager
     async def turn(self, person: str, order: int) -> AsyncIterator[int]:
@@ -40,3 +41,9 @@ class LocalCoordinator(Coordinator):
 
     async def ping(self) -> bool:
         return True
+
+    async def remember(self, key: str, value: str, ttl: float) -> None:
+        self._notes[key] = value
+
+    async def recall(self, key: str) -> str | None:
+        return self._notes.get(key)

@@ -72,8 +72,8 @@ class RedisCoordinator(Coordinator):
         self._lease = redis.register_script(_LEASE)
 
     @classmethod
-    def from_url(cls, url: str) -> RedisCoordinator:
-        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2))
+    def from_url(cls, url: str, *, prefix: str = "honoree") -> RedisCoordinator:
+        return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2), prefix=prefix)
 
     @contextlib.asynccontextmanager
     async def turn(self, person: str, order: int) -> AsyncIterator[int]:
@@ -131,6 +131,17 @@ class RedisCoordinator(Coordinator):
             return bool(await self.redis.ping())
         except Exception:
             return False
+
+    async def remember(self, key: str, value: str, ttl: float) -> None:
+        with contextlib.suppress(*UNREACHABLE):  # Redis restarting: the note is lost, allowed
+            await self.redis.set(f"{self.prefix}:note:{key}", value, px=int(ttl * 1000))
+
+    async def recall(self, key: str) -> str | None:
+        try:
+            value = await self.redis.get(f"{self.prefix}:note:{key}")
+        except UNREACHABLE:
+            return None
+        return value.decode() if isinstance(value, bytes) else value
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     webhook_path: str = "/telegram/webhook"
     webhook_url: str | None = None
     redis_url: str | None = None  # several workers coordinate through it; none: one process
+    redis_prefix: str = "honoree"  # of every key: deployments (or test runs) may share a Redis
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SECRET = "e2e-test-secret-key-0123456789abcdef0123456789"  # HONOREE_SECRET_KEY of test runs
 
 
+ENGINE_VARIABLES = ("HONOREE_DATABASE_URL", "HONOREE_REDIS_URL", "HONOREE_REDIS_PREFIX")
+"""Kept from this process's environment: the e2e `engine` fixture sets them (or clears them)."""
+
+
 def bot_env(data_dir: Path, api_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HONOREE_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("HONOREE_") or k in ENGINE_VARIABLES}
     env.update(
         HONOREE_BOT_TOKEN=TOKEN,
         HONOREE_TELEGRAM_API=api_url,
@@ -52,6 +57,17 @@ class BotProcess:
 
     async def start(self) -> None:
         polls_before = self._polls()
+        self.spawn()
+        for _ in range(1200):  # the bot is ready once it polls (slow when the machine is busy)
+            if self._polls() > polls_before:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError("bot exited:\n" + self.log())
+            await asyncio.sleep(0.05)
+        raise AssertionError("bot did not start polling:\n" + self.log())
+
+    def spawn(self) -> None:
+        """Start the process, its output appended to the log file."""
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, *self.command],
@@ -60,13 +76,6 @@ class BotProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        for _ in range(1200):  # the bot is ready once it polls (slow when the machine is busy)
-            if self._polls() > polls_before:
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError("bot exited:\n" + self.log())
-            await asyncio.sleep(0.05)
-        raise AssertionError("bot did not start polling:\n" + self.log())
 
     def _polls(self) -> int:
         return sum(1 for c in self.emulator.calls if c.method == "getUpdates")

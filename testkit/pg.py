@@ -24,10 +24,12 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-async def create_database(prefix: str) -> str:
-    """A new, empty database on the server of PG_ADMIN_URL; returns its URL."""
+async def create_database(prefix: str, template: str | None = None) -> str:
+    """A new database on the server of PG_ADMIN_URL, empty or a copy of the database at URL
+    `template` (which nobody may be connected to); returns its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
+    await _admin(f'CREATE DATABASE "{name}"{copy}')
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 

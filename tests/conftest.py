@@ -64,7 +64,7 @@ def initialised_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def db(settings: Settings, initialised_sqlite: Path) -> AsyncIterator[Database]:
+async def sqlite_db(settings: Settings, initialised_sqlite: Path) -> AsyncIterator[Database]:
     """An initialised Database (schema + divisions) on a SQLite file in tmp_path."""
     settings.data_dir.mkdir(parents=True)
     shutil.copyfile(initialised_sqlite, settings.data_dir / "honoree.db")
@@ -85,6 +85,18 @@ def pg_url() -> Iterator[str]:
         yield url
     finally:
         run_sync(drop_database(url))
+
+
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """The database of tests that run on SQLite only (a module may override it with `store`)."""
+    return sqlite_db
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Database:
+    """The same test on SQLite and on PostgreSQL."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
 
 
 @pytest.fixture

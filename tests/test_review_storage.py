@@ -80,6 +80,12 @@ async def actions(db: Database, reg_id: int | None = None) -> list[str]:
         return [e.action for e in reversed(await uow.audit.list(registration_id=reg_id))]
 
 
+@pytest.fixture
+def db(store: Database) -> Database:
+    """Every review storage test runs on SQLite and on PostgreSQL."""
+    return store
+
+
 async def test_two_reviewers_deciding_at_once_exactly_one_wins(db):
     await committee(db, VILLAGE, 801, 802)
     entry = await submit(db, 501)

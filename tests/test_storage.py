@@ -59,11 +59,6 @@ def award(position: int = 0, title: str = "全国劳动模范") -> AwardRow:
     )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest) -> Database:
-    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
-
-
 async def new_entry(
     db: Database, user: int, hukou: str | None = VILLAGE, id_number: str | None = None
 ) -> int:

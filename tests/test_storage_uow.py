@@ -14,8 +14,8 @@ from testkit.fakes import tg
 
 
 @pytest.mark.parametrize("commit", [True, False])
-async def test_a_unit_of_work_commits_or_vanishes_whole(db: Database, commit: bool) -> None:
-    async with db.uow() as uow:
+async def test_a_unit_of_work_commits_or_vanishes_whole(store: Database, commit: bool) -> None:
+    async with store.uow() as uow:
         assert await uow.updates.mark(31)  # a table-level INSERT begins the transaction
         reg = await uow.registrations.create_draft(tg(31))  # ORM objects join it
         await uow.registrations.save_draft(
@@ -24,7 +24,7 @@ async def test_a_unit_of_work_commits_or_vanishes_whole(db: Database, commit: bo
         assert await uow.updates.mark(32)
         if commit:
             await uow.commit()
-    async with db.uow(read_only=True) as uow:
+    async with store.uow(read_only=True) as uow:
         assert await uow.updates.seen(31) is commit and await uow.updates.seen(32) is commit
         found = await uow.registrations.load_draft(tg(31))
     if commit:
@@ -34,27 +34,27 @@ async def test_a_unit_of_work_commits_or_vanishes_whole(db: Database, commit: bo
 
 
 async def test_a_unit_of_work_failing_half_way_leaves_nothing_and_the_next_one_works(
-    db: Database,
+    store: Database,
 ) -> None:
     with pytest.raises(RuntimeError):
-        async with db.uow() as uow:
+        async with store.uow() as uow:
             assert await uow.updates.mark(41)
             await uow.registrations.create_draft(tg(41))
             raise RuntimeError("the handler failed half-way")
-    async with db.uow() as uow:
+    async with store.uow() as uow:
         assert await uow.updates.mark(41)  # not kept from the failed one
         await uow.commit()
-    async with db.uow(read_only=True) as uow:
+    async with store.uow(read_only=True) as uow:
         assert await uow.updates.seen(41)
         assert await uow.registrations.list_for_owner(tg(41)) == []
 
 
-async def test_after_a_commit_the_next_statement_is_in_a_new_transaction(db: Database) -> None:
-    async with db.uow() as uow:
+async def test_after_a_commit_the_next_statement_is_in_a_new_transaction(store: Database) -> None:
+    async with store.uow() as uow:
         assert await uow.updates.mark(6)
         await uow.commit()
         assert await uow.updates.mark(7)  # a new transaction, rolled back on leaving
-    async with db.uow(read_only=True) as uow:
+    async with store.uow(read_only=True) as uow:
         assert await uow.updates.seen(6)
         assert not await uow.updates.seen(7)
 
@@ -85,19 +85,19 @@ async def test_reading_needs_no_write_lock(db: Database) -> None:
         other.close()
 
 
-async def test_many_units_of_work_open_at_once_all_finish(db: Database) -> None:
+async def test_many_units_of_work_open_at_once_all_finish(store: Database) -> None:
     """More readers at once than a connection pool holds, and writers queued behind each other:
     none of them waits for a connection that another one, stuck behind it, would give back."""
     gate = asyncio.Event()
 
     async def read(n: int) -> bool:
-        async with db.uow(read_only=True) as uow:
+        async with store.uow(read_only=True) as uow:
             seen = await uow.updates.seen(n)
             await gate.wait()  # everyone holds a connection at the same time
             return seen or await uow.updates.seen(n)
 
     async def write(n: int) -> None:
-        async with db.uow() as uow:
+        async with store.uow() as uow:
             await uow.updates.mark(n)
             await uow.commit()
 
@@ -106,7 +106,7 @@ async def test_many_units_of_work_open_at_once_all_finish(db: Database) -> None:
     await asyncio.sleep(0.2)
     gate.set()
     await asyncio.wait_for(asyncio.gather(*readers, *writers), 20)
-    async with db.uow(read_only=True) as uow:
+    async with store.uow(read_only=True) as uow:
         assert all([await uow.updates.seen(n) for n in range(40)])
 
 

@@ -6,73 +6,24 @@ delivered like Telegram's webhook: a person's next update after the previous one
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import random
 import subprocess
 import time
 
-import aiohttp
 import pytest
 
 from storage.settings import Settings
 from storage.uow import Database
-from testkit.botproc import SECRET, TOKEN, admin
+from testkit.botproc import SECRET, admin
 from testkit.pg import create_database, drop_database
+from testkit.webhook import WebhookDelivery
 from tests.e2e.crowd import Filler, people, stored_entry, submitted_twice
-from tests.e2e.test_webhook_workers import SECRET_HEADER, WebhookWorker
+from tests.e2e.test_webhook_workers import WebhookWorker
 from tests.test_coordination import _free_port
 
 pytestmark = pytest.mark.e2e
 CROWD = 20
-
-
-def _sender(update: dict) -> int:
-    event = update.get("message") or update.get("callback_query") or update.get(
-        "edited_message") or {}
-    return event.get("from", {}).get("id", -update["update_id"])
-
-
-class Webhook:
-    """Telegram's side of the webhook: deliver every pending update until a worker says 200."""
-
-    def __init__(self, emulator, workers: list[WebhookWorker], rng: random.Random) -> None:
-        self.queue = emulator.world.updates
-        self.workers = workers
-        self.rng = rng
-        self.secret = hashlib.sha256(TOKEN.encode()).hexdigest()[:32]
-        self.deliveries: dict[int, int] = {}  # update id -> POSTs answered 200
-        self._busy: dict[int, asyncio.Task] = {}
-
-    async def run(self) -> None:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=40)) as http:
-            while True:
-                for update in self.queue.ready(1000):
-                    who = _sender(update)
-                    if who not in self._busy:  # one at a time per person, in order
-                        self._busy[who] = asyncio.create_task(self._deliver(http, update, who))
-                await asyncio.sleep(0.005)
-
-    async def _deliver(self, http, update: dict, who: int) -> None:
-        try:
-            while True:
-                alive = [w for w in self.workers if w.proc.poll() is None]
-                worker = self.rng.choice(alive)
-                try:
-                    async with http.post(worker.url + "/telegram/webhook", json=update,
-                                         headers={SECRET_HEADER: self.secret}) as resp:
-                        if resp.status == 200:
-                            uid = update["update_id"]
-                            self.deliveries[uid] = self.deliveries.get(uid, 0) + 1
-                            self.queue.pending = [
-                                u for u in self.queue.pending if u["update_id"] != uid
-                            ]
-                            return
-                except (TimeoutError, aiohttp.ClientError):
-                    pass
-                await asyncio.sleep(0.2)
-        finally:
-            del self._busy[who]
 
 
 def _redis(port: int, data_dir) -> subprocess.Popen:
@@ -104,7 +55,8 @@ async def test_two_workers_survive_a_kill_and_a_redis_restart(emulator, tmp_path
     try:
         for w in workers:
             await w.start()
-        webhook = Webhook(emulator, workers, rng)
+        webhook = WebhookDelivery(
+            emulator, lambda: [w.url for w in workers if w.proc.poll() is None], rng)
         delivering = asyncio.create_task(webhook.run())
         crowd = [Filler(emulator.user(p.user_id, first_name=p.name[:1]), p, db)
                  for p in people(CROWD, first_user_id=9001)]
@@ -131,7 +83,7 @@ async def test_two_workers_survive_a_kill_and_a_redis_restart(emulator, tmp_path
                 problems += (await stored_entry(uow, f, who))[0]
             problems += await submitted_twice(uow, seed)
         print(f"chaos: {len(emulator.calls)} API calls, kill after {kill_after}, redis restart "
-              f"after {restart_after}, {sum(v > 1 for v in webhook.deliveries.values())} "
+              f"after {restart_after}, {webhook.answered_twice()} "
               f"updates answered 200 twice")
         assert not problems, "\n".join(problems)
     finally:

@@ -8,7 +8,7 @@ from testkit.fakes import tg
 from tests.e2e.flows import FAKE_ID, VILLAGE, basics, n1_award, open_db, p1_award, screen
 from tests.e2e.honoree import Honoree
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_engines]
 
 
 async def test_farmer_registers_two_awards_edits_and_lands_in_the_village_queue(

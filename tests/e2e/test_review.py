@@ -16,7 +16,7 @@ from testkit.fakes import fake_id_number
 from tests.e2e.flows import FAKE_ID, VILLAGE, n1_award, open_db, register_farmer
 from tests.e2e.honoree import Honoree
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_engines]
 
 OTHER_VILLAGE = "222401100202"  # 吉兴村, the same township (小营镇)
 

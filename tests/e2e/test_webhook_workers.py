@@ -1,22 +1,26 @@
 """Two webhook workers (separate processes, as behind one reverse proxy) on one database and
 our own Redis: the secret header is checked, /healthz and /metrics answer, one update
-delivered to both workers at once is processed once, and Redis down makes /healthz say so."""
+delivered to both workers at once is processed once, Redis down makes /healthz say so, and a
+person whose updates go to alternating workers sees the same chat record as with one process."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
+import random
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 
 import aiohttp
 import pytest
 
 from bot.webhook import SECRET_HEADER
-from testkit.botproc import ROOT, SECRET, TOKEN, BotProcess, bot_env
+from testkit.botproc import SECRET, TOKEN, BotProcess
+from testkit.webhook import WebhookDelivery
+from tests.e2e.honoree import Honoree
 from tests.test_coordination import _free_port
 
 pytestmark = pytest.mark.e2e
@@ -35,12 +39,7 @@ class WebhookWorker(BotProcess):
         self.log_path = data_dir / f"bot-{port}.log"
 
     async def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, *self.command], cwd=ROOT,
-            env=bot_env(self.data_dir, self.emulator.base_url, **self.env_extra),
-            stdout=log, stderr=subprocess.STDOUT,
-        )
+        self.spawn()
         for _ in range(1200):
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:
@@ -108,3 +107,37 @@ def _processed(data_dir, update_id: int) -> int:
     with sqlite3.connect(data_dir / "honoree.db") as db:
         return db.execute("SELECT count(*) FROM processed_updates WHERE update_id = ?",
                           (update_id,)).fetchone()[0]
+
+
+async def test_an_answer_handled_by_the_other_worker_closes_its_question(
+    emulator, data_dir, redis_server
+):
+    """Each update goes to the other worker than the one before: every answered question still
+    reads "question ✔ answer" without buttons, and only the newest message has buttons."""
+    redis_url = f"redis://127.0.0.1:{redis_server}/0"
+    workers = [WebhookWorker(emulator, data_dir, _free_port(), redis_url) for _ in range(2)]
+    for w in workers:
+        await w.start()
+    turns = itertools.cycle(workers)
+    delivery = WebhookDelivery(emulator, lambda: [next(turns).url], random.Random(1))
+    delivering = asyncio.create_task(delivery.run())
+    try:
+        person = Honoree(emulator.user(5002))
+        await person.say("/start")
+        for label in ("同意", "本人填写", "农民", "全国劳动模范", "中共中央 国务院"):
+            await person.press(label)
+        await person.say("二〇一五年四月")
+        shown = emulator.world.chat(5002).bot_messages()  # newest first
+        texts = [m.data.get("text", "") for m in shown]
+        assert any(t.startswith("是哪年哪月表彰的？") and "✔ 2015年4月" in t for t in texts), texts
+        with_buttons = [m.data.get("text", "")[:20] for m in shown[1:] if _has_buttons(m)]
+        assert with_buttons == [], with_buttons
+    finally:
+        delivering.cancel()
+        for w in workers:
+            w.stop()
+
+
+def _has_buttons(message) -> bool:
+    markup = message.markup or {}
+    return any(markup.get("inline_keyboard") or [])

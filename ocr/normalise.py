@@ -7,6 +7,7 @@ so per-character confidences stay aligned.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -132,6 +133,15 @@ def _month_value(chars: str) -> int:
     return _ZH_DIGITS[chars]
 
 
+_FIRST_AWARDS = (1949, 1)
+
+
+def _this_month() -> tuple[int, int]:
+    """An award date is never later than today: a later reading is a misread, not a date."""
+    today = datetime.date.today()
+    return today.year, today.month
+
+
 def find_dates(text: str) -> list[tuple[str, int, int]]:
     """Every year-and-month in `text` as ("YYYY-MM", start, end), Arabic or Chinese numerals."""
     found = []
@@ -142,7 +152,7 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
             if m[y]
         )
         year, month = _year_value(year_chars), _month_value(month_chars)
-        if year and 1949 <= year <= 2099 and 1 <= month <= 12:
+        if year and 1 <= month <= 12 and _FIRST_AWARDS <= (year, month) <= _this_month():
             found.append((f"{year:04d}-{month:02d}", m.start(), m.end()))
     return found
 

@@ -111,6 +111,8 @@ def _year_value(chars: str) -> int | None:
     digits = [_digit(ch) for ch in _DASHES.sub("一", chars)]
     # A year ends at 年; what stands before its four digits is a stray mark read as a numeral
     # (the end of the column above, a stroke of the seal).
+    if len(digits) > 4 and None not in digits[-5:] and not _is_award_year(digits[-4:]):
+        digits = _without_doubled(digits[-5:]) or digits
     digits = digits[-4:]
     if None in digits or len(digits) < 3:
         return None
@@ -121,6 +123,20 @@ def _year_value(chars: str) -> int | None:
     if (digits[0], digits[1]) not in ((1, 9), (2, 0)) and digits[1] in (9, 0):
         digits[0] = 1 if digits[1] == 9 else 2
     return int("".join(map(str, digits)))
+
+
+def _is_award_year(digits: list[int]) -> bool:
+    return len(digits) == 4 and (digits[0], digits[1]) in ((1, 9), (2, 0))
+
+
+def _without_doubled(digits: list[int]) -> list[int] | None:
+    """Five numerals where a column's numeral was read twice (二〇二二一 for 二〇二一): the year
+    the repeated numeral's second reading left out."""
+    years = [
+        digits[:i] + digits[i + 1 :] for i in range(1, len(digits)) if digits[i] == digits[i - 1]
+    ]
+    years = [y for y in years if _is_award_year(y) and y >= [1, 9, 4, 9]]
+    return years[-1] if years else None
 
 
 def _month_value(chars: str) -> int:

@@ -27,6 +27,11 @@ def _chinese(year, month, day):
     return f"{synth.chinese_year(year)}年{zh(month)}月{zh(day)}日"
 
 
+def _read_twice(year: str) -> str:
+    """The year with its last numeral doubled, as OCR reads a column's character twice."""
+    return year + year[-1]
+
+
 STYLES = {
     "chinese": _chinese,
     "chinese with 零": lambda y, m, d: _chinese(y, m, d).replace("〇", "零"),
@@ -36,6 +41,7 @@ STYLES = {
     "arabic, padded": lambda y, m, d: f"{y}年{m:02d}月",
     "full-width": lambda y, m, d: f"{y}年{m}月{d}日".translate(_FULL_WIDTH),
     "dotted": lambda y, m, d: f"{y}.{m}",
+    "a numeral read twice": lambda y, m, d: f"{_read_twice(synth.chinese_year(y))}年{m}月",
     "split over columns": lambda y, m, d: f"{synth.chinese_year(y)}年\n{synth.chinese_number(m)}月",
 }
 

@@ -7,6 +7,7 @@ so per-character confidences stay aligned.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -110,6 +111,8 @@ def _year_value(chars: str) -> int | None:
     digits = [_digit(ch) for ch in _DASHES.sub("一", chars)]
     # A year ends at 年; what stands before its four digits is a stray mark read as a numeral
     # (the end of the column above, a stroke of the seal).
+    if len(digits) > 4 and None not in digits[-5:] and not _is_award_year(digits[-4:]):
+        digits = _without_doubled(digits[-5:]) or digits
     digits = digits[-4:]
     if None in digits or len(digits) < 3:
         return None
@@ -122,6 +125,20 @@ def _year_value(chars: str) -> int | None:
     return int("".join(map(str, digits)))
 
 
+def _is_award_year(digits: list[int]) -> bool:
+    return len(digits) == 4 and (digits[0], digits[1]) in ((1, 9), (2, 0))
+
+
+def _without_doubled(digits: list[int]) -> list[int] | None:
+    """Five numerals where a column's numeral was read twice (二〇二二一 for 二〇二一): the year
+    the repeated numeral's second reading left out."""
+    years = [
+        digits[:i] + digits[i + 1 :] for i in range(1, len(digits)) if digits[i] == digits[i - 1]
+    ]
+    years = [y for y in years if _is_award_year(y) and y >= [1, 9, 4, 9]]
+    return years[-1] if years else None
+
+
 def _month_value(chars: str) -> int:
     if chars.isdigit():
         return int(chars)
@@ -130,6 +147,15 @@ def _month_value(chars: str) -> int:
     if chars.startswith("十"):
         return 10 + (_ZH_DIGITS[chars[1]] if len(chars) > 1 else 0)
     return _ZH_DIGITS[chars]
+
+
+_FIRST_AWARDS = (1949, 1)
+
+
+def _this_month() -> tuple[int, int]:
+    """An award date is never later than today: a later reading is a misread, not a date."""
+    today = datetime.date.today()
+    return today.year, today.month
 
 
 def find_dates(text: str) -> list[tuple[str, int, int]]:
@@ -142,7 +168,7 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
             if m[y]
         )
         year, month = _year_value(year_chars), _month_value(month_chars)
-        if year and 1949 <= year <= 2099 and 1 <= month <= 12:
+        if year and 1 <= month <= 12 and _FIRST_AWARDS <= (year, month) <= _this_month():
             found.append((f"{year:04d}-{month:02d}", m.start(), m.end()))
     return found
 

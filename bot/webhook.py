@@ -16,6 +16,7 @@ from bot.metrics import ERRORS, LATENCY, OCR_QUEUE, OUTBOX_BACKLOG, UPDATES, exp
 from bot.polling import sender_of
 from coordination import Coordinator
 from ocr.service import OcrService
+from services import outbox
 from storage.uow import Database
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,7 @@ def make_app(
 
     async def metrics(request: web.Request) -> web.Response:
         OCR_QUEUE.set(ocr.waiting if ocr is not None else 0)
-        async with db.uow(read_only=True) as uow:
-            OUTBOX_BACKLOG.set(await uow.notifications.backlog())
+        OUTBOX_BACKLOG.set(await outbox.backlog(db))
         body, content_type = exposition()
         return web.Response(body=body, headers={"Content-Type": content_type})
 

@@ -60,6 +60,12 @@ def _mergeable(row: NotificationRecord) -> bool:
     return (row.dedup_key or "").startswith(NEW_ENTRY)
 
 
+async def backlog(db: Database) -> int:
+    """Messages still waiting on every channel, for the operators' /metrics."""
+    async with db.uow(read_only=True) as uow:
+        return await uow.notifications.backlog()
+
+
 class Outbox:
     """One channel's share of the outbox."""
 

@@ -304,7 +304,10 @@ class Registration:
             if committee
             else self.divisions.full_name(submitted.township_code or "", from_level="county")
         )
-        return [Reply(t("submitted", reg_no=submitted.reg_no, where=where), remove_keyboard=True)]
+        receipt = t("submitted", reg_no=submitted.reg_no, where=where)
+        if committee and committee.contact:
+            receipt += "\n" + t("submitted.contact", contact=committee.contact)
+        return [Reply(receipt, remove_keyboard=True)]
 
     async def photo(
         self,

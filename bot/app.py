@@ -121,7 +121,8 @@ async def run(
     ocr = None if settings.ocr == "off" else OcrService(
         settings.ocr, workers=settings.ocr_workers, timeout=settings.ocr_timeout
     )
-    registration = await Registration.create(db, store, ocr, data_limit=CALLBACK_DATA_BYTES)
+    limit = CALLBACK_DATA_BYTES if settings.bot_token else None  # the web page sets none
+    registration = await Registration.create(db, store, ocr, data_limit=limit)
     desk = ReviewDesk(registration)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)

@@ -4,8 +4,8 @@ Three shapes share a channel's callback data, told apart by their first part:
   an answer  "<field key>#<award>|<payload>"  payload: an option code, "q<n>", "~skip", …
   an action  "x|<name>[:<argument>]"          buttons that work from any question
   a review   "r|<verb>|<n>|…"                 committee review, whole numbers only
-Building never checks a size: the channel supplies its byte limit (Telegram's is 64) to the
-checks, so the conversation knows nothing of any channel.
+Building never checks a size: the channel supplies its byte limit (None when it has none) to
+the checks, so neither the conversation nor the services know any channel's number.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def review(verb: str, *args: int) -> str:
 # --- reading -----------------------------------------------------------------------------
 
 
-def fits(data: str, limit: int) -> bool:
-    return len(data.encode()) <= limit
+def fits(data: str, limit: int | None) -> bool:
+    return limit is None or len(data.encode()) <= limit
 
 
 def decode(data: str | None) -> Decoded | None:
@@ -124,7 +124,7 @@ def decode(data: str | None) -> Decoded | None:
     return Answer(head, rest)
 
 
-def well_formed(data: str | None, limit: int) -> bool:
+def well_formed(data: str | None, limit: int | None) -> bool:
     """Could this data have come from a button of the registration dialog (an answer or an
     action) on a channel allowing `limit` bytes? Review data is read by `review_action`."""
     if data is None or not fits(data, limit):
@@ -149,7 +149,7 @@ def stale(data: str, question: str) -> bool:
     return payload(data, question) is None
 
 
-def review_action(raw: str | None, limit: int) -> ReviewAction | None:
+def review_action(raw: str | None, limit: int | None) -> ReviewAction | None:
     """The review request in callback data, or None for anything malformed or too long."""
     if raw is None or not fits(raw, limit):
         return None

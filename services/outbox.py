@@ -60,6 +60,12 @@ def _mergeable(row: NotificationRecord) -> bool:
     return (row.dedup_key or "").startswith(NEW_ENTRY)
 
 
+async def backlog(db: Database) -> int:
+    """Messages still waiting on every channel, for the operators' /metrics."""
+    async with db.uow(read_only=True) as uow:
+        return await uow.notifications.backlog()
+
+
 class Outbox:
     """One channel's share of the outbox."""
 
@@ -95,9 +101,3 @@ class Outbox:
     async def unreachable_now(self, message: Outgoing) -> None:
         """The channel says they cannot be written to (blocked): hold everything for them."""
         await self.unreachable.blocked(message.to)
-
-
-async def backlog(db: Database) -> int:
-    """How many notices wait to be sent, all channels together (the operators' gauge)."""
-    async with db.uow(read_only=True) as uow:
-        return await uow.notifications.backlog()

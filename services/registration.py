@@ -52,9 +52,6 @@ NEW_REGISTRATION = callbacks.action("new")  # start a registration for another p
 ASK_CANCEL = callbacks.action("cancel?")  # /cancel: ask before deleting the draft
 LANGUAGE_ACTION = "lang"  # 中文 / 조선말: a press of callbacks.action("lang", tag)
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # enough for any phone photo (and what Telegram lets bots fetch)
-# Button data must work in every channel, so the strictest channel's limit (Telegram's callback
-# data) holds for all of them unless a channel runs alone with its own.
-BUTTON_DATA_LIMIT = 64
 MIN_CONFIDENCE = 0.5  # below this a reading is not worth showing
 
 
@@ -95,13 +92,15 @@ class Registration:
         store: EvidenceStore,
         ocr: OcrService | None = None,
         *,
-        data_limit: int = BUTTON_DATA_LIMIT,
+        data_limit: int | None = None,
     ) -> None:
         self.db = db
         self.divisions = divisions
         self.store = store
         self.ocr = ocr
-        self.data_limit = data_limit  # button data longer than this is forged
+        # Button data longer than the channels' limit is forged. Channels served together share
+        # the strictest one; None: no channel limits its button data.
+        self.data_limit = data_limit
         self._locks: defaultdict[Address, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reading: set[asyncio.Task] = set()
 
@@ -112,7 +111,7 @@ class Registration:
         store: EvidenceStore,
         ocr: OcrService | None = None,
         *,
-        data_limit: int = BUTTON_DATA_LIMIT,
+        data_limit: int | None = None,
     ) -> Registration:
         return cls(db, await place_names(db), store, ocr, data_limit=data_limit)
 
@@ -305,7 +304,10 @@ class Registration:
             if committee
             else self.divisions.full_name(submitted.township_code or "", from_level="county")
         )
-        return [Reply(t("submitted", reg_no=submitted.reg_no, where=where), remove_keyboard=True)]
+        receipt = t("submitted", reg_no=submitted.reg_no, where=where)
+        if committee and committee.contact:
+            receipt += "\n" + t("submitted.contact", contact=committee.contact)
+        return [Reply(receipt, remove_keyboard=True)]
 
     async def photo(
         self,

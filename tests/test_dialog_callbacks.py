@@ -66,6 +66,14 @@ def test_the_channel_sets_the_limit():
     assert callbacks.review_action(review, len(review) - 1) is None
 
 
+def test_a_channel_without_a_limit_accepts_long_data_but_not_forged_data():
+    long_answer = callbacks.answer(callbacks.token("ministry_confirmed_by_mop", 12), "q" * 200)
+    assert not callbacks.well_formed(long_answer, TELEGRAM)
+    assert callbacks.well_formed(long_answer, None)
+    assert not callbacks.well_formed("nobody|" + "q" * 200, None)
+    assert callbacks.review_action(callbacks.review("open", 7), None) == ReviewAction("open", (7,))
+
+
 @given(st.text(max_size=100))
 def test_anything_decodes_to_something_we_build_or_to_none(raw):
     decoded = callbacks.decode(raw)

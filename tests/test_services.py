@@ -11,6 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNEL_LIBRARIES = {"aiogram", "aiohttp"}
+DATABASE_INSIDES = {"storage.models", "storage.repositories", "storage.thread_session",
+                    "storage.uow.UnitOfWork"}
 
 
 def test_registration_and_review_run_through_services_alone(initialised_sqlite, tmp_path):
@@ -32,6 +34,7 @@ def _imports(path: Path) -> set[str]:
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
 
 
@@ -52,9 +55,10 @@ def test_channels_and_the_cli_never_reach_into_the_database():
         for path in _modules(package):
             names = _imports(path)
             assert not {n for n in names if n.startswith("sqlalchemy")}, path
-            assert "storage.models" not in names, path
+            assert not names & DATABASE_INSIDES, path
             text = path.read_text(encoding="utf-8")
             assert ".uow(" not in text, f"{path} opens a unit of work itself"
+            assert "UnitOfWork" not in text, f"{path} handles a unit of work itself"
 
 
 def test_every_bot_module_touches_telegram_or_is_wiring():
@@ -64,6 +68,12 @@ def test_every_bot_module_touches_telegram_or_is_wiring():
             continue
         roots = {name.split(".")[0] for name in _imports(path)}
         assert "aiogram" in roots or "aiohttp" in roots, path
+
+
+def test_the_import_rule_sees_every_spelling_of_an_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from storage import models\nimport storage.repositories\n", encoding="utf-8")
+    assert {"storage.models", "storage.repositories"} <= _imports(probe)
 
 
 def test_bench_scripts_stand_on_their_own():

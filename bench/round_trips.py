@@ -1,12 +1,13 @@
 """Database round trips per update inside the bot process.
 
 The bot runs as `python -c LAUNCHER -m bot run`: the launcher listens on SQLAlchemy's public
-engine events for every engine (each statement, BEGIN, COMMIT, ROLLBACK: one round trip each
-on PostgreSQL) and charges each one to the asyncio task it ran in. The polling bot handles each
-update in a task of its own (`Poller._handle`); when such a task ends its count is kept (an
-update that never reached the database is not counted), and at
-exit the counts are written as JSON to the file named by BENCH_ROUND_TRIPS. Work that serves a
-whole batch (the inbox) runs in other tasks and is not charged to any update.
+engine events for every engine (each statement, BEGIN, COMMIT, ROLLBACK: one round trip each on
+PostgreSQL; an autocommit connection's transaction events send nothing and are not counted) and
+charges each one to the asyncio task it ran in. The polling bot handles each update in a task of
+its own (`Poller._handle`); when such a task ends its count is kept (an update that never
+reached the database is not counted), and at exit the counts are written as JSON to the file
+named by BENCH_ROUND_TRIPS. Work that serves a whole batch (the inbox) runs in other tasks and
+is not charged to any update.
 """
 
 from __future__ import annotations
@@ -39,8 +40,13 @@ def done(task):
     if task.get_coro().__qualname__ == "Poller._handle":
         per_update.append(n)
 
-for name in ("before_cursor_execute", "begin", "commit", "rollback"):
-    event.listen(Engine, name, charge)
+def boundary(connection, *_args):
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        charge()  # an autocommit connection sends no BEGIN, COMMIT or ROLLBACK
+
+event.listen(Engine, "before_cursor_execute", charge)
+for name in ("begin", "commit", "rollback"):
+    event.listen(Engine, name, boundary)
 atexit.register(lambda: open(os.environ["BENCH_ROUND_TRIPS"], "w").write(json.dumps(per_update)))
 sys.argv = ["bot", *sys.argv[3:]]
 runpy.run_module("bot", run_name="__main__", alter_sys=True)

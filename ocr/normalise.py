@@ -7,6 +7,7 @@ so per-character confidences stay aligned.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -132,6 +133,11 @@ def _month_value(chars: str) -> int:
     return _ZH_DIGITS[chars]
 
 
+def _this_month() -> tuple[int, int]:
+    today = datetime.date.today()
+    return today.year, today.month
+
+
 def find_dates(text: str) -> list[tuple[str, int, int]]:
     """Every year-and-month in `text` as ("YYYY-MM", start, end), Arabic or Chinese numerals."""
     found = []
@@ -142,7 +148,8 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
             if m[y]
         )
         year, month = _year_value(year_chars), _month_value(month_chars)
-        if year and 1949 <= year <= 2099 and 1 <= month <= 12:
+        # An award is dated in the past: a later date is a misread one.
+        if year and 1 <= month <= 12 and (1949, 1) <= (year, month) <= _this_month():
             found.append((f"{year:04d}-{month:02d}", m.start(), m.end()))
     return found
 

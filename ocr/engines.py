@@ -35,6 +35,10 @@ class OcrEngine(Protocol):
 
     def read(self, image: Image.Image) -> list[TextBox]: ...
 
+    def read_lines(self, images: list[Image.Image]) -> list[tuple[str, float]]:
+        """Each image read as one line of text, without looking for where text is."""
+        ...
+
 
 class EngineUnavailable(RuntimeError):
     """The engine's package, binary or model is missing on this machine."""
@@ -87,6 +91,15 @@ class RapidOcrEngine:
             box = (int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max()))
             boxes.append(TextBox(text, round(float(score), 3), box))
         return boxes
+
+    def read_lines(self, images: list[Image.Image]) -> list[tuple[str, float]]:
+        import numpy as np
+
+        # Upright columns are turned on their side first, as the recogniser reads lines.
+        arrays = [np.asarray(image.convert("L")) for image in images]
+        lines = [np.rot90(a) if a.shape[0] >= 1.5 * a.shape[1] else a for a in arrays]
+        read, _ = self._ocr.text_rec([_bgr(np.ascontiguousarray(line)) for line in lines])
+        return [(text, float(score)) for text, score in read]
 
 
 def _similar_widths(lines, spread: float = 1.3, size: int = 6) -> list[list[int]]:
@@ -152,6 +165,14 @@ class TesseractEngine:
             for run in _runs(words, data):
                 boxes.append(_run_box(run, data))
         return boxes
+
+    def read_lines(self, images: list[Image.Image]) -> list[tuple[str, float]]:
+        lines = []
+        for image in images:
+            boxes = self.read(image)
+            text = "".join(b.text for b in boxes)
+            lines.append((text, sum(b.confidence for b in boxes) / len(boxes) if boxes else 0.0))
+        return lines
 
 
 def _runs(words: list[int], data: dict) -> list[list[int]]:

@@ -108,35 +108,36 @@ def _digit(ch: str) -> int | None:
 
 
 def _year_value(chars: str) -> int | None:
+    """The award year in the numerals before 年, or None when no reading of them is one."""
     digits = [_digit(ch) for ch in _DASHES.sub("一", chars)]
-    # A year ends at 年; what stands before its four digits is a stray mark read as a numeral
-    # (the end of the column above, a stroke of the seal).
-    if len(digits) > 4 and None not in digits[-5:] and not _is_award_year(digits[-4:]):
-        digits = _without_doubled(digits[-5:]) or digits
-    digits = digits[-4:]
-    if None in digits or len(digits) < 3:
+    if None in digits:
         return None
+    return next(filter(None, map(_award_year, _year_readings(digits))), None)
+
+
+def _year_readings(digits: list[int]) -> list[list[int]]:
+    """What the numerals may have said, likeliest first. A year ends at 年, so what stands
+    before its four digits is a stray mark read as a numeral (the end of the column above, a
+    stroke of the seal); or the recogniser read one numeral twice (二〇二二一 for 二〇二一, common
+    in a column turned on its side)."""
+    undoubled = [
+        digits[:i] + digits[i + 1 :] for i in range(1, len(digits)) if digits[i] == digits[i - 1]
+    ]
+    return [digits[-4:], *(d[-4:] for d in undoubled if len(d) >= 4)]
+
+
+def _award_year(digits: list[int]) -> int | None:
+    if len(digits) < 3:
+        return None
+    digits = list(digits)
     # Award years are 19xx or 20xx, so a misread or lost first digit (三〇一八, 〇一四) follows
     # from the second.
     if len(digits) == 3 and digits[0] in (9, 0):
         digits.insert(0, 0)
     if (digits[0], digits[1]) not in ((1, 9), (2, 0)) and digits[1] in (9, 0):
         digits[0] = 1 if digits[1] == 9 else 2
-    return int("".join(map(str, digits)))
-
-
-def _is_award_year(digits: list[int]) -> bool:
-    return len(digits) == 4 and (digits[0], digits[1]) in ((1, 9), (2, 0))
-
-
-def _without_doubled(digits: list[int]) -> list[int] | None:
-    """Five numerals where a column's numeral was read twice (二〇二二一 for 二〇二一): the year
-    the repeated numeral's second reading left out."""
-    years = [
-        digits[:i] + digits[i + 1 :] for i in range(1, len(digits)) if digits[i] == digits[i - 1]
-    ]
-    years = [y for y in years if _is_award_year(y) and y >= [1, 9, 4, 9]]
-    return years[-1] if years else None
+    year = int("".join(map(str, digits)))
+    return year if 1949 <= year <= _this_month()[0] else None
 
 
 def _month_value(chars: str) -> int:
@@ -149,11 +150,7 @@ def _month_value(chars: str) -> int:
     return _ZH_DIGITS[chars]
 
 
-_FIRST_AWARDS = (1949, 1)
-
-
 def _this_month() -> tuple[int, int]:
-    """An award date is never later than today: a later reading is a misread, not a date."""
     today = datetime.date.today()
     return today.year, today.month
 
@@ -168,7 +165,8 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
             if m[y]
         )
         year, month = _year_value(year_chars), _month_value(month_chars)
-        if year and 1 <= month <= 12 and _FIRST_AWARDS <= (year, month) <= _this_month():
+        # An award is dated in the past: a later date is a misread one.
+        if year and 1 <= month <= 12 and (year, month) <= _this_month():
             found.append((f"{year:04d}-{month:02d}", m.start(), m.end()))
     return found
 

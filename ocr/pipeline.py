@@ -29,6 +29,7 @@ SURE = 0.8  # characters read at least this sure count as readable
 # the wrong way up with under 30 % and a handful of characters.
 _READS_WELL = 0.3
 _MIN_SURE_CHARS = 10
+_SAMPLE_LINES = 4  # text boxes read under each turn to tell which way up the page is
 
 
 def _sure_share(boxes: list[TextBox]) -> tuple[int, float]:
@@ -53,26 +54,50 @@ def recognise(engine: OcrEngine, gray: Image.Image) -> list[TextBox]:
     A page of vertical columns that reads poorly, or any upright page Tesseract reads poorly
     (its horizontal model sees no columns at all), is read again with the vertical model.
     """
-    best: list[TextBox] = []
-    best_sure = -1
-    upright, columns = gray, False
-    turns = [0]
-    while turns:
-        turn = turns.pop(0)
-        page = deskew(gray if turn == 0 else gray.rotate(turn, expand=True))
-        boxes = engine.read(page)
-        if turn == 0:
-            upright, columns = page, is_vertical(boxes) or engine.name == "tesseract"
-        sure = _sure_share(boxes)[0]
-        if sure > best_sure:
-            best, best_sure = boxes, sure
-        if _reads_well(boxes):
-            break
-        if turn == 0 and boxes:
-            turns = [90, 270, 180] if _looks_sideways(boxes) else [180, 90, 270]
+    upright = deskew(gray)
+    best = engine.read(upright)
+    columns = is_vertical(best) or engine.name == "tesseract"
+    if best and not _reads_well(best):
+        for turn in _likeliest_turns(engine, upright, best):
+            boxes = engine.read(deskew(gray.rotate(turn, expand=True)))
+            if _sure_share(boxes)[0] > _sure_share(best)[0]:
+                best = boxes
+            if _reads_well(boxes):
+                break
     if columns and not _reads_well(best):  # no turn read well: try the vertical model last
         best = max(best, _read_vertical(upright), key=lambda b: _sure_share(b)[0])
     return [b for b in best if b.confidence >= KEEP and re.search(r"\w", b.text)]
+
+
+def _likeliest_turns(engine: OcrEngine, page: Image.Image, boxes: list[TextBox]) -> list[int]:
+    """The three other quarter turns, likeliest first; when the boxes' shape leaves it open,
+    the one under which the lines in the largest print read most surely. Reading a few lines
+    found already costs a fraction of finding and reading them again in every orientation."""
+    if not _looks_sideways(boxes):  # lines lie level: the page is upside down
+        return [180, 90, 270]
+    # Upright boxes: a page of lines on its side, or a page of columns upside down.
+    order = [90, 270, 180]
+    crops = [page.crop(_head(b.box)) for b in sorted(boxes, key=_print_size)[-_SAMPLE_LINES:]]
+
+    def sure(turn: int) -> int:
+        read = engine.read_lines([c.rotate(turn, expand=True) for c in crops])
+        return sum(len(text) for text, confidence in read if confidence >= SURE)
+
+    scores = {turn: sure(turn) for turn in order}
+    return sorted(order, key=lambda t: -scores[t])
+
+
+def _print_size(box: TextBox) -> int:
+    x0, y0, x1, y1 = box.box
+    return min(x1 - x0, y1 - y0)
+
+
+def _head(box: tuple[int, int, int, int], chars: int = 6) -> tuple[int, int, int, int]:
+    """The box cut to its first few characters' length at both ends (which end comes first
+    depends on the turn), so that a long line costs no more to read than a short one."""
+    x0, y0, x1, y1 = box
+    size = min(x1 - x0, y1 - y0) * chars
+    return (x0, y0, min(x1, x0 + size), min(y1, y0 + size))
 
 
 def _read_vertical(page: Image.Image) -> list[TextBox]:

@@ -65,6 +65,9 @@ DOCUMENT = page(
         ("二二〇一三年四月二日", "2013-04"),  # a stray stroke above a vertical column
         ("一二〇〇五年四月", "2005-04"),
         ("九九八年二月", "1998-02"),  # the column's first numeral lost
+        ("二〇二二一年八月十四日", "2021-08"),  # a numeral of a column read twice
+        ("二〇一一五年三月", "2015-03"),
+        ("二〇九〇年一月", None),  # after today: misread
         ("于二〇一五年四月召开", "2015-04"),
         ("2015.4", "2015-04"),
         ("二〇一五年", None),
@@ -324,7 +327,7 @@ def test_any_year_or_ordinal_before_a_title_is_stripped(year, title, phrase):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.integers(1949, datetime.date.today().year - 1),
+    st.integers(1949, datetime.date.today().year - 1),  # award dates are past dates
     st.integers(1, 12),
     st.sampled_from(["", "一", "二", "八", "〇", "-"]),
     st.sampled_from(["", "二十八日", "日"]),

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from dialogs.texts import t
 from storage import backup as store
 from storage.errors import StorageError
+from storage.files import EvidenceStore
 from storage.settings import Settings
 from storage.uow import Database, known_revision
 
@@ -169,16 +170,14 @@ def _evidence_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _put_evidence(unpacked: Path, root: Path) -> None:
-    """Photos are named by their content: one already there is the same photo."""
+    """Back into the evidence store as the bot writes it (atomically, read-only); photos are
+    named by their content, so one already there is the same photo."""
     if not unpacked.is_dir():
         return
+    store = EvidenceStore(root)
     for path in unpacked.rglob("*"):
         if path.is_file():
-            target = root / path.relative_to(unpacked)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-                target.chmod(0o444)
+            store.save(path.read_bytes(), path.suffix, sha256=path.stem)
 
 
 def _safe(name: str) -> bool:

@@ -69,11 +69,10 @@ async def dump(db: Database, target: Path) -> Snapshot:
 
 async def restore(db: Database, source: Path) -> None:
     """Replace the database with the copy in `source` (the bot must not be running)."""
+    await db.dispose()
     if db.dialect == "sqlite":
-        await db.dispose()
         await asyncio.to_thread(_sqlite_replace, source, Path(_sqlite_path(db)))
     else:
-        await db.dispose()
         await _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
                    "--single-transaction", f"--dbname={_libpq_url(db)}", str(source))
 

@@ -42,6 +42,7 @@ from web.render import Forms
 
 log = logging.getLogger(__name__)
 COOKIE = "hs"
+READING_AT_MOST = 120.0  # seconds; OCR answers or times out well within it
 SAID_SHOWN = 300  # characters of the person's own answer echoed back
 UPLOAD_CAP = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized upload
 VILLAGE_CODE_LENGTH = 12
@@ -158,8 +159,7 @@ class WebChannel:
                 parts.append(render.photo_box(forms))
         await self.sessions.shown(notices)
         parts.append(await self._footer(visit))
-        waiting = bool(screen and screen.get("waiting"))
-        return _html(render.page(t("web.title"), "".join(parts), waiting=waiting))
+        return _html(render.page(t("web.title"), "".join(parts), waiting=_reading(screen)))
 
     async def news(self, request: web.Request) -> web.Response:
         """Whether a photo is still being read: the open page asks every few seconds and
@@ -167,8 +167,7 @@ class WebChannel:
         if not self.guard.poll(client_ip(request, self.settings)):
             return web.json_response({"waiting": True, "later": True}, status=429)
         visit = await self.sessions.open(request.cookies.get(COOKIE))
-        screen = visit.screen if visit is not None else None
-        waiting = bool(screen and screen.get("waiting"))
+        waiting = _reading(visit.screen if visit is not None else None)
         return web.json_response({"waiting": waiting}, headers={"Cache-Control": "no-store"})
 
     async def _footer(self, visit: Visit) -> str:
@@ -295,7 +294,7 @@ class WebChannel:
             if result.closes is not None:
                 screen["record"] = result.closes.record
             if result.waits:
-                screen["waiting"] = True  # until what OCR read takes the notice's place
+                screen["waiting"] = time.time()  # until what OCR read takes the notice's place
             await self.show(visit, screen)
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
@@ -414,6 +413,13 @@ class WebChannel:
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return web.Response(body=body, content_type=kind,
                             headers={"Cache-Control": "private, no-store"})
+
+
+def _reading(screen: dict | None) -> bool:
+    """A photo of this screen is being read. A reading that never came (the server restarted
+    meanwhile) stops counting after READING_AT_MOST, so no page keeps reloading itself."""
+    since = (screen or {}).get("waiting")
+    return isinstance(since, int | float) and time.time() - since < READING_AT_MOST
 
 
 def _screen(replies: list[Reply], said: str | None = None) -> dict:

@@ -51,3 +51,14 @@ async def test_news_says_nothing_to_a_stranger(site):
     async with aiohttp.ClientSession() as http, http.get(site.url + "/news") as response:
         assert response.status == 200 and await response.json() == {"waiting": False}
         assert "connect-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_reading_that_never_came_does_not_keep_the_page_reloading():
+    """The server restarted while a photo was read: the page stops waiting for it."""
+    import time
+
+    from web.app import READING_AT_MOST, _reading
+
+    assert _reading({"waiting": time.time()})
+    assert not _reading({"waiting": time.time() - READING_AT_MOST - 1})
+    assert not _reading({"waiting": True}) and not _reading(None)  # a screen kept before

@@ -11,7 +11,8 @@ work, so a read that turns into a write never fails with "database is locked". T
 writers take turns on an asyncio lock before they begin; another process (the admin CLI) is
 waited for by SQLite's busy timeout on the database thread, so the event loop goes on. Long
 read-only work (exports) should use `db.uow(read_only=True)`, which takes no write lock.
-On PostgreSQL the session is an `AsyncSession` on asyncpg.
+On PostgreSQL the session is an `AsyncSession` on asyncpg; a few outermost units of work are
+open at once, so that one opened inside another always finds a pooled connection.
 """
 
 from __future__ import annotations
@@ -66,9 +67,15 @@ SCHEMA_REVISION = "0008"  # the newest migration in MIGRATIONS_DIR (a test holds
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
 READERS = 4  # SQLite read units of work open at once; more wait on the event loop
+# PostgreSQL: connections in the pool, and outermost units of work open at once. Each of those
+# may open one more inside it (a read inside a write, say), so the pool never runs dry while
+# every holder waits for a second connection.
+PG_POOL = {"pool_size": 10, "max_overflow": 10}
+PG_UNITS = 10
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 _reading: ContextVar[bool] = ContextVar("honoree_reading", default=False)
+_inside: ContextVar[bool] = ContextVar("honoree_inside", default=False)  # PostgreSQL
 
 
 def _json_dumps(value: Any) -> str:
@@ -185,6 +192,8 @@ class Database:
     ) -> None:
         self.url = url
         self.cipher = cipher
+        if make_url(url).get_backend_name() != "sqlite":
+            engine_options = {**PG_POOL, **engine_options}
         self.engine = create_engine(
             url, background_checkpoints=background_checkpoints, **engine_options
         )
@@ -216,6 +225,9 @@ class Database:
         self._readers: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             WeakKeyDictionary()
         )
+        self._units: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            WeakKeyDictionary()
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **engine_options: Any) -> Database:
@@ -239,8 +251,14 @@ class Database:
         busy timeout still orders this process against others (the admin CLI)."""
         if not self._threads:
             factory = self._read_sessions if read_only else self._sessions
-            async with factory() as session:
-                yield UnitOfWork(session, self.cipher)
+            units = self._units.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(PG_UNITS))
+            token = _inside.set(True)
+            try:  # one inside another does not wait for a turn its caller holds
+                turn = nullcontext() if token.old_value is True else units
+                async with turn, factory() as session:
+                    yield UnitOfWork(session, self.cipher)
+            finally:
+                _inside.reset(token)
             return
         if read_only:  # each open one holds a connection and its page cache: a few at a time
             loop = asyncio.get_running_loop()

@@ -110,15 +110,15 @@ async def test_many_units_of_work_open_at_once_all_finish(store: Database) -> No
         assert all([await uow.updates.seen(n) for n in range(40)])
 
 
-async def test_reads_inside_reads_do_not_wait_for_each_other(db: Database) -> None:
+async def test_reads_inside_reads_do_not_wait_for_each_other(store: Database) -> None:
     """Readers take turns a few at a time; one opened inside another skips the line, or
     enough of them at once would each wait for a turn that only they could give back."""
     gate = asyncio.Event()
 
     async def nested(n: int) -> bool:
-        async with db.uow(read_only=True) as outer:
+        async with store.uow(read_only=True) as outer:
             await gate.wait()
-            async with db.uow(read_only=True) as inner:
+            async with store.uow(read_only=True) as inner:
                 return not await inner.updates.seen(n) and not await outer.updates.seen(n)
 
     tasks = [asyncio.create_task(nested(n)) for n in range(20)]

@@ -44,11 +44,9 @@ class OpenQuestions:
     async def shown(self, chat_id: int, sent: Sent) -> None:
         await self._keep(chat_id, Asked(sent.message_id, sent.text, sent.buttons))
 
-    async def closed(self, chat_id: int, message_id: int) -> None:
-        asked = await self.get(chat_id)
-        if asked is not None and asked.message_id == message_id:
-            asked.buttons = False
-            await self._keep(chat_id, asked)
+    async def closed(self, chat_id: int, asked: Asked) -> None:
+        """`asked`, as read before, has had its buttons taken away."""
+        await self._keep(chat_id, Asked(asked.message_id, asked.text, buttons=False))
 
     async def _keep(self, chat_id: int, asked: Asked) -> None:
         await self.notes.remember(f"asked:{chat_id}", json.dumps(asdict(asked)), self.ttl)
@@ -78,7 +76,6 @@ async def show(
     jobs = []
     if target is not None:
         jobs.append(_close(bot, chat_id, target, closes.record))
-        await questions.closed(chat_id, target)
         sending = send_replies(bot, chat_id, result.replies)
     elif replaces is not None:
         sending = send_replies(bot, chat_id, result.replies, replaces, in_place=True)
@@ -91,6 +88,8 @@ async def show(
         sending = send_replies(bot, chat_id, result.replies, pressed, in_place=in_place)
     sent, *_ = await asyncio.gather(sending, *jobs)
     if not sent:
+        if target is not None and before is not None and before.message_id == target:
+            await questions.closed(chat_id, before)
         return sent
     newest = sent[-1]
     await questions.shown(chat_id, newest)

@@ -25,20 +25,23 @@ RETRY_EVERY = 0.2  # seconds between tries while Redis is unreachable
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 # KEYS: lock, waiters (update id per waiter), heartbeats (expiry per waiter), fence
-# ARGV: waiter, order, now ms, lease ms. Returns the fencing token, or 0: not yet.
+# ARGV: waiter, order, lease ms. Returns the fencing token, or 0: not yet. The clock is
+# Redis's own, not a worker's: workers on several machines agree on it.
 _TAKE_TURN = """
-local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
 for _, w in ipairs(dead) do
   redis.call('ZREM', KEYS[2], w)
   redis.call('ZREM', KEYS[3], w)
 end
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3] + ARGV[4], ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[3], now + ARGV[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 local first = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
 if first ~= ARGV[1] then return 0 end
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[4]) then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return redis.call('INCR', KEYS[4])
@@ -92,19 +95,13 @@ class RedisCoordinator(Coordinator):
     async def _wait_turn(self, keys: list[str], me: str, order: int) -> int:
         while True:
             try:
-                now_ms = await self._now_ms()
-                token = await self._take_turn(keys=keys, args=[me, order, now_ms, TURN_LEASE_MS])
+                token = await self._take_turn(keys=keys, args=[me, order, TURN_LEASE_MS])
             except UNREACHABLE:  # Redis restarting: the update waits, it is not dropped
                 await asyncio.sleep(RETRY_EVERY)
                 continue
             if token:
                 return int(token)
             await asyncio.sleep(POLL_EVERY)
-
-    async def _now_ms(self) -> int:
-        """Redis's clock, not ours: workers on several machines agree on it."""
-        seconds, micros = await self.redis.time()
-        return seconds * 1000 + micros // 1000
 
     async def _hold(self, key: str, me: str) -> None:
         """Keep a long turn (a photo being read) from running out while it is held."""

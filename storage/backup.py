@@ -16,9 +16,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import column, func, inspect, select, table, text
+from sqlalchemy import Connection, column, create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.errors import StorageError
 from storage.models import Base
@@ -50,18 +49,12 @@ class Snapshot:
 async def dump(db: Database, target: Path) -> Snapshot:
     """Write a consistent copy of the whole database to `target`."""
     if db.dialect == "sqlite":
-        await asyncio.to_thread(_sqlite_copy, _sqlite_path(db), target)
-        copy = Database(f"sqlite+aiosqlite:///{target}", db.cipher)
-        try:
-            return Snapshot(await row_counts(copy), await revision(copy))
-        finally:
-            await copy.dispose()
+        return await asyncio.to_thread(_sqlite_copy, _sqlite_path(db), target)
     async with db.engine.connect() as connection:
         await connection.execution_options(isolation_level="REPEATABLE READ")
         async with connection.begin():
             exported = await connection.scalar(text("SELECT pg_export_snapshot()"))
-            counts = await _counts(connection)
-            current = await _revision(connection)
+            counts, current = await connection.run_sync(_counts_and_revision)
             await _run("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                        f"--snapshot={exported}", f"--file={target}", _libpq_url(db))
     return Snapshot(counts, current)
@@ -80,29 +73,30 @@ async def restore(db: Database, source: Path) -> None:
 async def row_counts(db: Database) -> dict[str, int]:
     """Rows per table of the schema; a table that is not there yet counts 0."""
     async with db.engine.connect() as connection:
-        return await _counts(connection)
+        counts, _ = await connection.run_sync(_counts_and_revision)
+    return counts
 
 
 async def revision(db: Database) -> str | None:
     async with db.engine.connect() as connection:
-        return await _revision(connection)
+        _, current = await connection.run_sync(_counts_and_revision)
+    return current
 
 
-async def _counts(connection: AsyncConnection) -> dict[str, int]:
-    present = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
-    counts = {}
-    for model_table in Base.metadata.sorted_tables:
-        counts[model_table.name] = (
-            await connection.scalar(select(func.count()).select_from(model_table))
+def _counts_and_revision(connection: Connection) -> tuple[dict[str, int], str | None]:
+    present = set(inspect(connection).get_table_names())
+    counts = {
+        model_table.name: (
+            connection.scalar(select(func.count()).select_from(model_table))
             if model_table.name in present else 0
         )
-    return counts
-
-
-async def _revision(connection: AsyncConnection) -> str | None:
-    if not await connection.run_sync(lambda c: inspect(c).has_table("alembic_version")):
-        return None
-    return await connection.scalar(select(ALEMBIC_VERSION.c.version_num))
+        for model_table in Base.metadata.sorted_tables
+    }
+    current = (
+        connection.scalar(select(ALEMBIC_VERSION.c.version_num))
+        if "alembic_version" in present else None
+    )
+    return counts, current
 
 
 def is_empty(counts: dict[str, int]) -> bool:
@@ -116,9 +110,16 @@ def _sqlite_path(db: Database) -> str:
     return path
 
 
-def _sqlite_copy(source: str, target: Path) -> None:
+def _sqlite_copy(source: str, target: Path) -> Snapshot:
+    """Copy, then read what the copy holds (it alone: the live database moves on)."""
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
+    engine = create_engine(f"sqlite:///{target}")
+    try:
+        with engine.connect() as connection:
+            return Snapshot(*_counts_and_revision(connection))
+    finally:
+        engine.dispose()
 
 
 def _sqlite_replace(source: Path, target: Path) -> None:

@@ -42,6 +42,7 @@ from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
 from services.committees import committee_name, place_names
 from services.review.intake import on_submitted
+from storage import answers
 from storage.files import EvidenceStore
 from storage.records import Address, OpenDraft
 from storage.uow import Database, UnitOfWork
@@ -194,6 +195,10 @@ class Registration:
             return await self._handle_in_language(who, event, update_id, message_ref, reopen)
 
     async def _handle_in_language(self, who, event, update_id, message_ref, reopen) -> Result:
+        if reopen is None:
+            quick = await self._answer_quickly(who, event, update_id, message_ref)
+            if quick is not None:
+                return quick
         async with self.db.uow() as uow:
             fresh = update_id is None or await uow.updates.mark(update_id)
             record = await uow.registrations.load_draft(who)
@@ -261,6 +266,31 @@ class Registration:
             replies = [Reply(t("edited.applied", record=closes.record)), *replies]
             closes = None
         return Result(replies, outcome.alert, closes)
+
+    async def _answer_quickly(self, who, event, update_id, message_ref) -> Result | None:
+        """The common update, an answer that only changes the open draft: one read and one
+        conditional write (storage.answers). None when it needs the whole unit of work."""
+        if update_id is None or callable(event) or chosen_language(event) is not None:
+            return None
+        seen = await answers.glance(self.db, who, update_id)
+        if seen is None or seen.seen or seen.record.draft.stopped:
+            return None
+        draft = seen.record.draft
+        if isinstance(event, Press) and not callbacks.well_formed(event.data, self.data_limit):
+            return None
+        switch(draft.lang)
+        ctx = self.context()
+        before = record_of.asked(draft, event, ctx)
+        outcome = engine.apply(draft, event, ctx)
+        if outcome.delete or outcome.submit or outcome.draft.stopped:
+            return None
+        closes = record_of.closing(before, event, outcome.draft, ctx)
+        _remember_typed(outcome.draft, event, before, closes, message_ref)
+        if not await answers.save_answer(self.db, seen, outcome.draft, update_id):
+            return None
+        log.info("handled", extra={"update": update_id, "entry": seen.record.id,
+                                   "event": type(event).__name__})
+        return Result(outcome.replies, outcome.alert, closes)
 
     async def _choose_language(self, uow, reg_id: int, draft: Draft, lang: str) -> Result:
         """中文 / 조선말 pressed: every answer stays, the open question is asked in `lang`."""

@@ -34,24 +34,37 @@ _GLANCE = _ACTIVE.add_columns(
     _TABLE.c.version,
     sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
 )
-_SAVE_IF_UNCHANGED = (
-    sa.update(_TABLE)
-    .where(_TABLE.c.id == sa.bindparam("reg_id"), _TABLE.c.version == sa.bindparam("version"),
-           _EDITABLE)
-    .values(_SAVE_VALUES)
+_UNCHANGED = (
+    _TABLE.c.id == sa.bindparam("reg_id"),
+    _TABLE.c.version == sa.bindparam("version"),
+    _EDITABLE,
 )
-# PostgreSQL: the save and the update's mark as one statement (committed alone); the mark is
-# only made when the save matched, so a refused save leaves the update unhandled.
-_SAVED = _SAVE_IF_UNCHANGED.returning(_TABLE.c.id).cte("saved")
-_SAVE_AND_MARK = (
+_SAVE_IF_UNCHANGED = sa.update(_TABLE).where(*_UNCHANGED).values(_SAVE_VALUES)
+# PostgreSQL: the save and the update's mark as one statement (committed alone). The draft's
+# row is locked first if it is still the version read; only then is the update marked, and
+# only a new mark lets the save happen: a draft changed meanwhile leaves the update unhandled,
+# an update handled meanwhile leaves the draft as it is.
+_LOCKED = sa.select(_TABLE.c.id).where(*_UNCHANGED).with_for_update().cte("unchanged")
+_MARKED = (
     postgresql.insert(_PROCESSED)
     .from_select(
         ["update_id", "at"],
-        sa.select(sa.bindparam("update_id"), sa.bindparam("at")).select_from(_SAVED),
+        sa.select(
+            sa.bindparam("update_id", type_=_PROCESSED.c.update_id.type),
+            sa.bindparam("at", type_=_PROCESSED.c.at.type),
+        ).select_from(_LOCKED),
     )
     .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
     .returning(_PROCESSED.c.update_id)
-    .add_cte(_SAVED)
+    .cte("marked")
+)
+_SAVE_AND_MARK = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.id.in_(sa.select(_LOCKED.c.id)), sa.exists(sa.select(_MARKED.c.update_id)))
+    .values(_SAVE_VALUES)
+    .returning(_TABLE.c.id)
+    .add_cte(_LOCKED)
+    .add_cte(_MARKED)
 )
 
 
@@ -88,7 +101,8 @@ async def glance(db: Database, owner: Address, update_id: int) -> Glance | None:
 
 async def save_answer(db: Database, seen: Glance, draft: Draft, update_id: int) -> bool:
     """Store `draft` and mark the update handled, in one commit, if the draft is still the
-    version `seen`; False (nothing written) otherwise."""
+    version `seen` and the update was not handled meanwhile; False (nothing written)
+    otherwise."""
     state, secrets = draft.to_storage()
     params = {
         **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 from dialogs.model import Draft
 from storage.models import ProcessedUpdate, utcnow
-from storage.records import Address, OpenDraft
+from storage.records import Address, OpenDraft, Write
 from storage.repositories.registrations import (
     _ACTIVE,
     _EDITABLE,
@@ -99,25 +99,35 @@ async def glance(db: Database, owner: Address, update_id: int) -> Glance | None:
     return Glance(OpenDraft(reg_id, Draft.from_storage(state, secrets)), version, bool(seen))
 
 
-async def save_answer(db: Database, seen: Glance, draft: Draft, update_id: int) -> bool:
+async def save_answer(
+    db: Database, seen: Glance, draft: Draft, update_id: int, also: Write | None = None
+) -> bool:
     """Store `draft` and mark the update handled, in one commit, if the draft is still the
     version `seen` and the update was not handled meanwhile; False (nothing written)
-    otherwise."""
+    otherwise. `also` goes in the same commit, only with the answer."""
     state, secrets = draft.to_storage()
     params = {
         **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
                        draft.person.get("hukou_code")),
         "version": seen.version, "update_id": update_id, "at": utcnow(),
     }
-    if db.dialect != "sqlite":
+    if db.dialect != "sqlite" and also is None:
         async with db.autocommit() as connection:
             return (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
+    if db.dialect != "sqlite":
+        async with db.engine.begin() as connection:
+            saved = (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
+            if saved:
+                await connection.execute(also.statement, also.params)
+            return saved
 
     def save(connection: Connection) -> bool:
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
             return False
         if connection.execute(_MARK["sqlite"], params).first() is None:
             raise _Refused  # handled meanwhile: the save is rolled back
+        if also is not None:
+            connection.execute(also.statement, also.params)
         return True
 
     try:

@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import json_codec
 from storage.crypto import FieldCipher
+from storage.records import Write
 from storage.repositories import (
     AuditRepository,
     CommitteeRepository,
@@ -165,6 +166,10 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+
+    async def add(self, write: Write) -> None:
+        """A write a repository built elsewhere, in this unit of work's commit."""
+        await self.session.execute(write.statement, write.params)
 
     def release_loaded(self) -> None:
         """Forget every ORM object the session has loaded so far (the repositories' records are

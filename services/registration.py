@@ -42,8 +42,9 @@ from ocr.image import ImageInfo, ImageRejected, inspect_image
 from ocr.service import OcrService, to_json
 from services.committees import committee_name, place_names
 from services.review.intake import on_submitted
+from storage import answers
 from storage.files import EvidenceStore
-from storage.records import Address, OpenDraft
+from storage.records import Address, OpenDraft, Write
 from storage.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,11 @@ class Result:
     closes: Closing | None = None  # the open question was answered: its message keeps the record
     waits: bool = False  # the replies say "reading the photo": what `later` brings replaces them
     again: bool = False  # a redelivered update: the open question is said anew, nothing edited
+
+
+# What a channel keeps of an event's result, given the open draft after it: a write for the
+# event's own commit (None: nothing to keep).
+Keep = Callable[[Result, OpenDraft | None], Write | None]
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,14 @@ class Registration:
         update_id: int | None,
         *,
         message_ref: str | None = None,
+        keep: Keep | None = None,
     ) -> Result:
         """Apply one event; returns what to say. Serialised per person (albums, double taps).
-        `message_ref` is the channel's id of a typed message, so that an edit of it can count."""
+        `message_ref` is the channel's id of a typed message, so that an edit of it can count.
+        `keep` gives what the channel keeps of the result (a page's screen) for the same
+        commit as the answer, so that one event is one write."""
         async with self._locks[who]:
-            return await self._handle(who, event, update_id, message_ref)
+            return await self._handle(who, event, update_id, message_ref, keep=keep)
 
     async def edited(self, who: Address, message_ref: str, text: str, update_id: int) -> Result:
         """A typed message was edited. The new words answer its question while that question is
@@ -189,68 +198,73 @@ class Registration:
         update_id: int | None,
         message_ref: str | None = None,
         reopen: Step | None = None,
+        *,
+        keep: Keep | None = None,
     ) -> Result:
         with speaking(language()):  # the draft's language holds inside, and only inside
-            return await self._handle_in_language(who, event, update_id, message_ref, reopen)
+            if reopen is None:
+                quick = await self._answer_quickly(who, event, update_id, message_ref, keep)
+                if quick is not None:
+                    return quick
+            async with self.db.uow() as uow:
+                result = await self._in_unit(uow, who, event, update_id, message_ref, reopen)
+                kept = keep(result, await uow.registrations.load_draft(who)) if keep else None
+                if kept is not None:
+                    await uow.add(kept)
+                await uow.commit()
+            return result
 
-    async def _handle_in_language(self, who, event, update_id, message_ref, reopen) -> Result:
-        async with self.db.uow() as uow:
-            fresh = update_id is None or await uow.updates.mark(update_id)
-            record = await uow.registrations.load_draft(who)
-            if record is None:
-                wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
-                history = await uow.registrations.list_for_owner(who, limit=5)
-                if not fresh or (history and not wants_new):
-                    await uow.commit()
-                    old_button = t("stale") if fresh and isinstance(event, Press) else None
-                    return Result([self._finished(history)] if fresh else [], old_button)
-                if isinstance(event, Press) and not wants_new:
-                    stray = self._stray(event)
-                    if stray is not None:
-                        if stray.alert and not callbacks.well_formed(event.data, self.data_limit):
-                            await uow.audit.record(
-                                who.actor, "callback.refused", data=event.data[:80]
-                            )
-                        await uow.commit()
-                        return stray
-                created = await uow.registrations.create_draft(who)
-                record = OpenDraft(created.id, created.draft)
-                record.draft.lang = language()  # the channel's hint (Telegram, the browser)
-                event = Start() if wants_new else event
-            else:
-                created = None
-            draft = record.draft
-            switch(draft.lang)
-            chosen = chosen_language(event)
-            if chosen is not None and fresh:
-                return await self._choose_language(uow, record.id, draft, chosen)
-            if reopen is not None:  # an edited message answers its question again
-                draft.editing = {"key": reopen.key, "award": reopen.award}
-            pressed = event.data if isinstance(event, Press) else None
-            if pressed is not None and not callbacks.well_formed(pressed, self.data_limit):
-                await uow.audit.record(
-                    who.actor, "callback.refused", registration_id=record.id,
-                    data=pressed[:80],
-                )
-                if fresh:  # refused: nothing is applied, the open question is shown again
-                    await uow.commit()
-                    return Result(engine.ask(draft, self.context()), t("stale"))
-            if not fresh:
-                # Delivered again after a crash: it was applied once; show the open question.
-                return Result(engine.ask(draft, self.context()), again=True)
-            if callable(event):
-                event = await event(uow)
-            ctx = await self._context_for(uow, draft, event)
-            before = record_of.asked(draft, event, ctx)
-            outcome = engine.apply(draft, event, ctx)  # a draft of its own
-            if outcome.draft.stopped and not draft.stopped and outcome.replies:
-                # the stop itself names the committee's contact
-                stop = engine.ask(outcome.draft, await self._context_for(uow, outcome.draft))
-                outcome = replace(outcome, replies=[*outcome.replies[:-1], *stop])
-            closes = record_of.closing(before, event, outcome.draft, ctx)
-            _remember_typed(outcome.draft, event, before, closes, message_ref)
-            replies = await self._apply(uow, who, record.id, outcome)
-            await uow.commit()
+    async def _in_unit(self, uow, who, event, update_id, message_ref, reopen) -> Result:
+        """The whole unit of work of an event, for its caller to commit."""
+        fresh = update_id is None or await uow.updates.mark(update_id)
+        record = await uow.registrations.load_draft(who)
+        if record is None:
+            wants_new = isinstance(event, Press) and event.data == NEW_REGISTRATION
+            history = await uow.registrations.list_for_owner(who, limit=5)
+            if not fresh or (history and not wants_new):
+                old_button = t("stale") if fresh and isinstance(event, Press) else None
+                return Result([self._finished(history)] if fresh else [], old_button)
+            if isinstance(event, Press) and not wants_new:
+                stray = self._stray(event)
+                if stray is not None:
+                    if stray.alert and not callbacks.well_formed(event.data, self.data_limit):
+                        await uow.audit.record(who.actor, "callback.refused", data=event.data[:80])
+                    return stray
+            created = await uow.registrations.create_draft(who)
+            record = OpenDraft(created.id, created.draft)
+            record.draft.lang = language()  # the channel's hint (Telegram, the browser)
+            event = Start() if wants_new else event
+        else:
+            created = None
+        draft = record.draft
+        switch(draft.lang)
+        chosen = chosen_language(event)
+        if chosen is not None and fresh:
+            return await self._choose_language(uow, record.id, draft, chosen)
+        if reopen is not None:  # an edited message answers its question again
+            draft.editing = {"key": reopen.key, "award": reopen.award}
+        pressed = event.data if isinstance(event, Press) else None
+        refused = pressed is not None and not callbacks.well_formed(pressed, self.data_limit)
+        if refused and fresh:  # nothing is applied, the open question is shown again
+            await uow.audit.record(
+                who.actor, "callback.refused", registration_id=record.id, data=pressed[:80],
+            )
+            return Result(engine.ask(draft, self.context()), t("stale"))
+        if not fresh:
+            # Delivered again after a crash: it was applied once; show the open question.
+            return Result(engine.ask(draft, self.context()), again=True)
+        if callable(event):
+            event = await event(uow)
+        ctx = await self._context_for(uow, draft, event)
+        before = record_of.asked(draft, event, ctx)
+        outcome = engine.apply(draft, event, ctx)  # a draft of its own
+        if outcome.draft.stopped and not draft.stopped and outcome.replies:
+            # the stop itself names the committee's contact
+            stop = engine.ask(outcome.draft, await self._context_for(uow, outcome.draft))
+            outcome = replace(outcome, replies=[*outcome.replies[:-1], *stop])
+        closes = record_of.closing(before, event, outcome.draft, ctx)
+        _remember_typed(outcome.draft, event, before, closes, message_ref)
+        replies = await self._apply(uow, who, record.id, outcome)
         if created is not None and replies and replies[-1].buttons:
             # the first question offers 中文 / 조선말 too (the open question holds the buttons)
             last = replies[-1]
@@ -262,12 +276,38 @@ class Registration:
             closes = None
         return Result(replies, outcome.alert, closes)
 
+    async def _answer_quickly(self, who, event, update_id, message_ref, keep) -> Result | None:
+        """The common update, an answer that only changes the open draft: one read and one
+        conditional write (storage.answers). None when it needs the whole unit of work."""
+        if update_id is None or callable(event) or chosen_language(event) is not None:
+            return None
+        seen = await answers.glance(self.db, who, update_id)
+        if seen is None or seen.seen or seen.record.draft.stopped:
+            return None
+        draft = seen.record.draft
+        if isinstance(event, Press) and not callbacks.well_formed(event.data, self.data_limit):
+            return None
+        switch(draft.lang)
+        ctx = self.context()
+        before = record_of.asked(draft, event, ctx)
+        outcome = engine.apply(draft, event, ctx)
+        if outcome.delete or outcome.submit or outcome.draft.stopped:
+            return None
+        closes = record_of.closing(before, event, outcome.draft, ctx)
+        _remember_typed(outcome.draft, event, before, closes, message_ref)
+        result = Result(outcome.replies, outcome.alert, closes)
+        kept = keep(result, OpenDraft(seen.record.id, outcome.draft)) if keep else None
+        if not await answers.save_answer(self.db, seen, outcome.draft, update_id, kept):
+            return None
+        log.info("handled", extra={"update": update_id, "entry": seen.record.id,
+                                   "event": type(event).__name__})
+        return result
+
     async def _choose_language(self, uow, reg_id: int, draft: Draft, lang: str) -> Result:
         """中文 / 조선말 pressed: every answer stays, the open question is asked in `lang`."""
         draft.lang = lang
         switch(lang)
         await uow.registrations.save_draft(reg_id, draft)
-        await uow.commit()
         return Result([Reply(t("lang.set")), *engine.ask(draft, self.context())])
 
     async def language(self, who: Address) -> list[Reply]:

@@ -17,11 +17,12 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from services.registration import Keep, Result
 from services.web_input import Wants
 from storage.clock import utcnow
 from storage.crypto import hash_token
-from storage.records import Address, OpenDraft
-from storage.repositories.web import Notice, WebSessionRecord
+from storage.records import Address, OpenDraft, Write
+from storage.repositories.web import Notice, WebSessionRecord, screen_write
 from storage.uow import Database
 
 WEB = "web"
@@ -136,11 +137,28 @@ class WebSessions:
         """Keep what they are shown now, with what the open question takes (`wants` of their
         draft), and give them a resume code once an ID number is known to check it by."""
         async with self.db.uow() as uow:
-            open_question = wants(await uow.registrations.load_draft(who))
-            screen["wants"] = {"text": open_question.text, "photo": open_question.photo}
-            code = new_code() if open_question.has_id else None
-            await uow.web.keep_screen(who.external_id, screen, code)
+            await uow.add(self._screen(who, screen, wants(await uow.registrations.load_draft(who))))
             await uow.commit()
+
+    def keeping(
+        self,
+        who: Address,
+        screen_of: Callable[[Result], dict[str, Any] | None],
+        wants: Callable[[OpenDraft | None], Wants],
+    ) -> Keep:
+        """`show` of the screen an answer's result makes (None: the screen stays), for
+        `Registration.handle(keep=...)`: kept in the answer's own commit, one write."""
+
+        def keep(result: Result, record: OpenDraft | None) -> Write | None:
+            screen = screen_of(result)
+            return None if screen is None else self._screen(who, screen, wants(record))
+
+        return keep
+
+    def _screen(self, who: Address, screen: dict[str, Any], open_question: Wants) -> Write:
+        screen["wants"] = {"text": open_question.text, "photo": open_question.photo}
+        code = new_code() if open_question.has_id else None
+        return screen_write(self.db.cipher, self.db.dialect, who.external_id, screen, code)
 
     async def notices(self, who: Address) -> list[Notice]:
         """Every notice they had, shown or not (the status page)."""

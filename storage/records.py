@@ -112,6 +112,16 @@ class ReasonAsked:
 
 
 @dataclass(frozen=True, slots=True)
+class Write:
+    """One statement a repository built for another unit of work's commit to carry, so that
+    what a channel keeps of an answer goes in the answer's own write (storage keeps the SQL;
+    callers only pass it on)."""
+
+    statement: Any
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDraft:
     """The entry being filled in, as the dialog sees it: read on every update, so it skips
     the awards and the columns the dialog never looks at."""

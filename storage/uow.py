@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
@@ -32,6 +32,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -40,6 +41,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import json_codec
 from storage.crypto import FieldCipher
+from storage.records import Write
 from storage.repositories import (
     AuditRepository,
     CommitteeRepository,
@@ -172,6 +174,10 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
 
+    async def add(self, write: Write) -> None:
+        """A write a repository built elsewhere, in this unit of work's commit."""
+        await self.session.execute(write.statement, write.params)
+
     def release_loaded(self) -> None:
         """Forget every ORM object the session has loaded so far (the repositories' records are
         plain copies and stay valid). Long read loops call it after each page so memory stays
@@ -201,6 +207,7 @@ class Database:
         self._read_sessions = async_sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # SQLite: by read_only, a thread and an engine whose connections live on it
         self._threads: dict[bool, DatabaseThread] = {}
         self._thread_engines: dict[bool, Engine] = {}
@@ -283,6 +290,27 @@ class Database:
         finally:
             _writing.reset(token)
 
+    async def in_one_hop(self, fn: Callable[[Connection], Any], *, read_only: bool) -> Any:
+        """SQLite: `fn(connection)` inside one transaction on the database thread, committed
+        when it returns (rolled back when it raises): a unit of work of a few statements that
+        costs one hop to the thread. Writers take their turn as in `uow`."""
+        if read_only:
+            readers = self._readers.setdefault(asyncio.get_running_loop(),
+                                               asyncio.Semaphore(READERS))
+            async with readers:
+                return await self._threads[True].run(_transaction, self._thread_engines[True], fn)
+        if _writing.get():
+            raise RuntimeError("a write unit of work inside another one would wait for itself")
+        async with self._write_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
+            return await self._threads[False].run(_transaction, self._thread_engines[False], fn)
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """PostgreSQL: a connection where each statement commits on its own, with no BEGIN
+        or COMMIT round trip around it (for units of work that are one statement)."""
+        async with self._autocommit.connect() as connection:
+            yield connection
+
     @asynccontextmanager
     async def _thread_session(self, *, read_only: bool) -> AsyncIterator[ThreadSession]:
         session = ThreadSession(self._threads[read_only], self._thread_engines[read_only])
@@ -339,6 +367,11 @@ class Database:
     def _sqlite_file(self) -> str | None:
         path = self.engine.url.database
         return path if self.dialect == "sqlite" and path not in (None, "", ":memory:") else None
+
+
+def _transaction(engine: Engine, fn: Callable[[Connection], Any]) -> Any:
+    with engine.begin() as connection:
+        return fn(connection)
 
 
 def _checkpoint(path: str) -> int:

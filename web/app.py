@@ -18,7 +18,7 @@ import time
 from aiohttp import web
 
 from dialogs import callbacks
-from dialogs.model import Press, Reply, Start, Text
+from dialogs.model import Event, Press, Reply, Start, Text
 from dialogs.texts import LANGUAGES, t
 from services.registration import (
     ASK_CANCEL,
@@ -118,8 +118,7 @@ class WebChannel:
             if len(village) == VILLAGE_CODE_LENGTH and self.registration.divisions.get(village):
                 await self.sessions.set_village(visit, village)
                 if await self.registration.has_draft(visit.who):
-                    result = await self.registration.handle(visit.who, Start(village), None)
-                    await self._result(visit, result)
+                    await self._answer(visit, Start(village), None)
             return _see("/")
         return await self.chat(visit)
 
@@ -219,8 +218,7 @@ class WebChannel:
                 self.say(visit, "alert", t("stale"))  # a reviewer's stray press: their menu
                 await self._answered(visit, self.desk.menu(), said)
             else:
-                result = await self.registration.handle(who, Press(data), uid)
-                await self._result(visit, result, said)
+                await self._answer(visit, Press(data), uid, said)
                 chosen = chosen_language(Press(data))
                 if chosen is not None:  # 中文 / 조선말 pressed: the page follows
                     response = _see("/")
@@ -243,16 +241,16 @@ class WebChannel:
         elif command == "/cancel" and not await self.registration.has_draft(who):
             await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
         elif command == "/cancel":
-            await self._result(visit, await self.registration.handle(who, Press(ASK_CANCEL), uid))
+            await self._answer(visit, Press(ASK_CANCEL), uid)
         elif self.desk.awaits_reason(who) and not command.startswith("/"):
             await self._answered(visit, await self.desk.reason(who, text), text)
         elif await self.desk.at_rest(who):
             await self._answered(visit, self.desk.menu(), None)
         elif command == "/start":
             start = Start(visit.village_hint)  # the poster's village, if they came by one
-            await self._result(visit, await self.registration.handle(who, start, uid))
+            await self._answer(visit, start, uid)
         else:
-            await self._result(visit, await self.registration.handle(who, Text(text), uid), text)
+            await self._answer(visit, Text(text), uid, text)
         return None
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
@@ -286,15 +284,20 @@ class WebChannel:
         await self._result(visit, result, t("web.said.photo"))
         return _see("/")
 
+    async def _answer(
+        self, visit: Visit, event: Event, uid: int | None, said: str | None = None
+    ) -> None:
+        """An event of the form: its screen is kept in the same write as the answer."""
+        keep = self.sessions.keeping(visit.who, lambda r: _result_screen(r, said), open_question)
+        result = await self.registration.handle(visit.who, event, uid, keep=keep)
+        if result.alert:
+            self.say(visit, "alert", result.alert)
+
     async def _result(self, visit: Visit, result: Result, said: str | None = None) -> None:
         if result.alert:
             self.say(visit, "alert", result.alert)
-        if result.replies:
-            screen = _screen(result.replies, said)
-            if result.closes is not None:
-                screen["record"] = result.closes.record
-            if result.waits:
-                screen["waiting"] = time.time()  # until what OCR read takes the notice's place
+        screen = _result_screen(result, said)
+        if screen is not None:
             await self.show(visit, screen)
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
@@ -328,7 +331,7 @@ class WebChannel:
         visit = await self.sessions.open(request.cookies.get(COOKIE))
         if visit is not None and await self.registration.has_draft(visit.who):
             press = Press(callbacks.action(LANGUAGE_ACTION, lang))
-            await self._result(visit, await self.registration.handle(visit.who, press, None))
+            await self._answer(visit, press, None)
         remember(response, lang, self.settings.secure_cookies)
         return response
 
@@ -357,8 +360,7 @@ class WebChannel:
         self.flash.pop(visit.token_hash, None)
         resumed = await self.sessions.open(request.cookies.get(COOKIE))
         if resumed is not None and await self.registration.has_draft(resumed.who):
-            result = await self.registration.handle(resumed.who, Start(), None)
-            await self._result(resumed, result)
+            await self._answer(resumed, Start(), None)
         if resumed is not None:
             self.say(resumed, "alert", t("web.resume.ok"))
         return _see("/")
@@ -424,6 +426,18 @@ def _reading(screen: dict | None) -> bool:
 
 def _screen(replies: list[Reply], said: str | None = None) -> dict:
     return {"said": said[:SAID_SHOWN] if said else None, "replies": _replies(replies)}
+
+
+def _result_screen(result: Result, said: str | None) -> dict | None:
+    """The screen a registration result shows; None when it says nothing (the screen stays)."""
+    if not result.replies:
+        return None
+    screen = _screen(result.replies, said)
+    if result.closes is not None:
+        screen["record"] = result.closes.record
+    if result.waits:
+        screen["waiting"] = time.time()  # until what OCR read takes the notice's place
+    return screen
 
 
 def _replies(replies: list[Reply]) -> list[dict]:

@@ -102,6 +102,23 @@ def award_rows(draft: Draft) -> list[AwardRow]:
     return rows
 
 
+def state_params(
+    cipher: FieldCipher, reg_id: int, state: dict[str, Any], secrets: dict[str, str],
+    name: str | None, hukou_code: str | None,
+) -> dict[str, Any]:
+    """The bound values of a save: the answers, the sealed secrets and the copied columns."""
+    id_number = secrets.get("id_number")
+    return {
+        "reg_id": reg_id,
+        "state": state,
+        "secrets_cipher": cipher.encrypt_json(secrets) if secrets else None,
+        "id_hash": cipher.id_hash(id_number) if id_number else None,
+        "name": name,
+        "hukou_code": hukou_code,
+        "updated_at": utcnow(),
+    }
+
+
 class EntryFilters(TypedDict, total=False):
     """Which entries: by place, committee and status. `unassigned_only` is the township's
     queue of entries whose village has no committee; demo entries are included by default."""
@@ -287,16 +304,7 @@ class RegistrationRepository(Repository):
 
         Only drafts and returned entries can be edited. `filled_by=None` keeps the stored value.
         """
-        id_number = secrets.get("id_number")
-        params: dict[str, Any] = {
-            "reg_id": reg_id,
-            "state": state,
-            "secrets_cipher": self._cipher.encrypt_json(secrets) if secrets else None,
-            "id_hash": self._cipher.id_hash(id_number) if id_number else None,
-            "name": name,
-            "hukou_code": hukou_code,
-            "updated_at": utcnow(),
-        }
+        params = state_params(self._cipher, reg_id, state, secrets, name, hukou_code)
         if filled_by is not None:
             params["filled_by"] = filled_by
         save = _SAVE_STATE_FILLED_BY if filled_by is not None else _SAVE_STATE

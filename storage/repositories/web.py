@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
 from storage.models import Notification, WebPerson, WebSession, utcnow
-from storage.records import Address, NotificationStatus
+from storage.records import Address, NotificationStatus, Write
 from storage.repositories._base import INSERTS, Repository
 
 # Every page view and answer runs these: built once, so SQLAlchemy's compiled cache keeps them.
@@ -49,6 +49,17 @@ _KEEP_SCREEN = {
     )
     for name, insert in INSERTS.items()
 }
+
+
+def screen_write(
+    cipher: FieldCipher, dialect: str, external_id: str, screen: dict[str, Any],
+    new_code: str | None,
+) -> Write:
+    """`keep_screen` as a write another commit can carry (an answer's, storage.answers)."""
+    return Write(_KEEP_SCREEN[dialect], {
+        "external_id": external_id, "screen": cipher.encrypt_json(screen),
+        "resume_code": new_code, "at": utcnow(),
+    })
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +168,9 @@ class WebRepository(Repository):
         self, external_id: str, screen: dict[str, Any], new_code: str | None
     ) -> None:
         """The person's screen now; `new_code` becomes their resume code if they have none."""
-        keep = _KEEP_SCREEN[self.session.bind.dialect.name]
-        await self.session.execute(keep, {
-            "external_id": external_id, "screen": self._cipher.encrypt_json(screen),
-            "resume_code": new_code, "at": utcnow(),
-        })
+        write = screen_write(self._cipher, self.session.bind.dialect.name, external_id, screen,
+                             new_code)
+        await self.session.execute(write.statement, write.params)
 
     async def save_person(self, external_id: str, **values: Any) -> None:
         """Insert or update the person's row; `screen` is sealed on the way in."""

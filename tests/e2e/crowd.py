@@ -198,12 +198,32 @@ class Filler:
         """/start until the bot shows a question; check it is the stored draft's open one."""
         for _ in range(10):
             await self.user.send_text("/start")
-            replied = await self.replies(self.resume_timeout)
+            replied = await self.start_reply(self.resume_timeout)
             question = recognise(replied) if replied else None
             if question is not None:
                 self.resumes.append((question.key, await self.stored_step()))
                 return question
         raise AssertionError(f"{self.person.user_id}: /start never showed a question")
+
+    async def start_reply(self, timeout: float) -> list[BotMessage] | None:
+        """The bot's reply to /start, from its greeting on; None if it never came.
+
+        Answers sent before /start whose replies had not come yet (the bot was slow, or killed
+        and delivered them again) are handled before it, and their replies come first: each
+        asks what was open then, and the next of them moved the draft on. Only what /start
+        itself shows is the stored draft's open question."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        got: list[BotMessage] = []
+        while (left := deadline - loop.time()) > 0:
+            replied = await self.replies(left)
+            if replied is None:
+                return None
+            got += replied
+            greetings = [n for n, m in enumerate(got) if greets(m)]
+            if greetings and recognise(got[greetings[-1]:]) is not None:
+                return got[greetings[-1]:]
+        return None
 
     async def stored_step(self) -> str:
         async with self.db.uow(read_only=True) as uow:
@@ -212,6 +232,25 @@ class Filler:
         if record is None:
             return "done" if history and all(r.status != "draft" for r in history) else "none"
         return engine.next_step(Draft.from_storage(record.state, record.secrets)).key
+
+
+def _opening(key: str, **fields: str) -> str:
+    """The words a text starts with, up to its first blank to fill or line break."""
+    return t(key, **{name: "\0" for name in fields}).split("\0")[0].split("\n")[0]
+
+
+# What the reply to /start begins with: a greeting, or where the finished entries stand.
+START_OPENINGS = (
+    _opening("welcome"), _opening("resume"), _opening("resume.award", title=""),
+    _opening("returned.intro", reason=""),
+)
+
+
+def greets(message: BotMessage) -> bool:
+    """The message opens the bot's reply to /start."""
+    if message.is_edit:
+        return False
+    return message.text.startswith(START_OPENINGS) or t("finished.hint") in message.text
 
 
 def last_callback_answer(user) -> str | None:

@@ -1,0 +1,136 @@
+"""The hot path of an answer: one read and one write, each a single hop to SQLite's database
+thread or a single round trip to PostgreSQL.
+
+Most updates change nothing but the open draft. `glance` reads the draft, its version and
+whether the update was handled already; the dialog decides without holding a transaction or
+the writers' turn; `save_answer` then stores the draft only if its version is still the one
+read and records the update id in the same commit. When anything else changed the draft
+meanwhile, nothing is written and the caller takes the full unit of work instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql
+
+from dialogs.model import Draft
+from storage.models import ProcessedUpdate, utcnow
+from storage.records import Address, OpenDraft, Write
+from storage.repositories.registrations import (
+    _ACTIVE,
+    _EDITABLE,
+    _SAVE_VALUES,
+    _TABLE,
+    state_params,
+)
+from storage.repositories.updates import _MARK
+from storage.uow import Database
+
+_PROCESSED = ProcessedUpdate.__table__
+_GLANCE = _ACTIVE.add_columns(
+    _TABLE.c.version,
+    sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
+)
+_UNCHANGED = (
+    _TABLE.c.id == sa.bindparam("reg_id"),
+    _TABLE.c.version == sa.bindparam("version"),
+    _EDITABLE,
+)
+_SAVE_IF_UNCHANGED = sa.update(_TABLE).where(*_UNCHANGED).values(_SAVE_VALUES)
+# PostgreSQL: the save and the update's mark as one statement (committed alone). The draft's
+# row is locked first if it is still the version read; only then is the update marked, and
+# only a new mark lets the save happen: a draft changed meanwhile leaves the update unhandled,
+# an update handled meanwhile leaves the draft as it is.
+_LOCKED = sa.select(_TABLE.c.id).where(*_UNCHANGED).with_for_update().cte("unchanged")
+_MARKED = (
+    postgresql.insert(_PROCESSED)
+    .from_select(
+        ["update_id", "at"],
+        sa.select(
+            sa.bindparam("update_id", type_=_PROCESSED.c.update_id.type),
+            sa.bindparam("at", type_=_PROCESSED.c.at.type),
+        ).select_from(_LOCKED),
+    )
+    .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
+    .returning(_PROCESSED.c.update_id)
+    .cte("marked")
+)
+_SAVE_AND_MARK = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.id.in_(sa.select(_LOCKED.c.id)), sa.exists(sa.select(_MARKED.c.update_id)))
+    .values(_SAVE_VALUES)
+    .returning(_TABLE.c.id)
+    .add_cte(_LOCKED)
+    .add_cte(_MARKED)
+)
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The person's open draft as read, with what a conditional save needs."""
+
+    record: OpenDraft
+    version: int
+    seen: bool  # the update was handled already (delivered again)
+
+
+class _Refused(Exception):
+    """Rolls back a save whose update was marked meanwhile."""
+
+
+async def glance(db: Database, owner: Address, update_id: int) -> Glance | None:
+    """The open draft, or None when the person has none."""
+    params = {"channel": owner.channel, "external_id": owner.external_id,
+              "update_id": update_id}
+    if db.dialect == "sqlite":
+        row = await db.in_one_hop(
+            lambda connection: connection.execute(_GLANCE, params).first(), read_only=True
+        )
+    else:
+        async with db.autocommit() as connection:
+            row = (await connection.execute(_GLANCE, params)).first()
+    if row is None:
+        return None
+    reg_id, state, sealed, version, seen = row
+    secrets = db.cipher.decrypt_json(sealed) if sealed else {}
+    return Glance(OpenDraft(reg_id, Draft.from_storage(state, secrets)), version, bool(seen))
+
+
+async def save_answer(
+    db: Database, seen: Glance, draft: Draft, update_id: int, also: Write | None = None
+) -> bool:
+    """Store `draft` and mark the update handled, in one commit, if the draft is still the
+    version `seen` and the update was not handled meanwhile; False (nothing written)
+    otherwise. `also` goes in the same commit, only with the answer."""
+    state, secrets = draft.to_storage()
+    params = {
+        **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
+                       draft.person.get("hukou_code")),
+        "version": seen.version, "update_id": update_id, "at": utcnow(),
+    }
+    if db.dialect != "sqlite" and also is None:
+        async with db.autocommit() as connection:
+            return (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
+    if db.dialect != "sqlite":
+        async with db.engine.begin() as connection:
+            saved = (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
+            if saved:
+                await connection.execute(also.statement, also.params)
+            return saved
+
+    def save(connection: Connection) -> bool:
+        if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
+            return False
+        if connection.execute(_MARK["sqlite"], params).first() is None:
+            raise _Refused  # handled meanwhile: the save is rolled back
+        if also is not None:
+            connection.execute(also.statement, also.params)
+        return True
+
+    try:
+        return await db.in_one_hop(save, read_only=False)
+    except _Refused:
+        return False

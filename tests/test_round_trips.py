@@ -1,0 +1,72 @@
+"""What one answer costs the database: on PostgreSQL at most three round trips (each statement,
+BEGIN, COMMIT and ROLLBACK is one), on SQLite one write transaction. Counted with SQLAlchemy's
+public engine events, on the real services."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from dialogs.model import Press, Start
+from services.registration import Registration
+from storage.files import EvidenceStore
+from storage.records import Address
+
+HONOREE = Address("memory", "honoree-rt")
+
+
+@contextlib.contextmanager
+def counting() -> Iterator[list[str]]:
+    """Every statement and transaction boundary on any engine, as it happens."""
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args) -> None:
+        seen.append(sql)
+
+    def boundary(name: str):
+        def listener(conn, *_args) -> None:
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                seen.append(name)
+        return listener
+
+    listeners = [("before_cursor_execute", statement)] + [
+        (name, boundary(name.upper())) for name in ("begin", "commit", "rollback")
+    ]
+    for name, fn in listeners:
+        event.listen(Engine, name, fn)
+    try:
+        yield seen
+    finally:
+        for name, fn in listeners:
+            event.remove(Engine, name, fn)
+
+
+async def first_answer(db, tmp_path) -> tuple[list[str], Registration, Press, list]:
+    """Start a registration, then press the first button of its first question: what that
+    answer cost, the service, and what it replied."""
+    registration = await Registration.create(db, EvidenceStore(tmp_path / "evidence"))
+    started = await registration.handle(HONOREE, Start(), 1)
+    first = started.replies[-1].buttons[0][0]
+    press = Press(first.data)
+    with counting() as seen:
+        answered = await registration.handle(HONOREE, press, 2)
+    return seen, registration, press, answered.replies
+
+
+async def test_an_answer_costs_at_most_three_round_trips_on_postgresql(pg_db, tmp_path):
+    seen, registration, press, replies = await first_answer(pg_db, tmp_path)
+    assert replies, "the answer is replied to"
+    assert len(seen) <= 3, seen
+    again = await registration.handle(HONOREE, press, 2)  # the same update delivered again
+    assert again.again and again.replies, "a redelivery says the open question anew"
+
+
+async def test_an_answer_is_one_write_transaction_on_sqlite(db, tmp_path):
+    seen, registration, press, replies = await first_answer(db, tmp_path)
+    assert replies, "the answer is replied to"
+    assert seen.count("BEGIN IMMEDIATE") == 1, seen
+    again = await registration.handle(HONOREE, press, 2)  # the same update delivered again
+    assert again.again and again.replies, "a redelivery says the open question anew"

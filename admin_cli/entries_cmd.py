@@ -83,7 +83,8 @@ def _row(entry: source.Entry, names: DivisionDirectory, reveal: bool) -> dict[st
         "hukou": names.full_name(r.hukou_code, from_level="county") if r.hukou_code else "",
         "categories": [category_text(a) for _, a in printed_awards(entry.draft)],
         "status": r.status.value,
-        "status_label": status_name(r.status),
+        "status_label": t("progress.bar.stopped") if r.stopped else status_name(r.status),
+        "stopped": r.stopped,
         "submitted_at": r.submitted_at,
         "is_demo": r.is_demo,
     }

@@ -61,16 +61,20 @@ def stats(
 
 def _print(counts: dict[str, Any]) -> None:
     console.print(t("staff.cli.stats.total", n=counts["persons"]))
+    if counts["stopped"]:
+        console.print(t("staff.cli.stats.stopped", n=counts["stopped"]))
     for level in counts["deadlines"].values():
         console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
     for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
-        table = Table("地方", "合计", *(status_name(s) for s in statuses), title=title)
+        stops = [t("progress.bar.stopped")] if counts["stopped"] else []
+        table = Table("地方", "合计", *(status_name(s) for s in statuses), *stops, title=title)
         for place in counts[key]:
             table.add_row(
                 escape(place["name"]),
                 str(place["total"]),
                 *(str(place["by_status"].get(s.value, 0)) for s in statuses),
+                *([str(place["stopped"])] if stops else []),
             )
         console.print(table)
     table = Table("统计类别", "人数", "表彰项数", title="按统计类别")
@@ -84,4 +88,6 @@ def _print(counts: dict[str, Any]) -> None:
     table = Table("状态", "人数", title="按状态")
     for s in Status:
         table.add_row(status_name(s), str(counts["by_status"][s.value]))
+    if counts["stopped"]:
+        table.add_row(t("progress.bar.stopped"), str(counts["stopped"]))
     console.print(table)

@@ -16,7 +16,7 @@ from bot.handlers import router
 from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.logging_setup import setup_logging
 from bot.metrics import ERRORS, CountReplies
-from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
+from bot.middlewares import FrontDeskMiddleware, ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
 from bot.record import OpenQuestions
@@ -68,7 +68,9 @@ def make_dispatcher(
     dp["open_questions"] = OpenQuestions(coordinator or LocalCoordinator())
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
-    dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
+    dp.message.outer_middleware(FrontDeskMiddleware())
+    dp.callback_query.outer_middleware(FrontDeskMiddleware())
+    dp.include_router(review_router)  # first: what the front desk sends to the review desk
     dp.include_router(router)
     dp.errors.register(_on_error)
     return dp

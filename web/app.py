@@ -1,7 +1,7 @@
 """The web channel: each POST becomes one call of services/, and its result becomes the next
-page. Routing mirrors Telegram's (bot/review/router.py before bot/handlers.py): review buttons
-and typed reasons go to the review desk, a reviewer at rest gets their menu, everything else
-goes to the registration form.
+page. Where a message or press goes is services.front_desk's rule, the same as in Telegram:
+review buttons and typed reasons go to the review desk, a reviewer at rest gets their menu,
+everything else goes to the registration form.
 
 Every answer is a form POST answered by a redirect to the chat page (so a reload never sends it
 again); the page shows what the services said last, kept sealed in the database, so closing the
@@ -20,18 +20,18 @@ from aiohttp import web
 from dialogs import callbacks
 from dialogs.model import Press, Reply, Start, Text
 from dialogs.texts import LANGUAGES, t
+from services.front_desk import Route, arriving, pressing
 from services.registration import (
     ASK_CANCEL,
     LANGUAGE_ACTION,
     MAX_PHOTO_BYTES,
-    NEW_REGISTRATION,
     Registration,
     Result,
     Upload,
     chosen_language,
 )
 from services.results import Answer
-from services.review.desk import ReviewDesk, is_review_data
+from services.review.desk import ReviewDesk
 from services.web_input import open_question
 from services.web_sessions import LIFETIME, Resumed, Visit, WebSessions, show_code, update_id
 from web import assets, render
@@ -213,9 +213,10 @@ class WebChannel:
         elif "data" in form:
             data = form["data"]
             said = _label(visit.screen, data)
-            if is_review_data(data):
+            route = (await pressing(self.desk, who, data)).route
+            if route is Route.REVIEW:
                 await self._answered(visit, await self.desk.press(who, data, uid), said)
-            elif data != NEW_REGISTRATION and await self.desk.at_rest(who):
+            elif route is Route.STRAY:
                 self.say(visit, "alert", t("stale"))  # a reviewer's stray press: their menu
                 await self._answered(visit, self.desk.menu(), said)
             else:
@@ -235,20 +236,27 @@ class WebChannel:
     async def _text(self, visit: Visit, text: str, uid: int) -> str | None:
         """Typed text, commands included (the texts mention /start and /status)."""
         who = visit.who
-        command = text.strip().lower()
-        if command == "/status":
+        arrival = await arriving(self.desk, who, text)
+        route = arrival.route
+        if route is Route.STATUS:
             return "/status"
-        if command == "/help":
+        if route is Route.HELP:
             await self.show(visit, _screen(await self.registration.help(who)))
-        elif command == "/cancel" and not await self.registration.has_draft(who):
+        elif route is Route.LANGUAGE:
+            await self.show(visit, _screen(await self.registration.language(who)))
+        elif route is Route.NOTHING_TO_CANCEL:
             await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
-        elif command == "/cancel":
+        elif route is Route.CANCEL:
             await self._result(visit, await self.registration.handle(who, Press(ASK_CANCEL), uid))
-        elif self.desk.awaits_reason(who) and not command.startswith("/"):
+        elif route is Route.INVITE:
+            await self._answered(visit, await self.desk.enrol(who, "", arrival.argument, uid), None)
+        elif route is Route.QUEUE:
+            await self._answered(visit, await self.desk.queue(who), None)
+        elif route is Route.REASON:
             await self._answered(visit, await self.desk.reason(who, text), text)
-        elif await self.desk.at_rest(who):
+        elif route is Route.MENU:
             await self._answered(visit, self.desk.menu(), None)
-        elif command == "/start":
+        elif route is Route.START:
             start = Start(visit.village_hint)  # the poster's village, if they came by one
             await self._result(visit, await self.registration.handle(who, start, uid))
         else:

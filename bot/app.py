@@ -132,8 +132,10 @@ async def run(
     unreachable = await Unreachable.load(db)
     await desk.restore()
     web_settings = WebSettings()
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     web_runner = await web_channel.start(
-        registration, desk, web_settings, required=settings.bot_token is None
+        registration, desk, web_settings, required=settings.bot_token is None,
+        coordinator=coordinator,
     )
     if demo or settings.bot_token is None:
         web_channel.announce(*await web_channel.seed_demo(db, web_settings))
@@ -145,10 +147,10 @@ async def run(
             for task in workers:
                 task.cancel()
             await registration.close()
+            await coordinator.close()
             await db.dispose()
         return
     bot = make_bot(settings)
-    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     dp = make_dispatcher(registration, desk, unreachable, coordinator)
     await introduce(bot)
     mode = "webhook" if webhook else "polling"

@@ -17,6 +17,7 @@ import time
 
 from aiohttp import web
 
+from coordination import Coordinator
 from dialogs import callbacks
 from dialogs.model import Press, Reply, Start, Text
 from dialogs.texts import LANGUAGES, t
@@ -50,12 +51,13 @@ MAX_FLASHES = 10_000
 
 
 class WebChannel:
-    def __init__(self, registration: Registration, desk: ReviewDesk, settings: WebSettings):
+    def __init__(self, registration: Registration, desk: ReviewDesk, settings: WebSettings,
+                 coordinator: Coordinator | None = None):
         self.registration = registration
         self.desk = desk
         self.settings = settings
         self.sessions = WebSessions(registration.db)
-        self.guard = Guard(settings)
+        self.guard = Guard(settings, coordinator)
         self.flash: dict[str, dict[str, str]] = {}  # shown once, never stored (a full ID)
 
     # --- sessions and forms --------------------------------------------------------------
@@ -100,7 +102,7 @@ class WebChannel:
             if request.query.get("k") != "1":
                 target = "/?k=1" + (f"&v={village}" if village.isdecimal() else "")
                 return _html(render.redirect_page(target))
-            if not self.guard.new_session(client_ip(request, self.settings)):
+            if not await self.guard.new_session(client_ip(request, self.settings)):
                 return _html(render.page(t("web.title"), render.bubble(t("web.slow_down"))), 429)
             token, visit = await self.sessions.new()
             response = await self._village_or_chat(visit, village)
@@ -164,7 +166,7 @@ class WebChannel:
     async def news(self, request: web.Request) -> web.Response:
         """Whether a photo is still being read: the open page asks every few seconds and
         reloads when the reading is there. Read only; says nothing about the person."""
-        if not self.guard.poll(client_ip(request, self.settings)):
+        if not await self.guard.poll(client_ip(request, self.settings)):
             return web.json_response({"waiting": True, "later": True}, status=429)
         visit = await self.sessions.open(request.cookies.get(COOKIE))
         waiting = _reading(visit.screen if visit is not None else None)
@@ -203,7 +205,7 @@ class WebChannel:
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.answer(visit, client_ip(request, self.settings)):
+        if not await self.guard.answer(visit, client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         who = visit.who
@@ -267,7 +269,7 @@ class WebChannel:
         visit = await self.visit(request)
         form, data, size = await _read_upload(request)
         self.check(visit, form)
-        if not self.guard.upload(visit, client_ip(request, self.settings)):
+        if not await self.guard.upload(visit, client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         who = visit.who
@@ -357,7 +359,7 @@ class WebChannel:
 
     async def resume(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.resume(client_ip(request, self.settings)):
+        if not await self.guard.resume(client_ip(request, self.settings)):
             return self._resume_form(visit, t("web.slow_down"), 429)
         outcome = await self.sessions.resume(visit, form.get("code", ""), form.get("last4", ""))
         if outcome is not Resumed.OK:
@@ -397,7 +399,7 @@ class WebChannel:
 
     async def join(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.resume(client_ip(request, self.settings)):
+        if not await self.guard.resume(client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         name = (form.get("name") or "").strip()[:40]
@@ -511,9 +513,11 @@ async def _logged(request: web.Request, handler):
 
 
 def make_app(
-    registration: Registration, desk: ReviewDesk, settings: WebSettings
+    registration: Registration, desk: ReviewDesk, settings: WebSettings,
+    coordinator: Coordinator | None = None,
 ) -> web.Application:
-    channel = WebChannel(registration, desk, settings)
+    """`coordinator`: where the rate limits are counted (Redis with several workers)."""
+    channel = WebChannel(registration, desk, settings, coordinator)
     app = web.Application(middlewares=[_logged, in_language], client_max_size=256 * 1024)
     app.on_response_prepare.append(security_headers)
     app.router.add_get("/", channel.home)

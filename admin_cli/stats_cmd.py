@@ -32,10 +32,9 @@ def stats(
     as_json: Json = False,
     chart_file: Annotated[
         Path | None,
-        typer.Option("--chart", help="把进度图（各村柱状图、截止日期、填到哪一步）存成 PNG。"),
+        typer.Option("--chart", help=t("staff.help.stats.chart")),
     ] = None,
 ) -> None:
-    """统计登记人数：按乡镇（街道）、村（社区）、状态、统计类别和待遇级别。"""
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
     place = village or township or county
 

@@ -130,7 +130,6 @@ async def run(
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)
     unreachable = await Unreachable.load(db)
-    await desk.restore()
     web_settings = WebSettings()
     coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     web_runner = await web_channel.start(

@@ -64,7 +64,7 @@ async def arriving(desk: ReviewDesk, who: Address, text: str | None) -> Arrival:
             return Arrival(Route.NOTHING_TO_CANCEL)
         if name in EVERYONE:
             return Arrival(EVERYONE[name])
-    elif text and desk.awaits_reason(who):
+    elif text and await desk.awaits_reason(who):
         return Arrival(Route.REASON)
     if await desk.at_rest(who):
         return Arrival(Route.MENU)

@@ -108,3 +108,20 @@ async def test_a_reviewer_filling_in_for_someone_gets_the_forms_next_question(de
     question = asked.replies[-1].text
     assert again.replies[-1].text.endswith(question)  # the question again, not the menu
     assert t("review.menu") not in again.replies[-1].text
+
+
+async def test_a_reason_asked_on_one_worker_is_taken_on_another(desk):
+    """Two processes (two desks on one database): the press on one, the typed reason on the
+    other; a restarted bot is the same case."""
+    who = await enrolled(desk, "tg")
+    await submitted(desk)
+    other = ReviewDesk(desk.registration)
+    queue = (await desk.queue(who)).replies[0]
+    entry = next(b.data for row in queue.buttons for b in row if "金明浩" in b.text)
+    card = (await desk.press(who, entry, None)).replies[0]
+    reasons = (await desk.press(who, button(card, t("review.btn.return")), None)).replies[0]
+    await desk.press(who, button(reasons, t("review.btn.typed")), None)
+    assert await routes(other, who, "户口本照片看不清，请重拍") == [Route.REASON]
+    answer = await other.reason(who, "户口本照片看不清，请重拍")
+    assert answer.card is not None and "退回修改" in answer.card.text
+    assert await routes(desk, who, "你好") == [Route.MENU]  # taken once, for both

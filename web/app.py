@@ -155,7 +155,7 @@ class WebChannel:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
             if "secret" in flash:
                 parts.append(render.bubble(t("web.secret.hint"), "alert"))
-            if wants.get("text") or self.desk.awaits_reason(who):
+            if wants.get("text") or await self.desk.awaits_reason(who):
                 parts.append(render.text_box(forms))
             if wants.get("photo"):
                 parts.append(render.photo_box(forms))

@@ -42,10 +42,6 @@ class ReviewDesk:
         self.reviewers = ReviewerIds()
         self.reasons = AskedReasons()
 
-    async def restore(self) -> None:
-        """At start-up: the typed reasons still awaited when the process stopped."""
-        await self.reasons.restore(self.db)
-
     # --- messages ----------------------------------------------------------------------
 
     @in_chinese
@@ -63,14 +59,17 @@ class ReviewDesk:
         reply = await my_queue(self.db, self.names, who)
         return Answer([reply or Reply(t("review.not_reviewer"))])
 
-    def awaits_reason(self, who: Address) -> bool:
-        return self.reasons.of(who) is not None
+    async def awaits_reason(self, who: Address) -> bool:
+        """Their next typed text is a reason they were asked for (only reviewers are asked)."""
+        if not await self.reviewers.contains(self.db, who):
+            return False
+        return await self.reasons.of(self.db, who) is not None
 
     @in_chinese
     async def reason(self, who: Address, text: str) -> Answer:
         """Their typed text, when a reason was asked of them."""
         reason = parse_reason(text)
-        asked = self.reasons.of(who)
+        asked = await self.reasons.of(self.db, who)
         if reason is None or asked is None:
             return Answer([Reply(t("review.reason.invalid"))])
         result = await decide(

@@ -18,6 +18,7 @@ from admin_cli import (
     export_cmd,
     init_cmd,
     invite_cmd,
+    ocr_cmd,
     poster_cmd,
     receive_cmd,
     reviewer_cmd,
@@ -25,11 +26,11 @@ from admin_cli import (
     stats_cmd,
 )
 from admin_cli.common import CliOptions
-from ocr.cli import ocr_command
+from dialogs.texts import t
 
 app = typer.Typer(
     name="honoree-admin",
-    help="Township tools for the honoree registration: set-up, divisions, review data, export.",
+    help=t("staff.help.root"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold personal data or the key
@@ -41,26 +42,26 @@ def root(
     ctx: typer.Context,
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Data directory (overrides HONOREE_DATA_DIR)."),
+        typer.Option("--data-dir", help=t("staff.help.root.data_dir")),
     ] = None,
 ) -> None:
     ctx.obj = CliOptions(data_dir=data_dir)
 
 
-app.command("init")(init_cmd.init)
+app.command("init", help=t("staff.help.init"))(init_cmd.init)
 app.add_typer(divisions_cmd.app, name="divisions")
 app.add_typer(committee_cmd.app, name="committee")
-app.command("invite")(invite_cmd.invite)
-app.command("poster")(poster_cmd.poster)
+app.command("invite", help=t("staff.help.invite"))(invite_cmd.invite)
+app.command("poster", help=t("staff.help.poster"))(poster_cmd.poster)
 app.add_typer(reviewer_cmd.app, name="reviewer")
-app.command("entries")(entries_cmd.entries)
-app.command("export")(export_cmd.export)
-app.command("receive")(receive_cmd.receive_command)
-app.command("stats")(stats_cmd.stats)
+app.command("entries", help=t("staff.help.entries"))(entries_cmd.entries)
+app.command("export", help=t("staff.help.export"))(export_cmd.export)
+app.command("receive", help=t("staff.help.receive"))(receive_cmd.receive_command)
+app.command("stats", help=t("staff.help.stats"))(stats_cmd.stats)
 app.add_typer(deadline_cmd.app, name="deadline")
-app.command("audit")(audit_cmd.audit)
-app.command("demo-data")(demo_cmd.demo_data_command)
-app.command("ocr")(ocr_command)
-app.command("rotate-key")(rotate_cmd.rotate_key)
-app.command("backup")(backup_cmd.backup)
-app.command("restore")(backup_cmd.restore)
+app.command("audit", help=t("staff.help.audit"))(audit_cmd.audit)
+app.command("demo-data", help=t("staff.help.demo_data"))(demo_cmd.demo_data_command)
+app.command("ocr", help=t("staff.help.ocr"))(ocr_cmd.ocr_command)
+app.command("rotate-key", help=t("staff.help.rotate_key"))(rotate_cmd.rotate_key)
+app.command("backup", help=t("staff.backup.help"))(backup_cmd.backup)
+app.command("restore", help=t("staff.restore.help"))(backup_cmd.restore)

@@ -37,18 +37,19 @@ def parse_time(text: str, *, end: bool = False) -> datetime:
 def audit(
     ctx: typer.Context,
     entry: Annotated[
-        str | None, typer.Option("--entry", help="登记编号（如 222401100-0001）或登记 id。")
+        str | None, typer.Option("--entry", help=t("staff.help.audit.entry"))
     ] = None,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="操作人，如 cli:wang 或 tg:123。")
+        str | None, typer.Option("--actor", help=t("staff.help.audit.actor"))
     ] = None,
-    action: Annotated[str | None, typer.Option("--action", help="操作，如 export。")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="从这个时间起（含）。")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="到这个时间为止（含当天）。")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="最多显示多少条。")] = 100,
+    action: Annotated[
+        str | None, typer.Option("--action", help=t("staff.help.audit.action"))
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help=t("staff.help.audit.since"))] = None,
+    until: Annotated[str | None, typer.Option("--until", help=t("staff.help.audit.until"))] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=t("staff.help.limit"))] = 100,
     as_json: Json = False,
 ) -> None:
-    """查看审计日志（最新的在前）。"""
     start = parse_time(since) if since else None
     stop = parse_time(until, end=True) if until else None
 

@@ -31,8 +31,6 @@ def backup(
     console.print(t("staff.backup.key_apart", key=settings.key_file))
 
 
-backup.__doc__ = t("staff.backup.help")
-
 
 def restore(
     ctx: typer.Context,
@@ -48,8 +46,6 @@ def restore(
         console.print(t("staff.restore.upgraded"))
     console.print(t("staff.restore.key", key=settings.key_file))
 
-
-restore.__doc__ = t("staff.restore.help")
 
 
 def _size(n: int) -> str:

@@ -25,9 +25,9 @@ from services.paper.package import default_actor
 from storage.records import CommitteeRecord
 from storage.uow import Database
 
-app = typer.Typer(help="村（社区）委员会和乡镇（街道）审核台。", no_args_is_help=True)
+app = typer.Typer(help=t("staff.help.committee"), no_args_is_help=True)
 
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+Json = Annotated[bool, typer.Option("--json", help=t("staff.help.json"))]
 
 
 def committee_json(c: CommitteeRecord, names: DivisionDirectory) -> dict[str, Any]:
@@ -40,18 +40,17 @@ def committee_json(c: CommitteeRecord, names: DivisionDirectory) -> dict[str, An
     }
 
 
-@app.command()
+@app.command(help=t("staff.help.committee.add"))
 def add(
     ctx: typer.Context,
     division: Annotated[
-        str, typer.Option("--division", help="村（社区）代码，或乡镇（街道）代码（审核台）。")
+        str, typer.Option("--division", help=t("staff.help.division"))
     ],
     contact: Annotated[
-        str | None, typer.Option("--contact", help="联系方式，不予登记时告诉获奖人。")
+        str | None, typer.Option("--contact", help=t("staff.help.committee.add.contact"))
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """开通一个委员会（已有的不变）。"""
 
     async def work(db: Database) -> tuple[dict[str, Any], bool] | str:
         try:
@@ -76,16 +75,17 @@ def add(
     )
 
 
-@app.command()
+@app.command(help=t("staff.help.committee.contact"))
 def contact(
     ctx: typer.Context,
-    division: Annotated[str, typer.Option("--division", help="委员会的村（社区）或乡镇代码。")],
+    division: Annotated[
+        str, typer.Option("--division", help=t("staff.help.committee.contact.division"))
+    ],
     new: Annotated[
-        str, typer.Option("--contact", help="新的联系方式；空字符串表示不再提供。")
+        str, typer.Option("--contact", help=t("staff.help.committee.contact.contact"))
     ],
     as_json: Json = False,
 ) -> None:
-    """修改委员会的联系方式（不予登记时告诉获奖人）。"""
 
     async def work(db: Database) -> dict[str, Any] | None:
         changed = await change_contact(
@@ -104,15 +104,14 @@ def contact(
                     contact=escape(contact)))
 
 
-@app.command("list")
+@app.command("list", help=t("staff.help.committee.list"))
 def list_committees(
     ctx: typer.Context,
     township: Annotated[
-        str | None, typer.Option("--township", help="只看这个乡镇（街道）的。")
+        str | None, typer.Option("--township", help=t("staff.help.only_township"))
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """列出委员会，含审核人数和待审核条数。"""
 
     async def work(db: Database) -> list[dict[str, Any]]:
         names = await place_names(db)

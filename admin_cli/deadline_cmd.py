@@ -12,7 +12,6 @@ from rich.table import Table
 from admin_cli.common import console, fail, run_with_db
 from dialogs.texts import t
 from services.deadlines import (
-    LEVELS,
     DeadlineRefused,
     china_day,
     china_today,
@@ -26,12 +25,12 @@ from services.deadlines import (
 from services.paper.package import default_actor
 from storage.uow import Database
 
-app = typer.Typer(help="统计登记工作各级的截止日期。", no_args_is_help=True)
+app = typer.Typer(help=t("staff.help.deadline"), no_args_is_help=True)
 
 Level = Annotated[
-    str, typer.Option("--level", help="哪一级：" + "、".join(LEVELS) + "（村、乡镇、县、市）。")
+    str, typer.Option("--level", help=t("staff.help.deadline.level"))
 ]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+Json = Annotated[bool, typer.Option("--json", help=t("staff.help.json"))]
 
 
 def _show(found: dict[str, date], as_json: bool) -> None:
@@ -48,14 +47,13 @@ def _show(found: dict[str, date], as_json: bool) -> None:
     console.print(table)
 
 
-@app.command("set")
+@app.command("set", help=t("staff.help.deadline.set"))
 def set_command(
     ctx: typer.Context,
     level: Level,
-    due: Annotated[str, typer.Option("--date", help="截止日期，如 2027-01-15。")],
+    due: Annotated[str, typer.Option("--date", help=t("staff.help.deadline.set.date"))],
     as_json: Json = False,
 ) -> None:
-    """设定（或改动）一级的截止日期。"""
 
     async def work(db: Database) -> dict[str, date] | str:
         try:
@@ -69,15 +67,13 @@ def set_command(
     _show(found, as_json)
 
 
-@app.command("list")
+@app.command("list", help=t("staff.help.deadline.list"))
 def list_command(ctx: typer.Context, as_json: Json = False) -> None:
-    """列出各级的截止日期和剩下的天数。"""
     _show(run_with_db(ctx, deadlines), as_json)
 
 
-@app.command("clear")
+@app.command("clear", help=t("staff.help.deadline.clear"))
 def clear_command(ctx: typer.Context, level: Level) -> None:
-    """取消一级的截止日期。"""
 
     async def work(db: Database) -> bool | str:
         try:

@@ -20,19 +20,20 @@ from storage.uow import Database
 def demo_data_command(
     ctx: typer.Context,
     township: Annotated[
-        str | None, typer.Option("--township", help="乡镇（街道）的 12 位区划代码。")
+        str | None, typer.Option("--township", help=t("staff.help.township_code"))
     ] = None,
-    count: Annotated[int, typer.Option("--count", min=1, help="生成多少条。")] = 20,
+    count: Annotated[
+        int, typer.Option("--count", min=1, help=t("staff.help.demo_data.count"))
+    ] = 20,
     status: Annotated[
-        Status, typer.Option("--status", help="生成后的状态，默认 confirmed。")
+        Status, typer.Option("--status", help=t("staff.help.demo_data.status"))
     ] = Status.CONFIRMED,
-    seed: Annotated[int | None, typer.Option("--seed", help="随机种子（可重复生成）。")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help=t("staff.help.demo_data.seed"))] = None,
     remove: Annotated[
-        bool, typer.Option("--remove", help="删除演示数据（加 --township 只删该乡镇的）。")
+        bool, typer.Option("--remove", help=t("staff.help.demo_data.remove"))
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """生成演示登记（虚构的姓名和身份证号，标记为演示数据），或用 --remove 全部删除。"""
     if remove:
         removed = run_with_db(ctx, lambda db: demo_data.remove_entries(db, township))
         _report(

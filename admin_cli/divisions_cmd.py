@@ -9,22 +9,22 @@ import typer
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_with_db
+from dialogs.texts import t
 from services.committees import committee_name, place_names
 from services.lookups import division, search_divisions
 from storage.records import DivisionRow
 from storage.uow import Database
 
-app = typer.Typer(help="Look up Jilin administrative divisions.", no_args_is_help=True)
+app = typer.Typer(help=t("staff.help.divisions"), no_args_is_help=True)
 
 
-@app.command()
+@app.command(help=t("staff.help.divisions.search"))
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Part of a name, e.g. 南岭 or 二道沟村.")],
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    query: Annotated[str, typer.Argument(help=t("staff.help.divisions.search.query"))],
+    limit: Annotated[int, typer.Option(help=t("staff.help.limit"))] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """Divisions whose name contains QUERY, with their township for context."""
 
     async def work(db: Database) -> list[tuple[DivisionRow, DivisionRow | None]]:
         return await search_divisions(db, query, limit)
@@ -40,13 +40,12 @@ def search(
     console.print(table if found else f"No division name contains {query!r}.")
 
 
-@app.command()
+@app.command(help=t("staff.help.divisions.show"))
 def show(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="12-digit division code.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    code: Annotated[str, typer.Argument(help=t("staff.help.divisions.show.code"))],
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """One division: its path from the province down, its children and its committee."""
 
     async def work(db: Database) -> dict[str, object] | None:
         found = await division(db, code)

@@ -22,12 +22,14 @@ from services.paper.package import default_actor
 from storage.records import Status
 from storage.uow import Database
 
-Township = Annotated[str | None, typer.Option("--township", help="乡镇（街道）区划代码。")]
-County = Annotated[str | None, typer.Option("--county", help="县（市、区）区划代码。")]
-Village = Annotated[str | None, typer.Option("--village", help="村（社区）区划代码。")]
-Statuses = Annotated[list[Status] | None, typer.Option("--status", help="状态（可重复）。")]
-Demo = Annotated[bool, typer.Option("--demo/--no-demo", help="是否包括演示数据。")]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+Township = Annotated[str | None, typer.Option("--township", help=t("staff.help.entries.township"))]
+County = Annotated[str | None, typer.Option("--county", help=t("staff.help.entries.county"))]
+Village = Annotated[str | None, typer.Option("--village", help=t("staff.help.entries.village"))]
+Statuses = Annotated[
+    list[Status] | None, typer.Option("--status", help=t("staff.help.entries.status"))
+]
+Demo = Annotated[bool, typer.Option("--demo/--no-demo", help=t("staff.help.entries.demo"))]
+Json = Annotated[bool, typer.Option("--json", help=t("staff.help.json"))]
 
 
 def entries(
@@ -37,15 +39,18 @@ def entries(
     village: Village = None,
     status: Statuses = None,
     demo: Demo = True,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="最多显示多少条。")] = 50,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="跳过前面多少条。")] = 0,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=t("staff.help.limit"))] = 50,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, help=t("staff.help.entries.offset"))
+    ] = 0,
     as_json: Json = False,
     reveal: Annotated[
-        bool, typer.Option("--reveal", help="JSON 中显示完整身份证号和电话（记入审计日志）。")
+        bool, typer.Option("--reveal", help=t("staff.help.entries.reveal"))
     ] = False,
-    actor: Annotated[str | None, typer.Option("--actor", help="记入审计日志的操作人。")] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help=t("staff.help.entries.actor"))
+    ] = None,
 ) -> None:
-    """列出登记（按乡镇、县、村或状态筛选）。"""
     if reveal and not as_json:
         fail(t("staff.cli.entries.reveal"))
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
@@ -83,7 +88,8 @@ def _row(entry: source.Entry, names: DivisionDirectory, reveal: bool) -> dict[st
         "hukou": names.full_name(r.hukou_code, from_level="county") if r.hukou_code else "",
         "categories": [category_text(a) for _, a in printed_awards(entry.draft)],
         "status": r.status.value,
-        "status_label": status_name(r.status),
+        "status_label": t("progress.bar.stopped") if r.stopped else status_name(r.status),
+        "stopped": r.stopped,
         "submitted_at": r.submitted_at,
         "is_demo": r.is_demo,
     }

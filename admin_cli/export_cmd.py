@@ -27,41 +27,40 @@ from storage.records import DivisionLevel, Status
 
 def export(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="导出到这个文件夹（新建或空文件夹）。")],
+    out: Annotated[Path, typer.Option("--out", help=t("staff.help.export.out"))],
     township: Annotated[
-        str | None, typer.Option("--township", help="乡镇（街道）的 12 位区划代码。")
+        str | None, typer.Option("--township", help=t("staff.help.township_code"))
     ] = None,
     county: Annotated[
         str | None,
-        typer.Option("--county", help="县（市、区）或市（州）的区划代码：把收到的材料报送上一级。"),
+        typer.Option("--county", help=t("staff.help.export.county")),
     ] = None,
     status: Annotated[
         list[Status] | None,
-        typer.Option("--status", help="导出哪些状态的登记（可重复），默认 confirmed。"),
+        typer.Option("--status", help=t("staff.help.export.status")),
     ] = None,
     again: Annotated[
-        bool, typer.Option("--again", help="已报送（exported）的也再导出一次。")
+        bool, typer.Option("--again", help=t("staff.help.export.again"))
     ] = False,
-    make_zip: Annotated[bool, typer.Option("--zip", help="另外打成一个 zip 压缩包。")] = False,
+    make_zip: Annotated[bool, typer.Option("--zip", help=t("staff.help.export.zip"))] = False,
     pdf: Annotated[
-        bool, typer.Option("--pdf", help="登记表另存 PDF（需要安装 LibreOffice）。")
+        bool, typer.Option("--pdf", help=t("staff.help.export.pdf"))
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="文件夹不空时，替换上次导出的材料。")
+        bool, typer.Option("--force", help=t("staff.help.export.force"))
     ] = False,
-    demo: Annotated[bool, typer.Option("--demo", help="包括演示数据（用于演练）。")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help=t("staff.help.export.demo"))] = False,
     actor: Annotated[
-        str | None, typer.Option("--actor", help="记入审计日志的导出人，默认系统用户名。")
+        str | None, typer.Option("--actor", help=t("staff.help.export.actor"))
     ] = None,
     paper: Annotated[
         str,
         typer.Option(
-            "--paper", help="汇总表纸张：a3（横向一页宽）或 a4（分左右两页，重复序号、姓名）。"
+            "--paper", help=t("staff.help.export.paper")
         ),
     ] = "a3",
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """导出已确认的登记：汇总表、登记表、佐证材料、统计情况、说明和清单，并标记为已报送。"""
     if (township is None) == (county is None):
         fail("请用 --township 指定乡镇（街道），或用 --county 指定县（市、区）")
     if paper not in PAPERS:

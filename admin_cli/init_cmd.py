@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from admin_cli.common import console, fail, run_async, settings_from
+from dialogs.texts import t
 from services.setup import initialise, prepare_data_dir
 from storage.errors import printable_url
 from storage.records import DivisionLevel
@@ -17,9 +18,8 @@ from storage.records import DivisionLevel
 
 def init(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """Create or migrate the database and load the Jilin divisions (idempotent)."""
     started = time.perf_counter()
     settings = settings_from(ctx)
     try:

@@ -64,27 +64,26 @@ def bot_username(settings: Settings, fallback: str | None) -> str | None:
 def invite(
     ctx: typer.Context,
     division: Annotated[
-        str, typer.Option("--division", help="村（社区）代码，或乡镇（街道）代码（审核台）。")
+        str, typer.Option("--division", help=t("staff.help.division"))
     ],
     role: Annotated[
         ReviewerRole | None,
-        typer.Option("--role", help="reviewer（审核人）或 township（乡镇审核台）；默认按代码定。"),
+        typer.Option("--role", help=t("staff.help.invite.role")),
     ] = None,
-    expires: Annotated[str, typer.Option("--expires", help="有效期，如 7d、12h。")] = "7d",
-    uses: Annotated[int, typer.Option("--uses", min=1, help="可以用几次。")] = 1,
-    qr: Annotated[Path | None, typer.Option("--qr", help="把二维码存成这个 PNG 文件。")] = None,
+    expires: Annotated[str, typer.Option("--expires", help=t("staff.help.invite.expires"))] = "7d",
+    uses: Annotated[int, typer.Option("--uses", min=1, help=t("staff.help.invite.uses"))] = 1,
+    qr: Annotated[Path | None, typer.Option("--qr", help=t("staff.help.invite.qr"))] = None,
     username: Annotated[
         str | None,
         typer.Option(
-            "--bot-username", help="机器人用户名（没有 token 时用），或 HONOREE_BOT_USERNAME。"
+            "--bot-username", help=t("staff.help.invite.bot_username")
         ),
     ] = None,
     channel: Annotated[
-        str, typer.Option("--channel", help="tg（Telegram 链接）、web（网页链接）或 both。")
+        str, typer.Option("--channel", help=t("staff.help.invite.channel"))
     ] = "tg",
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """生成审核人员邀请链接和二维码（默认 7 天内有效、只能用一次）。"""
     if channel not in CHANNELS:
         raise typer.BadParameter("--channel 只能是 tg、web 或 both")
     lifetime = parse_duration(expires)

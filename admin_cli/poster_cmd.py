@@ -99,18 +99,19 @@ def build(villages: list[PosterVillage], web_url: str, bot_username: str | None)
 
 def poster(
     ctx: typer.Context,
-    village: Annotated[str | None, typer.Option("--village", help="村（社区）代码。")] = None,
+    village: Annotated[
+        str | None, typer.Option("--village", help=t("staff.help.poster.village"))
+    ] = None,
     township: Annotated[
-        str | None, typer.Option("--township", help="乡镇（街道）代码：每个村（社区）一页。")
+        str | None, typer.Option("--township", help=t("staff.help.poster.township"))
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="PDF 文件，默认 海报-代码.pdf。")
+        Path | None, typer.Option("--out", help=t("staff.help.poster.out"))
     ] = None,
     username: Annotated[
-        str | None, typer.Option("--bot-username", help="机器人用户名（没有 token 时用）。")
+        str | None, typer.Option("--bot-username", help=t("staff.help.poster.bot_username"))
     ] = None,
 ) -> None:
-    """生成贴在村务公开栏的 A4 海报：网页二维码和 Telegram 二维码。"""
     if (village is None) == (township is None):
         fail(t("staff.cli.poster.one_place"))
     settings = settings_from(ctx)

@@ -17,13 +17,12 @@ from services.receive import ReceiveResult, receive
 
 def receive_command(
     ctx: typer.Context,
-    packages: Annotated[list[Path], typer.Argument(help="下级报送的压缩包（可以多个）。")],
+    packages: Annotated[list[Path], typer.Argument(help=t("staff.help.receive.packages"))],
     actor: Annotated[
-        str | None, typer.Option("--actor", help="记入审计日志的接收人，默认系统用户名。")
+        str | None, typer.Option("--actor", help=t("staff.help.receive.actor"))
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """核对并导入下级报送的材料包；有文件缺少或被改动的包一律不导入，同一身份证号重复的会列出。"""
     settings = settings_from(ctx)
     result = run_with_db(ctx, lambda db: receive(db, settings, packages, actor or ""))
     if as_json:

@@ -22,19 +22,20 @@ from services.staff import memberships
 from services.staff import revoke as revoke_membership
 from storage.uow import Database
 
-app = typer.Typer(help="审核人员：查看、收回审核权限。", no_args_is_help=True)
+app = typer.Typer(help=t("staff.help.reviewer"), no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", help=t("staff.help.reviewer.list"))
 def list_reviewers(
     ctx: typer.Context,
     township: Annotated[
-        str | None, typer.Option("--township", help="只看这个乡镇（街道）的。")
+        str | None, typer.Option("--township", help=t("staff.help.only_township"))
     ] = None,
-    include_revoked: Annotated[bool, typer.Option("--all", help="也列出已收回权限的。")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    include_revoked: Annotated[
+        bool, typer.Option("--all", help=t("staff.help.reviewer.list.all"))
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """列出审核人员。"""
 
     async def work(db: Database) -> list[dict[str, Any]]:
         found = await memberships(db, township=township, include_revoked=include_revoked)
@@ -78,12 +79,11 @@ def _local(iso: str) -> str:
     return china_time(datetime.fromisoformat(iso))
 
 
-@app.command()
+@app.command(help=t("staff.help.reviewer.revoke"))
 def revoke(
     ctx: typer.Context,
-    reviewer_id: Annotated[int, typer.Argument(help="reviewer list 里的 id。")],
+    reviewer_id: Annotated[int, typer.Argument(help=t("staff.help.reviewer.revoke.reviewer_id"))],
 ) -> None:
-    """收回审核权限（对方下一次按按钮时生效），并告诉对方。"""
 
     async def work(db: Database) -> str | None:
         names = await place_names(db)

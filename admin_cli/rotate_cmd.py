@@ -23,14 +23,15 @@ from storage.uow import Database
 
 def rotate_key(
     ctx: typer.Context,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="每批重新加密多少条。")] = 200,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help=t("staff.help.rotate_key.batch"))
+    ] = 200,
     prepare: Annotated[
         bool,
-        typer.Option("--prepare", help="只放好新密钥（不停机换密钥：先用它，再重启机器人）。"),
+        typer.Option("--prepare", help=t("staff.help.rotate_key.prepare")),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
-    """换加密密钥：生成新密钥，分批重新加密身份证号和电话；中途被打断可以再运行一次接着做。"""
     settings = settings_from(ctx)
     try:
         start = begin_rotation(settings)

@@ -32,10 +32,9 @@ def stats(
     as_json: Json = False,
     chart_file: Annotated[
         Path | None,
-        typer.Option("--chart", help="把进度图（各村柱状图、截止日期、填到哪一步）存成 PNG。"),
+        typer.Option("--chart", help=t("staff.help.stats.chart")),
     ] = None,
 ) -> None:
-    """统计登记人数：按乡镇（街道）、村（社区）、状态、统计类别和待遇级别。"""
     scope = source.Scope(township, county, village, tuple(status) if status else None, demo)
     place = village or township or county
 
@@ -61,16 +60,20 @@ def stats(
 
 def _print(counts: dict[str, Any]) -> None:
     console.print(t("staff.cli.stats.total", n=counts["persons"]))
+    if counts["stopped"]:
+        console.print(t("staff.cli.stats.stopped", n=counts["stopped"]))
     for level in counts["deadlines"].values():
         console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
     for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
-        table = Table("地方", "合计", *(status_name(s) for s in statuses), title=title)
+        stops = [t("progress.bar.stopped")] if counts["stopped"] else []
+        table = Table("地方", "合计", *(status_name(s) for s in statuses), *stops, title=title)
         for place in counts[key]:
             table.add_row(
                 escape(place["name"]),
                 str(place["total"]),
                 *(str(place["by_status"].get(s.value, 0)) for s in statuses),
+                *([str(place["stopped"])] if stops else []),
             )
         console.print(table)
     table = Table("统计类别", "人数", "表彰项数", title="按统计类别")
@@ -84,4 +87,6 @@ def _print(counts: dict[str, Any]) -> None:
     table = Table("状态", "人数", title="按状态")
     for s in Status:
         table.add_row(status_name(s), str(counts["by_status"][s.value]))
+    if counts["stopped"]:
+        table.add_row(t("progress.bar.stopped"), str(counts["stopped"]))
     console.print(table)

@@ -16,7 +16,7 @@ from bot.handlers import router
 from bot.keyboards import CALLBACK_DATA_BYTES
 from bot.logging_setup import setup_logging
 from bot.metrics import ERRORS, CountReplies
-from bot.middlewares import ReachableAgainMiddleware, UpdateIdMiddleware
+from bot.middlewares import FrontDeskMiddleware, ReachableAgainMiddleware, UpdateIdMiddleware
 from bot.notifier import Notifier
 from bot.polling import poll
 from bot.record import OpenQuestions
@@ -68,7 +68,9 @@ def make_dispatcher(
     dp["open_questions"] = OpenQuestions(coordinator or LocalCoordinator())
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ReachableAgainMiddleware(unreachable))
-    dp.include_router(review_router)  # first: invite links, /queue, reviewer buttons
+    dp.message.outer_middleware(FrontDeskMiddleware())
+    dp.callback_query.outer_middleware(FrontDeskMiddleware())
+    dp.include_router(review_router)  # first: what the front desk sends to the review desk
     dp.include_router(router)
     dp.errors.register(_on_error)
     return dp
@@ -128,10 +130,11 @@ async def run(
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)
     unreachable = await Unreachable.load(db)
-    await desk.restore()
     web_settings = WebSettings()
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     web_runner = await web_channel.start(
-        registration, desk, web_settings, required=settings.bot_token is None
+        registration, desk, web_settings, required=settings.bot_token is None,
+        coordinator=coordinator,
     )
     if demo or settings.bot_token is None:
         web_channel.announce(*await web_channel.seed_demo(db, web_settings))
@@ -143,10 +146,10 @@ async def run(
             for task in workers:
                 task.cancel()
             await registration.close()
+            await coordinator.close()
             await db.dispose()
         return
     bot = make_bot(settings)
-    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     dp = make_dispatcher(registration, desk, unreachable, coordinator)
     await introduce(bot)
     mode = "webhook" if webhook else "polling"

@@ -14,6 +14,8 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 from aiogram.utils.magic_filter import MagicFilter
 
+from services.front_desk import Arrival, Route
+
 
 class OnLoop(Filter):
     def __init__(self, magic: MagicFilter) -> None:
@@ -21,3 +23,14 @@ class OnLoop(Filter):
 
     async def __call__(self, event: TelegramObject) -> Any:
         return self.magic.resolve(event)
+
+
+class Arrives(Filter):
+    """The front desk's rule (services.front_desk, applied once per update by
+    bot.middlewares.FrontDeskMiddleware) sent this message or press to this handler."""
+
+    def __init__(self, *routes: Route) -> None:
+        self.routes = routes
+
+    async def __call__(self, event: TelegramObject, arrival: Arrival | None = None) -> bool:
+        return arrival is not None and arrival.route in self.routes

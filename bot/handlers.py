@@ -7,15 +7,15 @@ import asyncio
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import OnLoop
+from bot.filters import Arrives, OnLoop
 from bot.identity import person
 from bot.middlewares import LanguageHintMiddleware
 from bot.record import OpenQuestions, show
 from dialogs.model import Contact, Press, Reply, Start, Text, Unsupported
 from dialogs.texts import t
+from services.front_desk import Arrival, Route
 from services.posters import village_of
 from services.registration import ASK_CANCEL, Registration, Result, Upload, UploadTooLarge
 
@@ -25,19 +25,19 @@ router.callback_query.middleware(LanguageHintMiddleware())
 NOTICE_WAIT = 10  # seconds a photo's reading waits for its notice to be sent, to take its place
 
 
-@router.message(CommandStart())
+@router.message(Arrives(Route.START))
 async def on_start(
-    message: Message, command: CommandObject, registration: Registration, update_id: int, bot: Bot,
+    message: Message, arrival: Arrival, registration: Registration, update_id: int, bot: Bot,
     open_questions: OpenQuestions,
 ):
     """/start, also from a link: a village poster's names the village; any other payload that
     is not an invite (those went to the review router) starts the form all the same."""
-    start = Start(village_of(command.args))
+    start = Start(village_of(arrival.argument))
     result = await registration.handle(person(message.from_user), start, update_id)
     await show(bot, message.chat.id, result, open_questions)
 
 
-@router.message(Command("help"))
+@router.message(Arrives(Route.HELP))
 async def on_help(message: Message, registration: Registration, bot: Bot,
                   open_questions: OpenQuestions) -> None:
     """What the bot does, and the open question again (its copy above loses its buttons)."""
@@ -45,7 +45,7 @@ async def on_help(message: Message, registration: Registration, bot: Bot,
     await show(bot, message.chat.id, Result(replies), open_questions)
 
 
-@router.message(Command("language"))
+@router.message(Arrives(Route.LANGUAGE))
 async def on_language(message: Message, registration: Registration, bot: Bot,
                       open_questions: OpenQuestions) -> None:
     """中文 / 조선말 at any time; a press keeps every answer and asks the open question anew."""
@@ -53,19 +53,20 @@ async def on_language(message: Message, registration: Registration, bot: Bot,
     await show(bot, message.chat.id, Result(replies), open_questions)
 
 
-@router.message(Command("status"))
+@router.message(Arrives(Route.STATUS))
 async def on_status(message: Message, registration: Registration) -> None:
     await message.answer(await registration.status(person(message.from_user)))
 
 
-@router.message(Command("cancel"))
+@router.message(Arrives(Route.NOTHING_TO_CANCEL))
+async def on_nothing_to_cancel(message: Message) -> None:
+    await message.answer(t("cancel.nothing"))
+
+
+@router.message(Arrives(Route.CANCEL))
 async def on_cancel(message: Message, registration: Registration, update_id: int, bot: Bot,
                     open_questions: OpenQuestions):
-    who = person(message.from_user)
-    if not await registration.has_draft(who):
-        await message.answer(t("cancel.nothing"))
-        return
-    result = await registration.handle(who, Press(ASK_CANCEL), update_id)
+    result = await registration.handle(person(message.from_user), Press(ASK_CANCEL), update_id)
     await show(bot, message.chat.id, result, open_questions)
 
 
@@ -131,7 +132,7 @@ async def on_contact(message: Message, registration: Registration, update_id: in
     await show(bot, message.chat.id, result, open_questions)
 
 
-@router.message(OnLoop(F.text))
+@router.message(Arrives(Route.ANSWER), OnLoop(F.text))
 async def on_text(message: Message, registration: Registration, update_id: int, bot: Bot,
                   open_questions: OpenQuestions):
     who = person(message.from_user)

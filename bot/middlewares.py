@@ -1,5 +1,6 @@
-"""Update-level middlewares: pass the update id down (for idempotency and log lines), and mark
-someone who writes again as reachable (see services.reachability)."""
+"""Update-level middlewares: pass the update id down (for idempotency and log lines), mark
+someone who writes again as reachable (see services.reachability), and ask the front desk once
+where a message or press goes (see services.front_desk)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
 from bot.identity import person
 from dialogs.texts import CHINESE, KOREAN, speaking
+from services.front_desk import arriving, pressing
 from services.reachability import Unreachable
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -33,6 +35,19 @@ class ReachableAgainMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")  # set by aiogram's UserContextMiddleware
         if user is not None:
             await self.unreachable.wrote(person(user))
+        return await handler(event, data)
+
+
+class FrontDeskMiddleware(BaseMiddleware):
+    """Where a message or press goes, decided once by the front desk's rule; the routers'
+    filters (bot.filters.Arrives) only read the answer."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is not None and isinstance(event, CallbackQuery):
+            data["arrival"] = await pressing(data["desk"], person(user), event.data or "")
+        elif user is not None and isinstance(event, Message):
+            data["arrival"] = await arriving(data["desk"], person(user), event.text)
         return await handler(event, data)
 
 

@@ -1,5 +1,6 @@
-"""What workers agree on: a per-person turn, a lease on a job, and small per-chat notes that
-any worker may need next (which message holds a chat's open question)."""
+"""What workers agree on: a per-person turn, a lease on a job, small per-chat notes that any
+worker may need next (which message holds a chat's open question), and rate-limit counts (the
+web page's limits hold across workers)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import abc
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+
+from coordination.rates import Rate
 
 log = logging.getLogger(__name__)
 LEASE_TTL = 15.0  # seconds a job's lease lives unrenewed: another worker takes over within ~20 s
@@ -44,6 +47,11 @@ class Coordinator(abc.ABC):
     @abc.abstractmethod
     async def recall(self, key: str) -> str | None:
         """The note under `key`, or None (never kept, expired, or the store unreachable)."""
+
+    @abc.abstractmethod
+    async def hit(self, rates: Sequence[Rate]) -> bool:
+        """Count one hit against every rate if each has room; False, and nothing counted, when
+        one is full. Never refuses because the store is unreachable."""
 
     async def close(self) -> None:  # noqa: B027 - nothing to close in one process
         pass

@@ -1,13 +1,15 @@
-"""One process, no Redis: asyncio locks per person, every lease is ours, notes in memory."""
+"""One process, no Redis: asyncio locks per person, every lease is ours, notes and rate-limit
+counts in memory."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from coordination.base import Coordinator
+from coordination.rates import LocalRates, Rate
 
 
 class LocalCoordinator(Coordinator):
@@ -15,6 +17,7 @@ class LocalCoordinator(Coordinator):
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._tokens = itertools.count(1)
         self._notes: dict[str, str] = {}  # one process: kept until a restart, no expiry needed
+        self._rates = LocalRates()
 
     @contextlib.asynccontextmanager
     async def turn(self, person: str, order: int) -> AsyncIterator[int]:
@@ -47,3 +50,6 @@ class LocalCoordinator(Coordinator):
 
     async def recall(self, key: str) -> str | None:
         return self._notes.get(key)
+
+    async def hit(self, rates: Sequence[Rate]) -> bool:
+        return self._rates.hit(rates)

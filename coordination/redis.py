@@ -3,21 +3,30 @@ by the waiters in update-id order; a job's lease is a key with a TTL its holder 
 
 Every key lives for a lease at most unless renewed, so a killed worker's turns and leases free
 themselves, and a restarted (emptied) Redis only means the next turn or lease is taken afresh.
+
+Rate limits are sliding-window counters: a count per fixed window, and the previous window's
+count weighted by how much of it still lies within the sliding window. Checked and counted in
+one script (one round trip); while Redis is unreachable each worker counts on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from coordination.base import Coordinator
+from coordination.rates import LocalRates, Rate
+
+log = logging.getLogger(__name__)
 
 TURN_LEASE_MS = 30_000  # a turn held longer (a stalled worker) is given to the next waiter
 POLL_EVERY = 0.005  # seconds between looks at whose turn it is
@@ -55,6 +64,23 @@ _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 """
+# KEYS: per rate, its counter of this window and of the window before.
+# ARGV: per rate, the limit, the window in ms and how much of this window has passed (0..1).
+# Returns 1 and counts the hit against every rate if each has room, else 0 and counts nothing.
+_HIT = """
+for i = 1, #KEYS / 2 do
+  local now = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
+  local before = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  if before * (1 - tonumber(ARGV[3 * i])) + now + 1 > tonumber(ARGV[3 * i - 2]) then
+    return 0
+  end
+end
+for i = 1, #KEYS / 2 do
+  redis.call('INCR', KEYS[2 * i - 1])
+  redis.call('PEXPIRE', KEYS[2 * i - 1], 2 * tonumber(ARGV[3 * i - 1]))
+end
+return 1
+"""
 _LEASE = """
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -73,6 +99,9 @@ class RedisCoordinator(Coordinator):
         self._release = redis.register_script(_RELEASE)
         self._renew = redis.register_script(_RENEW)
         self._lease = redis.register_script(_LEASE)
+        self._hit = redis.register_script(_HIT)
+        self._local_rates = LocalRates()  # while Redis is unreachable
+        self._rates_apart = False
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "honoree") -> RedisCoordinator:
@@ -139,6 +168,29 @@ class RedisCoordinator(Coordinator):
         except UNREACHABLE:
             return None
         return value.decode() if isinstance(value, bytes) else value
+
+    async def hit(self, rates: Sequence[Rate]) -> bool:
+        """The window is picked by this machine's clock: workers whose clocks differ by a
+        second only move where one window ends."""
+        now = time.time()
+        keys, args = [], []
+        for rate in rates:
+            window = int(now // rate.per)
+            counter = f"{self.prefix}:rate:{rate.name}:{rate.key}"
+            keys += [f"{counter}:{window}", f"{counter}:{window - 1}"]
+            args += [rate.limit, int(rate.per * 1000), now / rate.per - window]
+        try:
+            allowed = bool(await self._hit(keys=keys, args=args))
+        except UNREACHABLE as err:  # nobody is locked out because Redis blinked
+            if not self._rates_apart:
+                log.warning("rate limits counted in this worker alone: Redis unreachable (%s)",
+                            type(err).__name__)
+                self._rates_apart = True
+            return self._local_rates.hit(rates)
+        if self._rates_apart:
+            log.info("rate limits shared through Redis again")
+            self._rates_apart = False
+        return allowed
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -49,7 +49,7 @@ async def counts(db: Database, scope: source.Scope, place: str | None) -> dict[s
         names = await source.directory(uow, place)
         async for page in source.pages(uow, scope, page_size=1000):
             for entry in page:
-                tally.add(entry.record)
+                (tally.add_stop if entry.record.stopped else tally.add)(entry.record)
 
     def place_name(code: str) -> str:
         return names.full_name(code, from_level="county") if names.get(code) else code

@@ -4,7 +4,9 @@ form, how far people got and where they stopped. Counts only, never a person's a
 `honoree-admin stats --chart` and `stats --json`.
 
 A draft belongs to a place once its household village is answered, so people who stop before
-that question are counted only when no place is asked for.
+that question are counted only when no place is asked for. A registration that ended at a stop
+(不同意, an employer, an award out of scope) is kept as a draft row, but nobody is filling it
+in: it is counted as `stopped`, never among the drafts.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class VillageCounts:
     returned: int = 0
     waiting: int = 0  # sent and not yet decided
     drafts: int = 0  # still being filled in
+    stopped: int = 0  # ended at a stop: told they need not register here
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Step:
     label: str
     reached: int  # got at least this far
     left: int  # have a form open at this question now
+    stopped: int = 0  # ended at a stop after answering this question
 
 
 @dataclass
@@ -76,10 +80,13 @@ def step_label(key: str) -> str:
 
 
 def position(record: RegistrationRecord) -> int:
-    """How far in FORM_ORDER this entry got (len(FORM_ORDER) once it was sent)."""
+    """How far in FORM_ORDER this entry got (len(FORM_ORDER) once it was sent); a stop got as
+    far as the last screening question it keeps the answer to (it keeps nothing else)."""
     if record.submitted_at is not None:
         return len(FORM_ORDER)
     draft = record.draft
+    if record.stopped:
+        return max((i for i, f in enumerate(SCREEN_FIELDS) if f.key in draft.person), default=0)
     draft.editing = None
     key = next_step(draft).key
     return FORM_ORDER.index(key) if key in FORM_ORDER else 0
@@ -105,6 +112,7 @@ async def progress(db: Database, place: str | None, today: date) -> Progress:
         sent: Counter[date] = Counter()
         positions: list[int] = []
         drafts_at: Counter[int] = Counter()
+        stopped_at: Counter[int] = Counter()
         offset = 0
         while batch := await uow.registrations.list(offset=offset, limit=PAGE):
             offset += len(batch)
@@ -115,11 +123,13 @@ async def progress(db: Database, place: str | None, today: date) -> Progress:
                 _count(villages, village_name, code, record, sent)
                 where = position(record)
                 positions.append(where)
-                if record.status is Status.DRAFT:
+                if record.stopped:
+                    stopped_at[where] += 1
+                elif record.status is Status.DRAFT:
                     drafts_at[where] += 1
             uow.release_loaded()
     funnel = [
-        Step(key, step_label(key), sum(p >= i for p in positions), drafts_at[i])
+        Step(key, step_label(key), sum(p >= i for p in positions), drafts_at[i], stopped_at[i])
         for i, key in enumerate(FORM_ORDER)
     ]
     return Progress(
@@ -133,6 +143,9 @@ def _count(villages, village_name, code: str, record: RegistrationRecord, sent: 
     if code not in villages:
         villages[code] = VillageCounts(code, village_name(code))
     counts = villages[code]
+    if record.stopped:
+        counts.stopped += 1
+        return
     if record.status is Status.DRAFT:
         counts.drafts += 1
         return

@@ -444,7 +444,7 @@ class Registration:
 
     async def status(self, who: Address) -> str:
         async with self.db.uow(read_only=True) as uow:
-            records = [r for r in await uow.registrations.list_for_owner(who) if not stopped(r)]
+            records = [r for r in await uow.registrations.list_for_owner(who) if not r.stopped]
         newest = max(records, key=lambda r: r.id) if records else None
         with speaking(newest.draft.lang if newest else language()):  # the form's own language
             return _status_lines(records) if records else t("status.none")
@@ -496,11 +496,6 @@ def chosen_language(event) -> str | None:
     if isinstance(decoded, callbacks.Action) and decoded.name == LANGUAGE_ACTION:
         return decoded.argument if decoded.argument in LANGUAGES else None
     return None
-
-
-def stopped(record) -> bool:
-    """A registration that ended at a stop (不同意, an employer…): not one being filled in."""
-    return bool(record.state.get("stopped"))
 
 
 def _remember_typed(d: Draft, event, before, closes, message_ref: str | None) -> None:

@@ -58,7 +58,7 @@ async def remind_once(db: Database, settings: Settings, now: datetime) -> int:
             text = t("review.remind.reviewer", n=n, days=review_days)
             queued += await _queue(uow, who, text, f"remind|{who.actor}|{day}", send_at)
         for entry in await _all(uow, [Status.DRAFT, Status.RETURNED]):
-            if entry.state.get("stopped"):
+            if entry.stopped:
                 continue  # nothing to finish: the person was told they need not register
             if entry.updated_at < now - timedelta(days=draft_days):
                 key = (
@@ -99,7 +99,7 @@ async def _countdown(uow, now: datetime, send_at: datetime) -> int:
         dedup = f"deadline|{who.actor}|{works_to}|{day.isoformat()}|{point}"
         queued += await _queue(uow, who, text, dedup, send_at)
     for entry in await _all(uow, [Status.DRAFT, Status.RETURNED]):
-        if entry.state.get("stopped") or entry.updated_at >= now - IDLE:
+        if entry.stopped or entry.updated_at >= now - IDLE:
             continue  # told they need not register, or busy with it now
         if (due := _point(found, "village", today)) is None:
             continue

@@ -44,4 +44,5 @@ class Answer:
     clear_pressed: bool = False  # the pressed message's buttons go: its question is answered
     quote_pressed: bool = False  # the replies are about the pressed message (a menu for a card)
     card: Reply | None = None  # the entry's card as it now is: replaces the card pressed on
+    card_ref: str | None = None  # the channel's id of that card when nothing was pressed on it
     enrolled: CommitteeRecord | None = None  # they just became a reviewer of this committee

@@ -157,6 +157,12 @@ class RegistrationRecord:
         """The answers as the dialog's draft (a new one each time: callers may change it)."""
         return Draft.from_storage(self.state, self.secrets)
 
+    @property
+    def stopped(self) -> bool:
+        """It ended at a stop (不同意, an employer…): the person was told they need not register
+        here, so it is no registration being filled in, though kept as a draft row."""
+        return bool(self.state.get("stopped"))
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRecord:

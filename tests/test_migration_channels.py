@@ -103,7 +103,7 @@ async def test_a_database_of_the_previous_release_is_converted_in_place(old_db: 
         reviewer = (await uow.reviewers.for_user(tg(7001)))[0]
         assert (reviewer.display_name, reviewer.committee_id) == ("张主任", 1)
         assert await uow.reviewers.active() == {tg(7001)}
-        assert (await uow.reviewers.reasons_asked())[tg(7001)].registration_id == 2
+        assert (await uow.reviewers.reason_asked(tg(7001))).registration_id == 2
         due = await uow.notifications.due("tg", NOW + timedelta(minutes=1))
         assert [(n.to, n.text, n.buttons) for n in due] == [
             (tg(7001), "新登记", ((("查看", "r|open|2"),),)),

@@ -4,10 +4,13 @@ for a registration being filled in (status, reminders, /cancel)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import json
+from datetime import date, timedelta
 
 from dialogs.model import Start, Text
 from dialogs.texts import t
+from services.progress import progress
 from services.registration import Registration
 from services.reminders import remind_once
 from storage.clock import utcnow
@@ -15,6 +18,7 @@ from storage.files import EvidenceStore
 from storage.records import Address
 from tests.services_scenario import MemoryChat, drive
 from tests.test_dialog_flow import VILLAGE, screen
+from tests.test_export import cli
 
 WHO = Address("memory", "stopped-1")
 EMPLOYER = "机关、事业单位、国企"
@@ -85,3 +89,43 @@ async def test_a_village_tapped_after_a_stop_is_answered_with_its_committees_con
     await chat.say("光进村")
     await chat.press("小营镇 光进村")
     assert "0433-1234567" in chat.text
+
+
+async def test_stops_are_counted_as_stops_never_as_drafts_being_filled_in(db, settings):
+    """stats (and --json, --chart) and entries: a stop is its own number, at the question it
+    stopped after, and nobody is counted as still filling in a form they were told to leave."""
+    service = await registration(db, settings)
+    no_consent = MemoryChat(service, WHO)
+    await no_consent.start()
+    await no_consent.press("不同意")
+    employed = MemoryChat(service, Address("memory", "stopped-2"))
+    employed.updates = 2000  # update ids of its own
+    await drive(employed, lambda sync: screen(sync, category=EMPLOYER))
+    filling = MemoryChat(service, Address("memory", "filling-1"))
+    filling.updates = 3000
+    await filling.start()
+    await filling.press("同意")  # a form being filled in, at the next question
+
+    found = await progress(db, None, date(2026, 12, 1))
+    village = {v.code: v for v in found.villages}[""]  # none of them has a household yet
+    assert (village.drafts, village.stopped) == (1, 2)
+    left = {s.key: s.left for s in found.funnel if s.left}
+    stopped = {s.key: s.stopped for s in found.funnel if s.stopped}
+    assert left == {"filled_by": 1}
+    assert stopped == {"consent": 1, "person_category": 1}
+    assert found.as_dict()["villages"][0]["stopped"] == 2
+
+    shown = await asyncio.to_thread(cli, settings, "stats", "--json")
+    assert shown.exit_code == 0, shown.output
+    counts = json.loads(shown.stdout)
+    assert (counts["persons"], counts["by_status"]["draft"], counts["stopped"]) == (1, 1, 2)
+    assert counts["by_village"] == [
+        {"code": "", "name": "", "total": 1, "by_status": {"draft": 1}, "stopped": 2}]
+    assert counts["by_level"]["待核实"] == 1  # the form being filled in, not the stops
+    table = (await asyncio.to_thread(cli, settings, "stats")).output
+    assert t("staff.cli.stats.stopped", n=2) in table and t("progress.bar.stopped") in table
+
+    listed = json.loads((await asyncio.to_thread(cli, settings, "entries", "--json")).stdout)
+    listed = listed["entries"]
+    labels = sorted((e["stopped"], e["status_label"]) for e in listed)
+    assert labels == [(False, "填写中"), (True, "不需登记"), (True, "不需登记")]

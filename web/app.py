@@ -1,7 +1,7 @@
 """The web channel: each POST becomes one call of services/, and its result becomes the next
-page. Routing mirrors Telegram's (bot/review/router.py before bot/handlers.py): review buttons
-and typed reasons go to the review desk, a reviewer at rest gets their menu, everything else
-goes to the registration form.
+page. Where a message or press goes is services.front_desk's rule, the same as in Telegram:
+review buttons and typed reasons go to the review desk, a reviewer at rest gets their menu,
+everything else goes to the registration form.
 
 Every answer is a form POST answered by a redirect to the chat page (so a reload never sends it
 again); the page shows what the services said last, kept sealed in the database, so closing the
@@ -17,21 +17,22 @@ import time
 
 from aiohttp import web
 
+from coordination import Coordinator
 from dialogs import callbacks
 from dialogs.model import Event, Press, Reply, Start, Text
 from dialogs.texts import LANGUAGES, t
+from services.front_desk import Route, arriving, pressing
 from services.registration import (
     ASK_CANCEL,
     LANGUAGE_ACTION,
     MAX_PHOTO_BYTES,
-    NEW_REGISTRATION,
     Registration,
     Result,
     Upload,
     chosen_language,
 )
 from services.results import Answer
-from services.review.desk import ReviewDesk, is_review_data
+from services.review.desk import ReviewDesk
 from services.web_input import open_question
 from services.web_sessions import LIFETIME, Resumed, Visit, WebSessions, show_code, update_id
 from web import assets, render
@@ -50,12 +51,13 @@ MAX_FLASHES = 10_000
 
 
 class WebChannel:
-    def __init__(self, registration: Registration, desk: ReviewDesk, settings: WebSettings):
+    def __init__(self, registration: Registration, desk: ReviewDesk, settings: WebSettings,
+                 coordinator: Coordinator | None = None):
         self.registration = registration
         self.desk = desk
         self.settings = settings
         self.sessions = WebSessions(registration.db)
-        self.guard = Guard(settings)
+        self.guard = Guard(settings, coordinator)
         self.flash: dict[str, dict[str, str]] = {}  # shown once, never stored (a full ID)
 
     # --- sessions and forms --------------------------------------------------------------
@@ -100,7 +102,7 @@ class WebChannel:
             if request.query.get("k") != "1":
                 target = "/?k=1" + (f"&v={village}" if village.isdecimal() else "")
                 return _html(render.redirect_page(target))
-            if not self.guard.new_session(client_ip(request, self.settings)):
+            if not await self.guard.new_session(client_ip(request, self.settings)):
                 return _html(render.page(t("web.title"), render.bubble(t("web.slow_down"))), 429)
             token, visit = await self.sessions.new()
             response = await self._village_or_chat(visit, village)
@@ -152,7 +154,7 @@ class WebChannel:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
             if "secret" in flash:
                 parts.append(render.bubble(t("web.secret.hint"), "alert"))
-            if wants.get("text") or self.desk.awaits_reason(who):
+            if wants.get("text") or await self.desk.awaits_reason(who):
                 parts.append(render.text_box(forms))
             if wants.get("photo"):
                 parts.append(render.photo_box(forms))
@@ -163,7 +165,7 @@ class WebChannel:
     async def news(self, request: web.Request) -> web.Response:
         """Whether a photo is still being read: the open page asks every few seconds and
         reloads when the reading is there. Read only; says nothing about the person."""
-        if not self.guard.poll(client_ip(request, self.settings)):
+        if not await self.guard.poll(client_ip(request, self.settings)):
             return web.json_response({"waiting": True, "later": True}, status=429)
         visit = await self.sessions.open(request.cookies.get(COOKIE))
         waiting = _reading(visit.screen if visit is not None else None)
@@ -202,7 +204,7 @@ class WebChannel:
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.answer(visit, client_ip(request, self.settings)):
+        if not await self.guard.answer(visit, client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         who = visit.who
@@ -212,9 +214,10 @@ class WebChannel:
         elif "data" in form:
             data = form["data"]
             said = _label(visit.screen, data)
-            if is_review_data(data):
+            route = (await pressing(self.desk, who, data)).route
+            if route is Route.REVIEW:
                 await self._answered(visit, await self.desk.press(who, data, uid), said)
-            elif data != NEW_REGISTRATION and await self.desk.at_rest(who):
+            elif route is Route.STRAY:
                 self.say(visit, "alert", t("stale"))  # a reviewer's stray press: their menu
                 await self._answered(visit, self.desk.menu(), said)
             else:
@@ -233,20 +236,27 @@ class WebChannel:
     async def _text(self, visit: Visit, text: str, uid: int) -> str | None:
         """Typed text, commands included (the texts mention /start and /status)."""
         who = visit.who
-        command = text.strip().lower()
-        if command == "/status":
+        arrival = await arriving(self.desk, who, text)
+        route = arrival.route
+        if route is Route.STATUS:
             return "/status"
-        if command == "/help":
+        if route is Route.HELP:
             await self.show(visit, _screen(await self.registration.help(who)))
-        elif command == "/cancel" and not await self.registration.has_draft(who):
+        elif route is Route.LANGUAGE:
+            await self.show(visit, _screen(await self.registration.language(who)))
+        elif route is Route.NOTHING_TO_CANCEL:
             await self.show(visit, _screen([Reply(t("cancel.nothing"))]))
-        elif command == "/cancel":
+        elif route is Route.CANCEL:
             await self._answer(visit, Press(ASK_CANCEL), uid)
-        elif self.desk.awaits_reason(who) and not command.startswith("/"):
+        elif route is Route.INVITE:
+            await self._answered(visit, await self.desk.enrol(who, "", arrival.argument, uid), None)
+        elif route is Route.QUEUE:
+            await self._answered(visit, await self.desk.queue(who), None)
+        elif route is Route.REASON:
             await self._answered(visit, await self.desk.reason(who, text), text)
-        elif await self.desk.at_rest(who):
+        elif route is Route.MENU:
             await self._answered(visit, self.desk.menu(), None)
-        elif command == "/start":
+        elif route is Route.START:
             start = Start(visit.village_hint)  # the poster's village, if they came by one
             await self._answer(visit, start, uid)
         else:
@@ -257,7 +267,7 @@ class WebChannel:
         visit = await self.visit(request)
         form, data, size = await _read_upload(request)
         self.check(visit, form)
-        if not self.guard.upload(visit, client_ip(request, self.settings)):
+        if not await self.guard.upload(visit, client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         who = visit.who
@@ -352,7 +362,7 @@ class WebChannel:
 
     async def resume(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.resume(client_ip(request, self.settings)):
+        if not await self.guard.resume(client_ip(request, self.settings)):
             return self._resume_form(visit, t("web.slow_down"), 429)
         outcome = await self.sessions.resume(visit, form.get("code", ""), form.get("last4", ""))
         if outcome is not Resumed.OK:
@@ -391,7 +401,7 @@ class WebChannel:
 
     async def join(self, request: web.Request) -> web.StreamResponse:
         visit, form = await self.posted(request)
-        if not self.guard.resume(client_ip(request, self.settings)):
+        if not await self.guard.resume(client_ip(request, self.settings)):
             self.say(visit, "alert", t("web.slow_down"))
             return _see("/")
         name = (form.get("name") or "").strip()[:40]
@@ -517,9 +527,11 @@ async def _logged(request: web.Request, handler):
 
 
 def make_app(
-    registration: Registration, desk: ReviewDesk, settings: WebSettings
+    registration: Registration, desk: ReviewDesk, settings: WebSettings,
+    coordinator: Coordinator | None = None,
 ) -> web.Application:
-    channel = WebChannel(registration, desk, settings)
+    """`coordinator`: where the rate limits are counted (Redis with several workers)."""
+    channel = WebChannel(registration, desk, settings, coordinator)
     app = web.Application(middlewares=[_logged, in_language], client_max_size=256 * 1024)
     app.on_response_prepare.append(security_headers)
     app.router.add_get("/", channel.home)

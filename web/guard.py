@@ -1,13 +1,15 @@
-"""What keeps a public page safe to leave open: rate limits per address and per session, the
-client address as the proxy saw it, and the headers every response carries."""
+"""What keeps a public page safe to leave open: rate limits per address and per session (counted
+by the coordinator, so with several workers they hold across all of them), the client address
+as the proxy saw it, and the headers every response carries."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from coordination import Coordinator, LocalCoordinator
+from coordination.rates import Rate
 from services.web_sessions import Visit
 from web.config import WebSettings
-from web.limits import Limiter
 
 MINUTE, TEN_MINUTES, HOUR = 60.0, 600.0, 3600.0
 # Scripts, styles and images from this site only; no inline script can run, so a typed
@@ -27,29 +29,35 @@ HEADERS = {
 
 
 class Guard:
-    def __init__(self, settings: WebSettings) -> None:
-        self._answers_session = Limiter(settings.answers_per_session, MINUTE)
-        self._answers_ip = Limiter(settings.answers_per_ip, MINUTE)
-        self._uploads_session = Limiter(settings.uploads_per_session, TEN_MINUTES)
-        self._uploads_ip = Limiter(settings.uploads_per_ip, TEN_MINUTES)
-        self._resumes_ip = Limiter(settings.resumes_per_ip, HOUR)
-        self._sessions_ip = Limiter(settings.sessions_per_ip, TEN_MINUTES)
-        self._polls_ip = Limiter(settings.polls_per_ip, MINUTE)
+    def __init__(self, settings: WebSettings, counts: Coordinator | None = None) -> None:
+        self.counts = counts or LocalCoordinator()
+        self.limits = {  # name: (hits, per seconds)
+            "answers_session": (settings.answers_per_session, MINUTE),
+            "answers_ip": (settings.answers_per_ip, MINUTE),
+            "uploads_session": (settings.uploads_per_session, TEN_MINUTES),
+            "uploads_ip": (settings.uploads_per_ip, TEN_MINUTES),
+            "resumes_ip": (settings.resumes_per_ip, HOUR),
+            "sessions_ip": (settings.sessions_per_ip, TEN_MINUTES),
+            "polls_ip": (settings.polls_per_ip, MINUTE),
+        }
 
-    def answer(self, visit: Visit, ip: str) -> bool:
-        return self._answers_ip.allow(ip) and self._answers_session.allow(visit.token_hash)
+    async def answer(self, visit: Visit, ip: str) -> bool:
+        return await self._hit(("answers_ip", ip), ("answers_session", visit.token_hash))
 
-    def upload(self, visit: Visit, ip: str) -> bool:
-        return self._uploads_ip.allow(ip) and self._uploads_session.allow(visit.token_hash)
+    async def upload(self, visit: Visit, ip: str) -> bool:
+        return await self._hit(("uploads_ip", ip), ("uploads_session", visit.token_hash))
 
-    def resume(self, ip: str) -> bool:
-        return self._resumes_ip.allow(ip)
+    async def resume(self, ip: str) -> bool:
+        return await self._hit(("resumes_ip", ip))
 
-    def new_session(self, ip: str) -> bool:
-        return self._sessions_ip.allow(ip)
+    async def new_session(self, ip: str) -> bool:
+        return await self._hit(("sessions_ip", ip))
 
-    def poll(self, ip: str) -> bool:
-        return self._polls_ip.allow(ip)
+    async def poll(self, ip: str) -> bool:
+        return await self._hit(("polls_ip", ip))
+
+    async def _hit(self, *counted: tuple[str, str]) -> bool:
+        return await self.counts.hit([Rate(name, key, *self.limits[name]) for name, key in counted])
 
 
 def client_ip(request: web.Request, settings: WebSettings) -> str:

@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from coordination import Coordinator
 from dialogs.texts import t
 from services.registration import Registration
 from services.review.desk import ReviewDesk
@@ -21,14 +22,15 @@ log = logging.getLogger(__name__)
 
 
 async def start(
-    registration: Registration, desk: ReviewDesk, settings: WebSettings, *, required: bool
+    registration: Registration, desk: ReviewDesk, settings: WebSettings, *, required: bool,
+    coordinator: Coordinator | None = None,
 ) -> web.AppRunner | None:
     """Serve the page; next to Telegram (not `required`) a busy port or HONOREE_WEB_ENABLED=false
-    leaves the bot running without it."""
+    leaves the bot running without it. Its rate limits are counted by `coordinator`."""
     if not settings.enabled and not required:
         return None
     await WebSessions(registration.db).sweep()
-    runner = web.AppRunner(make_app(registration, desk, settings), access_log=None)
+    runner = web.AppRunner(make_app(registration, desk, settings, coordinator), access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()

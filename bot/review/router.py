@@ -1,7 +1,8 @@
 """The reviewers' router, included before the registration router.
 
-It takes invite links, /queue, every "r|…" button, typed reasons, and any message or stray
-button press of a reviewer who has no form open (they get their menu). Everything else falls
+Where a message or press goes is decided by services.front_desk (one rule for every channel):
+invite links, /queue, every "r|…" button, typed reasons, and any message or stray button press
+of a reviewer who has no form open (they get their menu) come here. Everything else falls
 through to registration, so a reviewer's 代为登记 runs the ordinary dialog in their own chat.
 What happens is decided by services.review.desk; this module only turns its answers into Bot
 API calls: a decided entry's card is edited in place, menus of reasons quote their card.
@@ -11,9 +12,8 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters import Command, CommandObject, CommandStart, Filter
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -23,50 +23,27 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.filters import OnLoop
+from bot.filters import Arrives
 from bot.identity import person
 from bot.keyboards import markup
 from bot.replies import clear_buttons, send_replies
 from bot.review.album import send_album
 from dialogs.model import Reply
 from dialogs.texts import t
-from services.invites import is_invite_token
-from services.registration import NEW_REGISTRATION
+from services.front_desk import Arrival, Route
 from services.results import Answer
-from services.review.desk import ReviewDesk, is_review_data
+from services.review.desk import ReviewDesk
 
 router = Router(name="review")
 REVIEWER_COMMANDS = ("start", "queue", "status", "help")
-# The card each chat is typing a reason for, so that the decision can edit it too. Kept in
-# memory: after a restart that card catches up at its next press instead.
-typing_on: dict[int, int] = {}
 
 
-class ReviewerAtRest(Filter):
-    """An active reviewer with no registration form open, saying anything but /status, /help
-    or /cancel (those work for them as for everyone)."""
-
-    async def __call__(self, message: Message, desk: ReviewDesk) -> bool:
-        user = message.from_user
-        text = message.text or ""
-        if user is None or (text.startswith("/") and not text.startswith("/start")):
-            return False
-        return await desk.at_rest(person(user))
-
-
-class TypingReason(Filter):
-    async def __call__(self, message: Message, desk: ReviewDesk) -> bool:
-        user = message.from_user
-        text = message.text or ""
-        return user is not None and not text.startswith("/") and desk.awaits_reason(person(user))
-
-
-@router.message(CommandStart(deep_link=True, magic=F.args.func(is_invite_token)))
+@router.message(Arrives(Route.INVITE))
 async def on_invite(
-    message: Message, command: CommandObject, desk: ReviewDesk, update_id: int, bot: Bot
+    message: Message, arrival: Arrival, desk: ReviewDesk, update_id: int, bot: Bot
 ) -> None:
     user = message.from_user
-    answer = await desk.enrol(person(user), user.full_name, command.args or "", update_id)
+    answer = await desk.enrol(person(user), user.full_name, arrival.argument, update_id)
     if answer.enrolled is not None:
         commands = [
             BotCommand(command=c, description=t(f"review.cmd.{c}" if c == "queue" else f"cmd.{c}"))
@@ -77,45 +54,34 @@ async def on_invite(
     await send_replies(bot, message.chat.id, answer.replies)
 
 
-@router.message(Command("queue"))
+@router.message(Arrives(Route.QUEUE))
 async def on_queue(message: Message, desk: ReviewDesk, bot: Bot) -> None:
     answer = await desk.queue(person(message.from_user))
     await send_replies(bot, message.chat.id, answer.replies)
 
 
-@router.message(OnLoop(F.text), TypingReason())
+@router.message(Arrives(Route.REASON))
 async def on_reason(message: Message, desk: ReviewDesk, bot: Bot) -> None:
     answer = await desk.reason(person(message.from_user), message.text)
-    card_id = typing_on.pop(message.chat.id, None) if answer.card is not None else None
-    if answer.card is not None and card_id is not None:
-        await _replace(bot, message.chat.id, card_id, answer.card)
+    if answer.card is not None and answer.card_ref is not None:
+        await _replace(bot, message.chat.id, int(answer.card_ref), answer.card)
     await send_replies(bot, message.chat.id, answer.replies)
 
 
-@router.message(ReviewerAtRest())
+@router.message(Arrives(Route.MENU))
 async def on_reviewer_message(message: Message, bot: Bot) -> None:
     await send_replies(bot, message.chat.id, ReviewDesk.menu().replies)
 
 
-class ReviewerPressAtRest(Filter):
-    """A reviewer with no registration form open pressing a button of no form (an old
-    message): their menu, not an empty registration of their own."""
-
-    async def __call__(self, query: CallbackQuery, desk: ReviewDesk) -> bool:
-        return query.data != NEW_REGISTRATION and await desk.at_rest(person(query.from_user))
-
-
-@router.callback_query(OnLoop(F.data.func(is_review_data)))
+@router.callback_query(Arrives(Route.REVIEW))
 async def on_press(query: CallbackQuery, desk: ReviewDesk, bot: Bot, update_id: int) -> None:
-    who = person(query.from_user)
-    answer = await desk.press(who, query.data or "", update_id)
     card_id = _card_of(query.message)
-    if desk.awaits_reason(who) and card_id is not None:
-        typing_on[query.message.chat.id] = card_id
+    card = str(card_id) if card_id is not None else None
+    answer = await desk.press(person(query.from_user), query.data or "", update_id, card)
     await render(query, answer, bot, desk)
 
 
-@router.callback_query(ReviewerPressAtRest())
+@router.callback_query(Arrives(Route.STRAY))
 async def on_stray_press(query: CallbackQuery, bot: Bot) -> None:
     await query.answer(t("stale"))
     chat_id = query.message.chat.id if query.message else query.from_user.id

@@ -18,7 +18,7 @@ from services.progress import Progress
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Droid Sans Fallback"]
 COLOURS = {"confirmed": "#2e7d32", "waiting": "#f9a825", "returned": "#c62828",
-           "drafts": "#90a4ae"}
+           "drafts": "#90a4ae", "stopped": "#d7ccc8"}
 
 
 def render(progress: Progress, out: Path) -> Path:
@@ -89,6 +89,8 @@ def _funnel(ax, steps) -> None:
     labels = [s.label for s in steps]
     ax.barh(labels, [s.reached for s in steps], color="#bbdefb", label=t("progress.reached"))
     ax.barh(labels, [s.left for s in steps], color="#ef6c00", label=t("progress.left"))
+    ax.barh(labels, [s.stopped for s in steps], left=[s.left for s in steps], color="#8d6e63",
+            label=t("progress.stopped"))
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(t("progress.funnel"))

@@ -2,6 +2,8 @@
 
 Counted from the submitted awards stored with each entry, so a draft's unfinished answers
 never count. A person with awards in two categories counts once in each; 表彰项数 counts awards.
+A registration that ended at a stop (told they need not register) is no person registered:
+`stats` counts it apart, by place, as `stopped`.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class Tally:
     by_township: defaultdict[str, Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
+    stopped: int = 0
+    stopped_by_village: Counter[str] = field(default_factory=Counter)
+    stopped_by_township: Counter[str] = field(default_factory=Counter)
 
     def add(self, record: Counted) -> None:
         self.persons += 1
@@ -67,6 +72,12 @@ class Tally:
         levels = {a.level for a in record.awards}
         self.by_level[next((lv for lv in LEVELS if lv in levels), UNCERTAIN)] += 1
 
+    def add_stop(self, record: Counted) -> None:
+        """A registration that ended at a stop: counted where it is, and nowhere else."""
+        self.stopped += 1
+        self.stopped_by_village[record.hukou_code or ""] += 1
+        self.stopped_by_township[record.township_code or ""] += 1
+
     def statuses_present(self) -> list[Status]:
         return [s for s in Status if any(c.get(s.value) for c in self.by_village.values())]
 
@@ -75,15 +86,16 @@ class Tally:
         return [*CATEGORIES, *extra]
 
     def as_dict(self, place_name: Callable[[str], str]) -> dict[str, Any]:
-        def places(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+        def places(counts: dict[str, Counter[str]], stops: Counter[str]) -> list[dict[str, Any]]:
             return [
                 {
                     "code": code,
                     "name": place_name(code),
-                    "total": sum(c.values()),
-                    "by_status": dict(c),
+                    "total": sum(counts.get(code, Counter()).values()),
+                    "by_status": dict(counts.get(code, Counter())),
+                    "stopped": stops.get(code, 0),
                 }
-                for code, c in sorted(counts.items())
+                for code in sorted(set(counts) | set(stops))
             ]
 
         return {
@@ -97,8 +109,9 @@ class Tally:
                 for c in self.category_keys()
             },
             "by_level": {lv: self.by_level.get(lv, 0) for lv in (*LEVELS, UNCERTAIN)},
-            "by_township": places(self.by_township),
-            "by_village": places(self.by_village),
+            "stopped": self.stopped,
+            "by_township": places(self.by_township, self.stopped_by_township),
+            "by_village": places(self.by_village, self.stopped_by_village),
         }
 
 

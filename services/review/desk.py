@@ -42,10 +42,6 @@ class ReviewDesk:
         self.reviewers = ReviewerIds()
         self.reasons = AskedReasons()
 
-    async def restore(self) -> None:
-        """At start-up: the typed reasons still awaited when the process stopped."""
-        await self.reasons.restore(self.db)
-
     # --- messages ----------------------------------------------------------------------
 
     @in_chinese
@@ -63,22 +59,26 @@ class ReviewDesk:
         reply = await my_queue(self.db, self.names, who)
         return Answer([reply or Reply(t("review.not_reviewer"))])
 
-    def awaits_reason(self, who: Address) -> bool:
-        return self.reasons.of(who) is not None
+    async def awaits_reason(self, who: Address) -> bool:
+        """Their next typed text is a reason they were asked for (only reviewers are asked)."""
+        if not await self.reviewers.contains(self.db, who):
+            return False
+        return await self.reasons.of(self.db, who) is not None
 
     @in_chinese
     async def reason(self, who: Address, text: str) -> Answer:
         """Their typed text, when a reason was asked of them."""
         reason = parse_reason(text)
-        asked = self.reasons.of(who)
+        asked = await self.reasons.of(self.db, who)
         if reason is None or asked is None:
             return Answer([Reply(t("review.reason.invalid"))])
         result = await decide(
             self.db, self.registration.context(), who, asked.button, asked.decision,
             asked.registration_id, asked.version, reason=reason,
         )
+        card_ref = self.reasons.card_of(who)
         await self.reasons.close(self.db, who)
-        return Answer([Reply(result.text)], card=result.card)
+        return Answer([Reply(result.text)], card=result.card, card_ref=card_ref)
 
     async def at_rest(self, who: Address) -> bool:
         """A reviewer with no registration form open: anything they say gets their menu."""
@@ -105,7 +105,11 @@ class ReviewDesk:
     # --- buttons -----------------------------------------------------------------------
 
     @in_chinese
-    async def press(self, who: Address, raw: str, update_id: int | None) -> Answer:
+    async def press(
+        self, who: Address, raw: str, update_id: int | None, card: str | None = None
+    ) -> Answer:
+        """`card`: the channel's id of the entry card pressed on (or quoted by the pressed
+        menu), so that a reason typed later can have it edited too."""
         await self.reasons.close(self.db, who)  # any press ends the waiting
         action = review_action(raw, self.registration.data_limit)
         if action is None:
@@ -113,7 +117,7 @@ class ReviewDesk:
                 await refuse(uow, who, raw, None, "malformed")
                 await uow.commit()
             return Answer(refusal=t("review.stale"))
-        return await self._verbs[action.verb](self, _Press(who, raw, action, update_id))
+        return await self._verbs[action.verb](self, _Press(who, raw, action, update_id, card))
 
     async def _list(self, p: _Press) -> Answer:
         reply = await my_queue(self.db, self.names, p.who)
@@ -189,7 +193,7 @@ class ReviewDesk:
         if late is not None:
             return _decided(late)
         asked = ReasonAsked(p.action.verb[:3], reg_id, version, p.raw)
-        await self.reasons.ask(self.db, p.who, asked)
+        await self.reasons.ask(self.db, p.who, asked, p.card)
         return Answer([Reply(t("review.ask.typed"))])
 
     async def _hand_over(self, p: _Press) -> Answer:
@@ -235,6 +239,7 @@ class _Press:
     raw: str
     action: ReviewAction
     update_id: int | None
+    card: str | None
 
 
 def _denied() -> Answer:

@@ -124,14 +124,12 @@ class ReviewerRepository(Repository):
             )
         )
 
-    async def reasons_asked(self) -> dict[Address, ReasonAsked]:
-        rows = await self.session.scalars(sa.select(ReasonPrompt))
-        return {
-            Address(r.channel, r.external_id): ReasonAsked(
-                r.decision, r.registration_id, r.version, r.button
-            )
-            for r in rows
-        }
+    async def reason_asked(self, who: Address) -> ReasonAsked | None:
+        """The reason their next typed text gives, if one was asked of them."""
+        row = await self.session.scalar(sa.select(ReasonPrompt).where(*_is(ReasonPrompt, who)))
+        return None if row is None else ReasonAsked(
+            row.decision, row.registration_id, row.version, row.button
+        )
 
     async def reason_answered(self, who: Address) -> None:
         await self.session.execute(sa.delete(ReasonPrompt).where(*_is(ReasonPrompt, who)))

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from dialogs.texts import t
 from ocr.engines import ENGINES, EngineUnavailable, make_engine
 from ocr.pipeline import read_photo
 from ocr.result import OcrResult, to_json
@@ -27,19 +28,18 @@ SHOWN_FIELDS = ("name", "title", "awarding_body", "date", "document_number", "tr
 def ocr_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Photos to read.", exists=True, dir_okay=False, readable=True),
+        typer.Argument(help=t("staff.help.ocr.paths"), exists=True, dir_okay=False, readable=True),
     ],
     json_output: Annotated[
-        bool, typer.Option("--json", help="Print a JSON list instead of tables.")
+        bool, typer.Option("--json", help=t("staff.help.ocr.json"))
     ] = False,
     engine: Annotated[
-        str, typer.Option("--engine", help="rapidocr or tesseract (default: HONOREE_OCR).")
+        str, typer.Option("--engine", help=t("staff.help.ocr.engine"))
     ] = "",
     name: Annotated[
-        str | None, typer.Option("--name", help="Also say whether this name appears.")
+        str | None, typer.Option("--name", help=t("staff.help.ocr.name"))
     ] = None,
 ) -> None:
-    """Read photos of certificates or award documents and show the fields found."""
     console = Console()
     chosen = engine or os.environ.get("HONOREE_OCR", "rapidocr")
     if chosen not in ENGINES:

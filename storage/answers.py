@@ -20,31 +20,31 @@ from dialogs.model import Draft
 from storage.models import ProcessedUpdate, utcnow
 from storage.records import Address, OpenDraft, Write
 from storage.repositories.registrations import (
-    _ACTIVE,
-    _EDITABLE,
-    _SAVE_VALUES,
-    _TABLE,
+    ACTIVE_DRAFT,
+    EDITABLE,
+    REGISTRATIONS,
+    SAVE_VALUES,
     state_params,
 )
-from storage.repositories.updates import _MARK
+from storage.repositories.updates import MARK_UPDATE
 from storage.uow import Database
 
 _PROCESSED = ProcessedUpdate.__table__
-_GLANCE = _ACTIVE.add_columns(
-    _TABLE.c.version,
+_GLANCE = ACTIVE_DRAFT.add_columns(
+    REGISTRATIONS.c.version,
     sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
 )
 _UNCHANGED = (
-    _TABLE.c.id == sa.bindparam("reg_id"),
-    _TABLE.c.version == sa.bindparam("version"),
-    _EDITABLE,
+    REGISTRATIONS.c.id == sa.bindparam("reg_id"),
+    REGISTRATIONS.c.version == sa.bindparam("version"),
+    EDITABLE,
 )
-_SAVE_IF_UNCHANGED = sa.update(_TABLE).where(*_UNCHANGED).values(_SAVE_VALUES)
+_SAVE_IF_UNCHANGED = sa.update(REGISTRATIONS).where(*_UNCHANGED).values(SAVE_VALUES)
 # PostgreSQL: the save and the update's mark as one statement (committed alone). The draft's
 # row is locked first if it is still the version read; only then is the update marked, and
 # only a new mark lets the save happen: a draft changed meanwhile leaves the update unhandled,
 # an update handled meanwhile leaves the draft as it is.
-_LOCKED = sa.select(_TABLE.c.id).where(*_UNCHANGED).with_for_update().cte("unchanged")
+_LOCKED = sa.select(REGISTRATIONS.c.id).where(*_UNCHANGED).with_for_update().cte("unchanged")
 _MARKED = (
     postgresql.insert(_PROCESSED)
     .from_select(
@@ -59,10 +59,11 @@ _MARKED = (
     .cte("marked")
 )
 _SAVE_AND_MARK = (
-    sa.update(_TABLE)
-    .where(_TABLE.c.id.in_(sa.select(_LOCKED.c.id)), sa.exists(sa.select(_MARKED.c.update_id)))
-    .values(_SAVE_VALUES)
-    .returning(_TABLE.c.id)
+    sa.update(REGISTRATIONS)
+    .where(REGISTRATIONS.c.id.in_(sa.select(_LOCKED.c.id)),
+           sa.exists(sa.select(_MARKED.c.update_id)))
+    .values(SAVE_VALUES)
+    .returning(REGISTRATIONS.c.id)
     .add_cte(_LOCKED)
     .add_cte(_MARKED)
 )
@@ -111,20 +112,17 @@ async def save_answer(
                        draft.person.get("hukou_code")),
         "version": seen.version, "update_id": update_id, "at": utcnow(),
     }
-    if db.dialect != "sqlite" and also is None:
-        async with db.autocommit() as connection:
-            return (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
-    if db.dialect != "sqlite":
-        async with db.engine.begin() as connection:
+    if db.dialect != "sqlite":  # one statement commits alone; with `also`, one transaction
+        async with db.autocommit() if also is None else db.engine.begin() as connection:
             saved = (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
-            if saved:
+            if saved and also is not None:
                 await connection.execute(also.statement, also.params)
             return saved
 
     def save(connection: Connection) -> bool:
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
             return False
-        if connection.execute(_MARK["sqlite"], params).first() is None:
+        if connection.execute(MARK_UPDATE["sqlite"], params).first() is None:
             raise _Refused  # handled meanwhile: the save is rolled back
         if also is not None:
             connection.execute(also.statement, also.params)

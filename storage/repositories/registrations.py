@@ -38,28 +38,28 @@ _DECIDED = {Status.CONFIRMED, Status.REJECTED, Status.RETURNED}
 _NO_SYNC = {"synchronize_session": False}
 # Every update reads and writes the open entry: table-level statements built once, so the
 # dialog's hot path needs no ORM objects and SQLAlchemy finds them in its compiled cache.
-_TABLE = Registration.__table__
-_EDITABLE = _TABLE.c.status.in_([s.value for s in EDITABLE_STATUSES])
-_ACTIVE = (
-    sa.select(_TABLE.c.id, _TABLE.c.state, _TABLE.c.secrets_cipher)
+REGISTRATIONS = Registration.__table__
+EDITABLE = REGISTRATIONS.c.status.in_([s.value for s in EDITABLE_STATUSES])
+ACTIVE_DRAFT = (
+    sa.select(REGISTRATIONS.c.id, REGISTRATIONS.c.state, REGISTRATIONS.c.secrets_cipher)
     .where(
-        _TABLE.c.owner_channel == sa.bindparam("channel"),
-        _TABLE.c.owner_external_id == sa.bindparam("external_id"),
-        _EDITABLE,
+        REGISTRATIONS.c.owner_channel == sa.bindparam("channel"),
+        REGISTRATIONS.c.owner_external_id == sa.bindparam("external_id"),
+        EDITABLE,
     )
-    .order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
+    .order_by(REGISTRATIONS.c.updated_at.desc(), REGISTRATIONS.c.id.desc())
     .limit(1)
 )
-_SAVE_VALUES = {
+SAVE_VALUES = {
     **{
         column: sa.bindparam(column)
         for column in ("state", "secrets_cipher", "id_hash", "name", "hukou_code", "updated_at")
     },
-    "version": _TABLE.c.version + 1,
+    "version": REGISTRATIONS.c.version + 1,
 }
-_SAVE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("reg_id"), _EDITABLE)
-_SAVE_STATE = _SAVE.values(_SAVE_VALUES)
-_SAVE_STATE_FILLED_BY = _SAVE.values({**_SAVE_VALUES, "filled_by": sa.bindparam("filled_by")})
+_SAVE = sa.update(REGISTRATIONS).where(REGISTRATIONS.c.id == sa.bindparam("reg_id"), EDITABLE)
+_SAVE_STATE = _SAVE.values(SAVE_VALUES)
+_SAVE_STATE_FILLED_BY = _SAVE.values({**SAVE_VALUES, "filled_by": sa.bindparam("filled_by")})
 
 
 def _award_row(a: Award) -> AwardRow:
@@ -205,7 +205,7 @@ class RegistrationRepository(Repository):
     async def load_draft(self, owner: Address) -> OpenDraft | None:
         """The same entry as `get_active`, reduced to its answers: the dialog's hot path."""
         params = {"channel": owner.channel, "external_id": owner.external_id}
-        row = (await self.session.execute(_ACTIVE, params)).first()
+        row = (await self.session.execute(ACTIVE_DRAFT, params)).first()
         if row is None:
             return None
         reg_id, state, sealed = row

@@ -14,7 +14,7 @@ from storage.models import InboxUpdate, ProcessedUpdate, utcnow
 from storage.repositories._base import IN_CHUNK, INSERTS, Repository
 
 _PROCESSED = ProcessedUpdate.__table__
-_MARK = {
+MARK_UPDATE = {
     name: insert(_PROCESSED)
     .values(update_id=sa.bindparam("update_id"), at=sa.bindparam("at"))
     .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
@@ -30,7 +30,7 @@ class UpdateRepository(Repository):
 
     async def mark(self, update_id: int) -> bool:
         """Record the update; False if it was already recorded (never raises on duplicates)."""
-        mark = _MARK[self.session.bind.dialect.name]  # built once: this runs for every update
+        mark = MARK_UPDATE[self.session.bind.dialect.name]  # built once: this runs for every update
         result = await self.session.execute(mark, {"update_id": update_id, "at": utcnow()})
         return result.first() is not None
 

@@ -55,7 +55,8 @@ def screen_write(
     cipher: FieldCipher, dialect: str, external_id: str, screen: dict[str, Any],
     new_code: str | None,
 ) -> Write:
-    """`keep_screen` as a write another commit can carry (an answer's, storage.answers)."""
+    """The person's screen now, as a write for a unit of work's commit (an answer's own:
+    storage.answers); `new_code` becomes their resume code if they have none."""
     return Write(_KEEP_SCREEN[dialect], {
         "external_id": external_id, "screen": cipher.encrypt_json(screen),
         "resume_code": new_code, "at": utcnow(),
@@ -163,14 +164,6 @@ class WebRepository(Repository):
             sa.select(WebPerson.screen).where(WebPerson.external_id == external_id)
         )
         return self._cipher.decrypt_json(sealed) if sealed else None
-
-    async def keep_screen(
-        self, external_id: str, screen: dict[str, Any], new_code: str | None
-    ) -> None:
-        """The person's screen now; `new_code` becomes their resume code if they have none."""
-        write = screen_write(self._cipher, self.session.bind.dialect.name, external_id, screen,
-                             new_code)
-        await self.session.execute(write.statement, write.params)
 
     async def save_person(self, external_id: str, **values: Any) -> None:
         """Insert or update the person's row; `screen` is sealed on the way in."""

@@ -55,6 +55,7 @@ from load_harness import (
     children,
     proc_status_kb,
 )
+from pauses import CollectorPauses
 from rich.console import Console
 from rich.table import Table
 
@@ -96,6 +97,7 @@ class Phase:
     bench_cpu: float = 0.0
     bot_cpu: float = 0.0
     loop_lag_p99_ms: float = 0.0
+    harness_gc_max_ms: float = 0.0  # the longest collector pause of this process
     api_calls: dict[str, int] = field(default_factory=dict)
     ocr_seconds: list[float] = field(default_factory=list)
     load_average: float = 0.0  # 1-minute load average of the machine at the end
@@ -148,7 +150,7 @@ async def measure(name: str, emu: ProbeEmulator, pid: int, groups: list[Group],
     phase = Phase(name, len(first.ids), first.walk.think)
     calls_before = Counter(emu.calls.methods)
     meter = CpuMeter(pid)
-    with LoopLag() as lag:
+    with CollectorPauses() as pauses, LoopLag() as lag:
         started = time.perf_counter()
         outcomes = await asyncio.gather(*(
             g.walk.run(emu, g.ids, photos[g.walk.script], g.until) for g in groups
@@ -157,6 +159,7 @@ async def measure(name: str, emu: ProbeEmulator, pid: int, groups: list[Group],
     cpu = meter.read()
     phase.bench_cpu, phase.bot_cpu = round(cpu["bench_cpu"], 2), round(cpu["bot_cpu"], 2)
     phase.loop_lag_p99_ms = percentile([x * 1000 for x in lag.lags], 99)
+    phase.harness_gc_max_ms = pauses.longest_ms
     phase.api_calls = dict(Counter(emu.calls.methods) - calls_before)
     phase.load_average = round(os.getloadavg()[0], 2)
     steps = len(first.walk.script)
@@ -479,7 +482,8 @@ def targets_table(results: dict) -> Table:
 def phases_table(results: dict) -> Table:
     table = Table(title="Phases (latency ms: update queued → first sendMessage/editMessageText)")
     columns = ("phase", "people", "think s", "done", "errors", "updates", "wall s", "upd/s",
-               "samples", "p50", "p95", "p99", "max", "bench CPU", "bot CPU", "loop lag p99")
+               "samples", "p50", "p95", "p99", "max", "bench CPU", "bot CPU", "loop lag p99",
+               "bench GC max")
     for col in columns:
         table.add_column(col, justify="left" if col == "phase" else "right")
     for p in results["_phases"]:
@@ -488,7 +492,7 @@ def phases_table(results: dict) -> Table:
             str(p.updates), f"{p.wall:.1f}", f"{p.rate:.0f}", str(len(p.latencies_ms)),
             f"{p.pct(50):.1f}", f"{p.pct(95):.1f}", f"{p.pct(99):.1f}",
             f"{max(p.latencies_ms, default=0):.0f}", f"{p.bench_cpu:.0%}", f"{p.bot_cpu:.0%}",
-            f"{p.loop_lag_p99_ms:.1f}",
+            f"{p.loop_lag_p99_ms:.1f}", f"{p.harness_gc_max_ms:.1f}",
         )
     return table
 
@@ -534,7 +538,9 @@ def notes(results: dict) -> list[str]:
     lines.append(f"machine: {os.cpu_count()} cores; the load average counts everything "
                  "running on it, other people's work included")
     lines.append("bench CPU = this process (emulator + simulated people) in cores; bot CPU "
-                 "includes OCR workers; loop lag = how late a 10 ms timer in this process fired")
+                 "includes OCR workers; loop lag = how late a 10 ms timer in this process "
+                 "fired; bench GC max = the longest garbage-collector pause of this process "
+                 "(what earlier phases left is frozen first)")
     return lines
 
 
@@ -648,7 +654,7 @@ def comparison_notes(results: dict) -> list[str]:
             lines.append(f"{p.name}: {p.errors} failed, first: {p.first_error}")
         lines.append(f"{p.name}: load average {p.load_average}, bench CPU {p.bench_cpu:.0%}, "
                      f"bot CPU {p.bot_cpu:.0%} (all workers), loop lag p99 "
-                     f"{p.loop_lag_p99_ms:.1f} ms")
+                     f"{p.loop_lag_p99_ms:.1f} ms, bench GC max {p.harness_gc_max_ms:.1f} ms")
     for label, extra in results["configs"].items():
         if extra["answered_twice"]:
             lines.append(f"{label}: {extra['answered_twice']} updates delivered twice")

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.pauses import CollectorPauses  # noqa: E402
 from testkit.fakes import fake_id_number  # noqa: E402
 
 FAKE_ID = fake_id_number(date(1956, 3, 12), "男", region="222401", seq=12)
@@ -98,27 +99,15 @@ async def serve(data_dir: Path, port: int) -> None:
 
     app.middlewares.insert(0, timed)
     runner = web.AppRunner(app, access_log=None)
-    gc.collect()
-    gc.freeze()  # as `honoree-bot run` does (bot/app.py): start-up objects out of the collector
-    gc.set_threshold(*GC_THRESHOLDS)
-    pauses: list[float] = []
-    began: list[float] = []
-
-    def collector(phase: str, info: dict) -> None:
-        """How long each collection stops the loop: a tail the load generator cannot cause."""
-        if phase == "start":
-            began[:] = [time.perf_counter()]
-        elif began:
-            pauses.append(time.perf_counter() - began[0])
-
-    gc.callbacks.append(collector)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    checkpoints = asyncio.create_task(db.keep_checkpointing())
-    print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
-    checkpoints.cancel()
-    handled["gc"] = pauses
+    with CollectorPauses() as pauses:  # as `honoree-bot run` does (bot/app.py): start-up
+        gc.set_threshold(*GC_THRESHOLDS)  # objects out of the collector, the same thresholds
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        checkpoints = asyncio.create_task(db.keep_checkpointing())
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until told
+        checkpoints.cancel()
+    handled["gc"] = pauses.pauses
     print(json.dumps(handled), flush=True)
     await runner.cleanup()
     await db.dispose()
@@ -200,8 +189,9 @@ async def main(people: int, steps: int, arrivals_over: float) -> None:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         timings = Timings()
         started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-        await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, arrivals_over, timings)
-                               for _ in range(people)))
+        with CollectorPauses() as own:
+            await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, arrivals_over,
+                                           timings) for _ in range(people)))
         took = time.perf_counter() - started
         cpu = cpu_seconds(server.pid) - cpu_before
         status = Path(f"/proc/{server.pid}/status").read_text()
@@ -226,6 +216,7 @@ async def main(people: int, steps: int, arrivals_over: float) -> None:
     pauses = handled["gc"] or [0.0]
     print(f"  garbage collector: {len(handled['gc'])} passes, longest {max(pauses) * 1000:.1f} ms,"
           f" {sum(pauses) * 1000:.0f} ms in all")
+    print(f"  the phones' own collector (this process): longest pause {own.longest_ms:.1f} ms")
     requests = len(answers) + len(views)
     print(f"  server CPU: {cpu * 1000 / requests:.2f} ms per request ({requests} requests), "
           f"{cpu / took:.2f} of a core; load average {os.getloadavg()[0]:.1f} on "

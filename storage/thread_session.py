@@ -40,6 +40,10 @@ class DatabaseThread:
         self._calls: queue.SimpleQueue | None = None
 
     async def run(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return await self.submit(fn, *args, **kwargs)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> asyncio.Future:
+        """Queue a call and return its future at once: calls run in the order given."""
         if self._calls is None:
             self._calls = queue.SimpleQueue()
             threading.Thread(
@@ -48,7 +52,7 @@ class DatabaseThread:
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         self._calls.put((loop, done, fn, args, kwargs))
-        return await done
+        return done
 
     def close(self) -> None:
         """Let the thread end once what it was given is done."""

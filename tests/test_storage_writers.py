@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from sqlalchemy import text
+
 from dialogs.model import Draft
 from storage.uow import Database
 from testkit.fakes import tg
@@ -95,6 +97,37 @@ async def test_concurrent_writers_of_one_process_never_find_the_database_locked(
             assert found is not None and found.draft.nav == {"step": person}
             assert await uow.updates.seen(person)
         assert await uow.updates.seen(10**8 + 199)  # the other process's writes are there
+
+
+async def test_one_hop_writes_and_open_units_of_work_take_turns(db: Database):
+    """A one-hop write (an ordinary answer) queued while a write unit of work is open must
+    wait for it: on the database thread it would otherwise wait for SQLite's lock in front
+    of the very statements that would free it. Many of both at once: all of them commit."""
+    people = range(710_000, 710_060)
+
+    async def unit(person: int) -> None:
+        async with db.uow() as uow:
+            await uow.updates.mark(person)
+            await asyncio.sleep(0)  # others queue their calls while this one holds the lock
+            await uow.updates.mark(person + 1_000)
+            await uow.commit()
+
+    def mark(person: int):
+        return lambda connection: connection.execute(
+            text("INSERT INTO processed_updates (update_id, at) VALUES (:id, :at)"),
+            {"id": person + 2_000, "at": "2026-01-01 00:00:00.000000"},
+        )
+
+    async def hop(person: int) -> None:
+        await db.in_one_hop(mark(person), read_only=False)
+
+    await asyncio.wait_for(
+        asyncio.gather(*(f(p) for p in people for f in (unit, hop))), timeout=30
+    )
+    async with db.uow(read_only=True) as uow:
+        for person in people:
+            for offset in (0, 1_000, 2_000):
+                assert await uow.updates.seen(person + offset)
 
 
 async def test_background_checkpoints_keep_the_copy_into_the_file_off_the_commits(settings):

@@ -69,11 +69,13 @@ SCHEMA_REVISION = "0008"  # the newest migration in MIGRATIONS_DIR (a test holds
 BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another process's write lock
 _READ_ONLY = "honoree_read_only"
 READERS = 4  # SQLite read units of work open at once; more wait on the event loop
-# PostgreSQL: connections in the pool, and outermost units of work open at once. Each of those
+# PostgreSQL: outermost units of work open at once, and connections in the pool. Each of those
 # may open one more inside it (a read inside a write, say), so the pool never runs dry while
-# every holder waits for a second connection.
-PG_POOL = {"pool_size": 10, "max_overflow": 10}
+# every holder waits for a second connection; and the pool keeps every connection it may hand
+# out, since one closed on return (overflow) costs a new connection, a new server process and
+# new prepared statements the next time.
 PG_UNITS = 10
+PG_POOL = {"pool_size": 2 * PG_UNITS, "max_overflow": 0}
 log = logging.getLogger(__name__)
 _writing: ContextVar[bool] = ContextVar("honoree_writing", default=False)
 _reading: ContextVar[bool] = ContextVar("honoree_reading", default=False)
@@ -258,14 +260,8 @@ class Database:
         busy timeout still orders this process against others (the admin CLI)."""
         if not self._threads:
             factory = self._read_sessions if read_only else self._sessions
-            units = self._units.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(PG_UNITS))
-            token = _inside.set(True)
-            try:  # one inside another does not wait for a turn its caller holds
-                turn = nullcontext() if token.old_value is True else units
-                async with turn, factory() as session:
-                    yield UnitOfWork(session, self.cipher)
-            finally:
-                _inside.reset(token)
+            async with self._pg_turn(), factory() as session:
+                yield UnitOfWork(session, self.cipher)
             return
         if read_only:  # each open one holds a connection and its page cache: a few at a time
             loop = asyncio.get_running_loop()
@@ -317,8 +313,20 @@ class Database:
     async def autocommit(self) -> AsyncIterator[AsyncConnection]:
         """PostgreSQL: a connection where each statement commits on its own, with no BEGIN
         or COMMIT round trip around it (for units of work that are one statement)."""
-        async with self._autocommit.connect() as connection:
+        async with self._pg_turn(), self._autocommit.connect() as connection:
             yield connection
+
+    @asynccontextmanager
+    async def _pg_turn(self) -> AsyncIterator[None]:
+        """PostgreSQL: a turn among the PG_UNITS outermost units of work; one inside another
+        does not wait for a turn its caller holds."""
+        units = self._units.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(PG_UNITS))
+        token = _inside.set(True)
+        try:
+            async with nullcontext() if token.old_value is True else units:
+                yield
+        finally:
+            _inside.reset(token)
 
     @asynccontextmanager
     async def _thread_session(self, *, read_only: bool) -> AsyncIterator[ThreadSession]:

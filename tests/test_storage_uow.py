@@ -7,9 +7,10 @@ import asyncio
 import sqlite3
 
 import pytest
+from sqlalchemy import event, text
 
 from dialogs.model import Draft
-from storage.uow import Database
+from storage.uow import PG_POOL, Database
 from testkit.fakes import tg
 
 
@@ -125,3 +126,36 @@ async def test_reads_inside_reads_do_not_wait_for_each_other(store: Database) ->
     await asyncio.sleep(0.1)
     gate.set()
     assert all(await asyncio.wait_for(asyncio.gather(*tasks), 20))
+
+
+async def test_postgres_keeps_its_connections_through_a_burst(pg_db: Database) -> None:
+    """Many answers at once (one-statement ones and whole units of work, some with another
+    inside): the pool hands out no more connections than it keeps, so none is closed on
+    return and opened again for the next answer (a new server process each time)."""
+    opened = 0
+
+    def count(*_args: object) -> None:
+        nonlocal opened
+        opened += 1
+
+    event.listen(pg_db.engine.sync_engine, "connect", count)
+    try:
+        async def one_statement(n: int) -> None:
+            async with pg_db.autocommit() as connection:
+                await connection.execute(text("SELECT 1"))
+
+        async def nested(n: int) -> None:
+            async with pg_db.uow() as outer:
+                await outer.updates.mark(n)
+                async with pg_db.uow(read_only=True) as inner:
+                    assert not await inner.updates.seen(n)  # not committed yet
+                await outer.commit()
+
+        for burst in range(5):
+            await asyncio.wait_for(asyncio.gather(
+                *(one_statement(n) for n in range(60)),
+                *(nested(burst * 100 + n) for n in range(30)),
+            ), 30)
+    finally:
+        event.remove(pg_db.engine.sync_engine, "connect", count)
+    assert opened <= PG_POOL["pool_size"]

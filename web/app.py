@@ -154,7 +154,7 @@ class WebChannel:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
             if "secret" in flash:
                 parts.append(render.bubble(t("web.secret.hint"), "alert"))
-            if wants.get("text") or await self.desk.awaits_reason(who):
+            if wants.get("text") or await self.desk.reason_asked(who) is not None:
                 parts.append(render.text_box(forms))
             if wants.get("photo"):
                 parts.append(render.photo_box(forms))
@@ -253,7 +253,7 @@ class WebChannel:
         elif route is Route.QUEUE:
             await self._answered(visit, await self.desk.queue(who), None)
         elif route is Route.REASON:
-            await self._answered(visit, await self.desk.reason(who, text), text)
+            await self._answered(visit, await self.desk.reason(who, text, arrival.asked), text)
         elif route is Route.MENU:
             await self._answered(visit, self.desk.menu(), None)
         elif route is Route.START:

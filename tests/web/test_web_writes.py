@@ -8,7 +8,7 @@ import contextlib
 import html
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import aiohttp
 from sqlalchemy import event
@@ -19,12 +19,12 @@ BUTTON = re.compile(r'<button name="data" value="([^"]*)">([^<]*)</button>')
 
 
 @contextlib.contextmanager
-def write_transactions() -> Iterator[list[str]]:
-    """Every BEGIN IMMEDIATE (a SQLite write transaction) on any engine, as it happens."""
+def statements(wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+    """Every SQL statement `wanted` picks, on any engine, as it runs."""
     seen: list[str] = []
 
     def statement(_conn, _cursor, sql, *_args) -> None:
-        if sql.startswith("BEGIN IMMEDIATE"):
+        if wanted(sql):
             seen.append(sql)
 
     event.listen(Engine, "before_cursor_execute", statement)
@@ -32,6 +32,11 @@ def write_transactions() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", statement)
+
+
+def write_transactions() -> contextlib.AbstractContextManager[list[str]]:
+    """Every BEGIN IMMEDIATE (a SQLite write transaction)."""
+    return statements(lambda sql: sql.startswith("BEGIN IMMEDIATE"))
 
 
 async def post(session: aiohttp.ClientSession, url: str, page: str, **form: str) -> None:

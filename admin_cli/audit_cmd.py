@@ -26,9 +26,7 @@ def parse_time(text: str, *, end: bool = False) -> datetime:
     try:
         at = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise typer.BadParameter(
-            f"看不懂的时间 {text!r}，请写成 2026-11-26 或 2026-11-26 08:30"
-        ) from exc
+        raise typer.BadParameter(t("staff.cli.audit.bad_time", text=repr(text))) from exc
     if end and len(text.strip()) == 10:
         at += timedelta(days=1)
     return at if at.tzinfo else at.replace(tzinfo=CHINA)
@@ -78,7 +76,8 @@ def audit(
     if as_json:
         typer.echo(json.dumps(events, ensure_ascii=False))
         return
-    table = Table("时间", "操作人", "操作", "登记", "详情", title=f"审计日志（{len(events)} 条）")
+    columns = (t(f"staff.column.{c}") for c in ("at", "actor", "action", "entry", "detail"))
+    table = Table(*columns, title=t("staff.cli.audit.title", n=len(events)))
     for e in events:
         detail = json.dumps(e["detail"], ensure_ascii=False)
         table.add_row(

@@ -68,10 +68,14 @@ def add(
     if as_json:
         typer.echo(json.dumps({**committee, "created": created}, ensure_ascii=False))
         return
-    what = "已开通" if created else "已经存在（未改动）"
     console.print(
-        f"{what}：{escape(committee['name'])}（{committee['kind']}，"
-        f"{committee['division_code']}，id {committee['id']}）"
+        t(
+            "staff.cli.committee.added" if created else "staff.cli.committee.kept",
+            name=escape(committee["name"]),
+            kind=committee["kind"],
+            code=committee["division_code"],
+            id=committee["id"],
+        )
     )
 
 
@@ -124,7 +128,8 @@ def list_committees(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "代码", "名称", "类型", "联系方式", "审核人", "待审核")
+    columns = ("code", "committee_name", "kind", "contact", "reviewers", "waiting")
+    table = Table("id", *(t(f"staff.column.{c}") for c in columns))
     for r in rows:
         table.add_row(
             str(r["id"]),

@@ -37,7 +37,9 @@ def demo_data_command(
     if remove:
         removed = run_with_db(ctx, lambda db: demo_data.remove_entries(db, township))
         _report(
-            {"removed": removed, "township": township}, as_json, f"已删除演示数据 {removed} 条。"
+            {"removed": removed, "township": township},
+            as_json,
+            t("staff.cli.demo.removed", n=removed),
         )
         return
     if township is None:
@@ -52,9 +54,9 @@ def demo_data_command(
         if not villages:
             return None
         with Bar(enabled=not as_json) as bar:
-            bar.phase("准备图片", 1)
+            bar.phase(t("staff.cli.demo.phase.images"), 1)
             images = demo_data.ImagePool(EvidenceStore(settings.evidence_dir))
-            bar.phase("生成演示登记", count)
+            bar.phase(t("staff.cli.demo.phase.entries"), count)
             entries = demo_data.plan_entries(villages, count, rng_seed)
             return await demo_data.store_entries(db, entries, images, status, bar.advance)
 
@@ -64,8 +66,7 @@ def demo_data_command(
     _report(
         {"created": stored, "township": township, "status": status.value, "seed": rng_seed},
         as_json,
-        f"已生成演示登记 {stored} 条（{status.value}）。演练导出：honoree-admin export "
-        f"--township {township} --out 文件夹 --demo",
+        t("staff.cli.demo.created", n=stored, status=status.value, township=township),
     )
 
 

@@ -13,6 +13,7 @@ from rich.table import Column, Table
 from admin_cli.common import console, fail, run_with_db
 from dialogs.divisions import DivisionDirectory
 from dialogs.export_view import category_text, printed_awards
+from dialogs.form import FIELDS, column_header
 from dialogs.review import status_name
 from dialogs.texts import t
 from services.entries import entries_page
@@ -101,16 +102,18 @@ def _print(total: int, offset: int, rows: list[dict[str, Any]]) -> None:
         return
     whole = {"no_wrap": True}  # read as a whole, never broken over lines
     table = Table(
-        Column("登记编号", **whole),
-        Column("姓名", **whole),
-        Column("公民身份号码", **whole),
-        "户籍所在地",
-        "统计类别",
-        "提交时间",
-        Column("状态", **whole),
+        Column(t("staff.column.reg_no"), **whole),
+        Column(FIELDS["name"].label, **whole),
+        Column(FIELDS["id_number"].label, **whole),
+        FIELDS["hukou_code"].label,
+        column_header("award:category"),
+        t("staff.column.submitted_at"),
+        Column(column_header("@status"), **whole),
     )
     for row in rows:
-        name = escape(row["name"] or "") + (" [dim](演示)[/]" if row["is_demo"] else "")
+        name = escape(row["name"] or "")
+        if row["is_demo"]:
+            name = t("staff.cli.entries.demo_name", name=name)
         table.add_row(
             row["reg_no"] or "",
             name,

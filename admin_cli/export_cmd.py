@@ -62,9 +62,9 @@ def export(
     as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
     if (township is None) == (county is None):
-        fail("请用 --township 指定乡镇（街道），或用 --county 指定县（市、区）")
+        fail(t("staff.cli.export.one_place"))
     if paper not in PAPERS:
-        fail(f"--paper 只能是 {' 或 '.join(PAPERS)}")
+        fail(t("staff.cli.export.paper", papers=t("staff.list.or").join(PAPERS)))
     code = township or county or ""
     request = ExportRequest(
         code=code,

@@ -40,7 +40,7 @@ def parse_duration(text: str) -> timedelta:
     """7d, 12h, 30m, 2w."""
     match = _DURATION.fullmatch(text.strip().lower())
     if match is None or int(match[1]) == 0:
-        raise typer.BadParameter(f"看不懂的有效期 {text!r}，请写成 7d、12h、30m 或 2w")
+        raise typer.BadParameter(t("staff.cli.invite.bad_duration", text=repr(text)))
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
@@ -55,9 +55,7 @@ def bot_username(settings: Settings, fallback: str | None) -> str | None:
                 return json.load(response)["result"]["username"]
         except (OSError, ValueError, KeyError, TypeError) as exc:  # never print the URL: token
             reason = exc.reason if isinstance(exc, urllib.error.URLError) else type(exc).__name__
-            err_console.print(
-                f"[yellow]getMe 失败（{escape(str(reason))}），改用 --bot-username[/]"
-            )
+            err_console.print(t("staff.cli.invite.get_me_failed", reason=escape(str(reason))))
     return fallback
 
 
@@ -85,7 +83,7 @@ def invite(
     as_json: Annotated[bool, typer.Option("--json", help=t("staff.help.json"))] = False,
 ) -> None:
     if channel not in CHANNELS:
-        raise typer.BadParameter("--channel 只能是 tg、web 或 both")
+        raise typer.BadParameter(t("staff.cli.invite.channel"))
     lifetime = parse_duration(expires)
     settings = settings_from(ctx)
     name = None

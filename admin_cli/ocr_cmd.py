@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from dialogs.ocr_answers import NAME_SEP
 from dialogs.texts import t
 from ocr.engines import ENGINES, EngineUnavailable, make_engine
 from ocr.pipeline import read_photo
@@ -78,7 +79,7 @@ def _show(console: Console, path: Path, result: OcrResult) -> None:
         value = escape(guess.value) if guess else "—"
         table.add_row(key, value, f"{guess.confidence:.2f}" if guess else "")
     if ex.names_listed:
-        table.add_row("names_listed", escape("、".join(ex.names_listed)), "")
+        table.add_row("names_listed", escape(NAME_SEP.join(ex.names_listed)), "")
     if ex.name_found is not None:
         table.add_row("name_found", "yes" if ex.name_found else "no", "")
     console.print(table)

@@ -121,7 +121,7 @@ def poster(
     name = bot_username(settings, username or settings.bot_username)
     if not name:
         err_console.print(t("staff.cli.poster.no_bot"))
-    target = out or Path(f"海报-{village or township}.pdf")
+    target = out or Path(t("staff.cli.poster.file", place=village or township))
     document = build(villages, WebSettings().base_url, name)
     with tempfile.TemporaryDirectory(prefix="honoree-poster-") as tmp:
         docx = Path(tmp) / (target.stem + ".docx")

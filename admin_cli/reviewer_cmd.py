@@ -60,7 +60,8 @@ def list_reviewers(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "姓名", "账号", "委员会", "角色", "加入时间", "收回时间")
+    columns = ("name", "account", "committee", "role", "enrolled_at", "revoked_at")
+    table = Table("id", *(t(f"staff.column.{c}") for c in columns))
     for r in rows:
         revoked = r["revoked_at"]
         table.add_row(

@@ -56,7 +56,7 @@ def rotate_key(
 
     rewritten, left = run_with_db(ctx, work)
     if any(left.values()):
-        tables = "、".join(f"{table} {n}" for table, n in left.items() if n)
+        tables = t("staff.list.sep").join(f"{table} {n}" for table, n in left.items() if n)
         fail(t("staff.keys.left", n=sum(left.values()), tables=tables))
     retired = finish_rotation(settings)
     if as_json:

@@ -17,6 +17,7 @@ from dialogs.texts import t
 from services.deadlines import china_today, deadline_days, deadlines
 from services.entries import counts as count_entries
 from services.paper import chart, source
+from services.paper.report import stats_headers
 from services.progress import progress
 from storage.records import Status
 from storage.uow import Database
@@ -65,9 +66,15 @@ def _print(counts: dict[str, Any]) -> None:
     for level in counts["deadlines"].values():
         console.print(t("deadline.queue", level=level["name"], left=level["left_text"]))
     statuses = [s for s in Status if counts["by_status"].get(s.value)]
-    for key, title in (("by_township", "按乡镇（街道）"), ("by_village", "按村（社区）")):
+    for key in ("by_township", "by_village"):
         stops = [t("progress.bar.stopped")] if counts["stopped"] else []
-        table = Table("地方", "合计", *(status_name(s) for s in statuses), *stops, title=title)
+        table = Table(
+            t("staff.column.place"),
+            t("staff.column.total"),
+            *(status_name(s) for s in statuses),
+            *stops,
+            title=t(f"staff.cli.stats.{key}"),
+        )
         for place in counts[key]:
             table.add_row(
                 escape(place["name"]),
@@ -76,15 +83,16 @@ def _print(counts: dict[str, Any]) -> None:
                 *([str(place["stopped"])] if stops else []),
             )
         console.print(table)
-    table = Table("统计类别", "人数", "表彰项数", title="按统计类别")
+    columns = stats_headers("category", "persons", "awards")
+    table = Table(*columns, title=t("staff.cli.stats.by_category"))
     for category, n in counts["by_category"].items():
         table.add_row(category, str(n["persons"]), str(n["awards"]))
     console.print(table)
-    table = Table("待遇级别", "人数", title="按待遇级别（每人按最高级别）")
+    table = Table(*stats_headers("level", "persons"), title=t("staff.cli.stats.by_level"))
     for level, n in counts["by_level"].items():
         table.add_row(level, str(n))
     console.print(table)
-    table = Table("状态", "人数", title="按状态")
+    table = Table(*stats_headers("status", "persons"), title=t("staff.cli.stats.by_status"))
     for s in Status:
         table.add_row(status_name(s), str(counts["by_status"][s.value]))
     if counts["stopped"]:

@@ -14,7 +14,7 @@ from enum import Enum
 from services.invites import is_invite_token
 from services.registration import NEW_REGISTRATION
 from services.review.desk import ReviewDesk, is_review_data
-from storage.records import Address
+from storage.records import Address, ReasonAsked
 
 
 class Route(Enum):
@@ -42,6 +42,7 @@ EVERYONE = {"/help": Route.HELP, "/status": Route.STATUS, "/cancel": Route.CANCE
 class Arrival:
     route: Route
     argument: str = ""  # what follows the command: /start's payload (an invite, a poster's)
+    asked: ReasonAsked | None = None  # REASON: the question the text answers, as read here
 
 
 def command_of(text: str | None) -> tuple[str, str] | None:
@@ -64,8 +65,8 @@ async def arriving(desk: ReviewDesk, who: Address, text: str | None) -> Arrival:
             return Arrival(Route.NOTHING_TO_CANCEL)
         if name in EVERYONE:
             return Arrival(EVERYONE[name])
-    elif text and await desk.awaits_reason(who):
-        return Arrival(Route.REASON)
+    elif text and (asked := await desk.reason_asked(who)) is not None:
+        return Arrival(Route.REASON, asked=asked)
     if await desk.at_rest(who):
         return Arrival(Route.MENU)
     if command is not None and command[0] == "/start":

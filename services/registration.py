@@ -355,12 +355,15 @@ class Registration:
         update_id: int,
         upload: Upload,
         later: Callable[[list[Reply]], Awaitable[None]] | None = None,
+        *,
+        keep: Keep | None = None,
     ) -> Result:
         """A photo or image file: store it as evidence if the open question wants one.
 
         With OCR on, award evidence is read in the background; what it finds reaches the
         person through `later` (called once, maybe with no replies), so nobody waits for a
-        reading.
+        reading. `keep` as for `handle`: the file is on disk first, then its row, the answer
+        and what the channel keeps are one write.
         """
         async with self._locks[who]:
             async with self.db.uow(read_only=True) as uow:
@@ -369,10 +372,10 @@ class Registration:
             draft = record.draft if record else Draft()
             slot = engine.photo_slot(draft)
             if record is None or slot is None or again:
-                return await self._handle(who, Unsupported(upload.what), update_id)
+                return await self._handle(who, Unsupported(upload.what), update_id, keep=keep)
             fetched = await self._fetch_photo(record.id, upload)
             if isinstance(fetched, PhotoRejected):
-                return await self._handle(who, fetched, update_id)
+                return await self._handle(who, fetched, update_id, keep=keep)
             data, info = fetched
             stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
             saved: list[PhotoSaved] = []
@@ -390,17 +393,25 @@ class Registration:
                 saved.append(PhotoSaved(evidence.id))
                 return saved[0]
 
-            result = await self._handle(who, add_evidence, update_id)
-        award = slot[1]
-        if saved and self.ocr and award is not None and later:
+            award = slot[1]
+            reads = self.ocr is not None and award is not None and later is not None
+            asked = engine.next_step(draft).field
+            notice = reads and asked is not None and asked.photo_first is not None
+
+            def told(result: Result) -> Result:
+                """Whether its replies say "reading the photo", known before a channel keeps it."""
+                result.waits = notice and bool(saved)
+                return result
+
+            kept = None if keep is None else lambda result, record: keep(told(result), record)
+            result = told(await self._handle(who, add_evidence, update_id, keep=kept))
+        if saved and reads:
             name = draft.person.get("name")
             task = asyncio.create_task(
                 self._read(who, saved[0].evidence_id, award, data, name, later)
             )
             self._reading.add(task)
             task.add_done_callback(self._reading.discard)
-            asked = engine.next_step(draft).field
-            result.waits = asked is not None and asked.photo_first is not None
         return result
 
     async def _read(self, who: Address, evidence_id, award, data, name, later) -> None:

@@ -3,6 +3,7 @@ Korean one translates the honoree's side completely with the same placeholders."
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "web", "services", "admin_cli", "dialogs")
 LITERAL = re.compile(r"""\b(?:t|known)\(\s*"([a-z_][a-z0-9_.]*)"[,)]""")
 TEMPLATE = re.compile(r"""\bt\(\s*f"([a-z_][a-z0-9_.]*)\{""")
+CHINESE_TEXT = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # Han and its punctuation
 
 
 def code_keys(pattern: re.Pattern[str]) -> set[str]:
@@ -43,6 +45,34 @@ def test_every_key_the_code_names_is_in_the_chinese_catalogue():
 def test_every_key_family_the_code_builds_has_texts():
     empty = sorted(p for p in code_keys(TEMPLATE) if not any(k.startswith(p) for k in ZH_CN))
     assert empty == []
+
+
+def chinese_literals(path: Path) -> list[str]:
+    """Chinese in the string constants of a module, docstrings aside (comments are not in the
+    tree)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        f"{path.name}:{node.lineno} {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and CHINESE_TEXT.search(node.value)
+    ]
+
+
+def test_the_admin_commands_say_nothing_the_catalogue_does_not_hold():
+    modules = sorted((ROOT / "admin_cli").glob("*.py"))
+    found = [hit for path in modules for hit in chinese_literals(path)]
+    assert found == [], "move the text into messages.po and look it up with t()"
 
 
 def test_a_language_is_chosen_for_a_block_and_falls_back_to_chinese():

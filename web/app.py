@@ -26,6 +26,7 @@ from services.registration import (
     ASK_CANCEL,
     LANGUAGE_ACTION,
     MAX_PHOTO_BYTES,
+    Keep,
     Registration,
     Result,
     Upload,
@@ -154,7 +155,7 @@ class WebChannel:
                     parts.append(render.bubble(flash[key], "alert", "alert"))
             if "secret" in flash:
                 parts.append(render.bubble(t("web.secret.hint"), "alert"))
-            if wants.get("text") or await self.desk.awaits_reason(who):
+            if wants.get("text") or await self.desk.reason_asked(who) is not None:
                 parts.append(render.text_box(forms))
             if wants.get("photo"):
                 parts.append(render.photo_box(forms))
@@ -253,7 +254,7 @@ class WebChannel:
         elif route is Route.QUEUE:
             await self._answered(visit, await self.desk.queue(who), None)
         elif route is Route.REASON:
-            await self._answered(visit, await self.desk.reason(who, text), text)
+            await self._answered(visit, await self.desk.reason(who, text, arrival.asked), text)
         elif route is Route.MENU:
             await self._answered(visit, self.desk.menu(), None)
         elif route is Route.START:
@@ -288,27 +289,26 @@ class WebChannel:
             await self.show(visit, screen)
 
         upload = Upload(size, download, None, "photo")
-        result = await self.registration.photo(who, update_id(who, form["nonce"]), upload, later)
+        keep = self._keep(visit, t("web.said.photo"))
+        uid = update_id(who, form["nonce"])
+        result = await self.registration.photo(who, uid, upload, later, keep=keep)
         if result.waits:
             notice.extend(_replies(result.replies))
-        await self._result(visit, result, t("web.said.photo"))
+        if result.alert:
+            self.say(visit, "alert", result.alert)
         return _see("/")
 
     async def _answer(
         self, visit: Visit, event: Event, uid: int | None, said: str | None = None
     ) -> None:
         """An event of the form: its screen is kept in the same write as the answer."""
-        keep = self.sessions.keeping(visit.who, lambda r: _result_screen(r, said), open_question)
-        result = await self.registration.handle(visit.who, event, uid, keep=keep)
+        result = await self.registration.handle(visit.who, event, uid, keep=self._keep(visit, said))
         if result.alert:
             self.say(visit, "alert", result.alert)
 
-    async def _result(self, visit: Visit, result: Result, said: str | None = None) -> None:
-        if result.alert:
-            self.say(visit, "alert", result.alert)
-        screen = _result_screen(result, said)
-        if screen is not None:
-            await self.show(visit, screen)
+    def _keep(self, visit: Visit, said: str | None) -> Keep:
+        """The screen a registration result makes, kept in the same write as the answer."""
+        return self.sessions.keeping(visit.who, lambda r: _result_screen(r, said), open_question)
 
     async def _answered(self, visit: Visit, answer: Answer, said: str | None) -> None:
         """A review desk answer: a refusal or a secret is said once; the screen stays."""

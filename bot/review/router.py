@@ -61,8 +61,8 @@ async def on_queue(message: Message, desk: ReviewDesk, bot: Bot) -> None:
 
 
 @router.message(Arrives(Route.REASON))
-async def on_reason(message: Message, desk: ReviewDesk, bot: Bot) -> None:
-    answer = await desk.reason(person(message.from_user), message.text)
+async def on_reason(message: Message, arrival: Arrival, desk: ReviewDesk, bot: Bot) -> None:
+    answer = await desk.reason(person(message.from_user), message.text, arrival.asked)
     if answer.card is not None and answer.card_ref is not None:
         await _replace(bot, message.chat.id, int(answer.card_ref), answer.card)
     await send_replies(bot, message.chat.id, answer.replies)

@@ -141,7 +141,8 @@ def _block(ws: Any, title: str, headers: list[str], rows: list[list[Any]]) -> No
     ws.append([])
 
 
-def _labels(*keys: str) -> list[str]:
+def stats_headers(*keys: str) -> list[str]:
+    """The statistics report's column headers; `honoree-admin stats` heads its tables alike."""
     return [t(f"paper.stats.{key}") for key in keys]
 
 
@@ -159,7 +160,7 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
     _block(
         ws,
         t("paper.stats.by_category"),
-        _labels("category", "persons", "awards", "note"),
+        stats_headers("category", "persons", "awards", "note"),
         [
             [
                 c,
@@ -173,13 +174,13 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
     _block(
         ws,
         t("paper.stats.by_level"),
-        _labels("level", "persons"),
+        stats_headers("level", "persons"),
         [[lv, tally.by_level.get(lv, 0)] for lv in (*LEVELS, UNCERTAIN)],
     )
     _block(
         ws,
         t("paper.stats.by_status"),
-        _labels("status", "persons"),
+        stats_headers("status", "persons"),
         [[STATUS_LABELS[s], tally.by_status.get(s.value, 0)] for s in Status],
     )
     statuses = tally.statuses_present()
@@ -193,7 +194,7 @@ def write_report(path: Path, tally: Tally, heading: str, place_name: Callable[[s
     _block(
         village_sheet,
         t("paper.stats.by_village"),
-        [*_labels("village", "persons"), *(STATUS_LABELS[s] for s in statuses)],
+        [*stats_headers("village", "persons"), *(STATUS_LABELS[s] for s in statuses)],
         [
             [place_name(code), sum(c.values()), *(c.get(s.value, 0) for s in statuses)]
             for code, c in sorted(tally.by_village.items())

@@ -59,17 +59,17 @@ class ReviewDesk:
         reply = await my_queue(self.db, self.names, who)
         return Answer([reply or Reply(t("review.not_reviewer"))])
 
-    async def awaits_reason(self, who: Address) -> bool:
-        """Their next typed text is a reason they were asked for (only reviewers are asked)."""
+    async def reason_asked(self, who: Address) -> ReasonAsked | None:
+        """The reason they were asked to type, if any: their next typed text gives it (only
+        reviewers are asked)."""
         if not await self.reviewers.contains(self.db, who):
-            return False
-        return await self.reasons.of(self.db, who) is not None
+            return None
+        return await self.reasons.of(self.db, who)
 
     @in_chinese
-    async def reason(self, who: Address, text: str) -> Answer:
-        """Their typed text, when a reason was asked of them."""
+    async def reason(self, who: Address, text: str, asked: ReasonAsked | None) -> Answer:
+        """Their typed text, the reason for `asked` as the front desk read it (read once)."""
         reason = parse_reason(text)
-        asked = await self.reasons.of(self.db, who)
         if reason is None or asked is None:
             return Answer([Reply(t("review.reason.invalid"))])
         result = await decide(
@@ -77,7 +77,7 @@ class ReviewDesk:
             asked.registration_id, asked.version, reason=reason,
         )
         card_ref = self.reasons.card_of(who)
-        await self.reasons.close(self.db, who)
+        await self.reasons.answered(self.db, who)
         return Answer([Reply(result.text)], card=result.card, card_ref=card_ref)
 
     async def at_rest(self, who: Address) -> bool:

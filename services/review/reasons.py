@@ -35,11 +35,16 @@ class AskedReasons:
             self._cards[who] = card
 
     async def close(self, db: Database, who: Address) -> None:
-        """The reason came, or the reviewer pressed something else: stop waiting for it (a
-        look first: most presses end no waiting, and a read costs less than a write)."""
-        self._cards.pop(who, None)
+        """The reviewer pressed something: stop waiting for a reason, if one was asked (a look
+        first: most presses end no waiting, and a read costs less than a write)."""
         if await self.of(db, who) is None:
-            return
+            self._cards.pop(who, None)
+        else:
+            await self.answered(db, who)
+
+    async def answered(self, db: Database, who: Address) -> None:
+        """The reason came: stop waiting for it (no look, the caller knows it was asked)."""
+        self._cards.pop(who, None)
         async with db.uow() as uow:
             await uow.reviewers.reason_answered(who)
             await uow.commit()

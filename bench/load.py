@@ -150,7 +150,7 @@ async def measure(name: str, emu: ProbeEmulator, pid: int, groups: list[Group],
     phase = Phase(name, len(first.ids), first.walk.think)
     calls_before = Counter(emu.calls.methods)
     meter = CpuMeter(pid)
-    with CollectorPauses() as pauses, LoopLag() as lag:
+    with CollectorPauses(hold=True) as pauses, LoopLag() as lag:
         started = time.perf_counter()
         outcomes = await asyncio.gather(*(
             g.walk.run(emu, g.ids, photos[g.walk.script], g.until) for g in groups
@@ -540,7 +540,7 @@ def notes(results: dict) -> list[str]:
     lines.append("bench CPU = this process (emulator + simulated people) in cores; bot CPU "
                  "includes OCR workers; loop lag = how late a 10 ms timer in this process "
                  "fired; bench GC max = the longest garbage-collector pause of this process "
-                 "(what earlier phases left is frozen first)")
+                 "(it is frozen and held during each phase: 0 unless something collects by hand)")
     return lines
 
 

@@ -9,13 +9,15 @@ import time
 class CollectorPauses:
     """This process's garbage-collector pauses while the block runs.
 
-    Entering collects and freezes what is there already (as the bot does at start-up): a load
-    generator keeps every chat's messages, so by a later phase one full collection would stop
-    it for hundreds of ms, and every reply in flight would look that much later than it was
-    sent. The pauses that remain are recorded, to print beside the latencies.
+    Entering collects and freezes what is there already (as the bot does at start-up), and
+    the pauses that remain are recorded, to print beside the latencies. A load generator
+    `holds` the collector for the block as well: it keeps every chat's messages and makes
+    garbage as fast as the bot answers, so one full collection would stop it for hundreds of
+    ms, and every reply in flight would look that much later than it was sent.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, hold: bool = False) -> None:
+        self.hold = hold
         self.pauses: list[float] = []
         self._began = 0.0
 
@@ -29,9 +31,13 @@ class CollectorPauses:
         gc.collect()
         gc.freeze()
         gc.callbacks.append(self._note)
+        if self.hold:
+            gc.disable()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        if self.hold:
+            gc.enable()
         gc.callbacks.remove(self._note)
 
     @property

@@ -189,7 +189,7 @@ async def main(people: int, steps: int, arrivals_over: float) -> None:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         timings = Timings()
         started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-        with CollectorPauses() as own:
+        with CollectorPauses(hold=True) as own:
             await asyncio.gather(*(honoree(f"http://127.0.0.1:{port}", steps, arrivals_over,
                                            timings) for _ in range(people)))
         took = time.perf_counter() - started

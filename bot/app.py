@@ -194,7 +194,7 @@ async def _serve_webhook(
                    coordinator=coordinator, ocr=ocr)
     await bot.set_webhook(settings.webhook_url.rstrip("/") + settings.webhook_path,
                           secret_token=secret, drop_pending_updates=False)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # the proxy logs requests; answers log here
     await runner.setup()
     await web.TCPSite(
         runner, settings.webhook_host, settings.webhook_port, reuse_port=reuse_port or None

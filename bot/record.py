@@ -37,8 +37,13 @@ class OpenQuestions:
         self.notes = notes
         self.ttl = ttl
 
+    @staticmethod
+    def note_of(chat_id: int) -> str:
+        """The note that holds the chat's open question (a worker's turn may bring it)."""
+        return f"asked:{chat_id}"
+
     async def get(self, chat_id: int) -> Asked | None:
-        note = await self.notes.recall(f"asked:{chat_id}")
+        note = await self.notes.recall(self.note_of(chat_id))
         return Asked(**json.loads(note)) if note else None
 
     async def shown(self, chat_id: int, sent: Sent) -> None:
@@ -49,7 +54,7 @@ class OpenQuestions:
         await self._keep(chat_id, Asked(asked.message_id, asked.text, buttons=False))
 
     async def _keep(self, chat_id: int, asked: Asked) -> None:
-        await self.notes.remember(f"asked:{chat_id}", json.dumps(asdict(asked)), self.ttl)
+        await self.notes.remember(self.note_of(chat_id), json.dumps(asdict(asked)), self.ttl)
 
 
 async def show(

@@ -9,11 +9,12 @@ import logging
 import time
 
 from aiogram import Bot, Dispatcher
-from aiogram.types import Update
+from aiogram.types import CallbackQuery, Update
 from aiohttp import web
 
 from bot.metrics import ERRORS, LATENCY, OCR_QUEUE, OUTBOX_BACKLOG, UPDATES, exposition
 from bot.polling import sender_of
+from bot.record import OpenQuestions
 from coordination import Coordinator
 from ocr.service import OcrService
 from services import outbox
@@ -33,7 +34,8 @@ def make_app(
         started = time.perf_counter()
         update = Update.model_validate(await request.json(), context={"bot": bot})
         try:
-            async with coordinator.turn(str(sender_of(update)), update.update_id):
+            async with coordinator.turn(str(sender_of(update)), update.update_id,
+                                        notes=_notes_of(update)):
                 await dp.feed_update(bot, update)
         except Exception as err:  # not answered: Telegram delivers it again
             ERRORS.labels(type(err).__name__).inc()
@@ -59,3 +61,11 @@ def make_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     return app
+
+
+def _notes_of(update: Update) -> tuple[str, ...]:
+    """The note its answer will read: the chat's open question, fetched with the turn."""
+    event = update.event
+    message = event.message if isinstance(event, CallbackQuery) else event
+    chat = getattr(message, "chat", None)
+    return (OpenQuestions.note_of(chat.id),) if chat is not None else ()

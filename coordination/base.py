@@ -22,9 +22,13 @@ class LeaseLost(Exception):
 
 class Coordinator(abc.ABC):
     @abc.abstractmethod
-    def turn(self, person: str, order: int) -> contextlib.AbstractAsyncContextManager[int]:
+    def turn(
+        self, person: str, order: int, notes: Sequence[str] = ()
+    ) -> contextlib.AbstractAsyncContextManager[int]:
         """Wait for `person`'s turn, waiters going in `order` (the update id); yields a fencing
-        token that grows with every turn of that person."""
+        token that grows with every turn of that person. The `notes` the turn will likely
+        recall may come with it, and notes kept during it may go with its end, so that a
+        store across the network is asked once each way."""
 
     @abc.abstractmethod
     async def try_lease(self, name: str, ttl: float) -> bool:

@@ -20,7 +20,7 @@ class LocalCoordinator(Coordinator):
         self._rates = LocalRates()
 
     @contextlib.asynccontextmanager
-    async def turn(self, person: str, order: int) -> AsyncIterator[int]:
+    async def turn(self, person: str, order: int, notes: Sequence[str] = ()) -> AsyncIterator[int]:
         lock, users = self._locks.get(person, (asyncio.Lock(), 0))
         self._locks[person] = (lock, users + 1)
         try:

@@ -18,6 +18,8 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -33,9 +35,9 @@ POLL_EVERY = 0.005  # seconds between looks at whose turn it is
 RETRY_EVERY = 0.2  # seconds between tries while Redis is unreachable
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
-# KEYS: lock, waiters (update id per waiter), heartbeats (expiry per waiter), fence
-# ARGV: waiter, order, lease ms. Returns the fencing token, or 0: not yet. The clock is
-# Redis's own, not a worker's: workers on several machines agree on it.
+# KEYS: lock, waiters (update id per waiter), heartbeats (expiry per waiter), fence, notes.
+# ARGV: waiter, order, lease ms. Returns 0: not yet; or the fencing token and the notes'
+# values. The clock is Redis's own, not a worker's: workers on several machines agree on it.
 _TAKE_TURN = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -53,10 +55,19 @@ if first ~= ARGV[1] then return 0 end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-return redis.call('INCR', KEYS[4])
+local taken = {redis.call('INCR', KEYS[4])}
+for i = 5, #KEYS do taken[#taken + 1] = redis.call('GET', KEYS[i]) end
+return taken
 """
 # KEYS: a lock or lease; ARGV: holder [, ttl ms]. Deletes / extends it only if still ours.
 _RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+# KEYS: a turn's lock, then notes; ARGV: holder, then a value and a ttl ms per note. The
+# notes kept during the turn are written as it ends, so the next holder reads them.
+_END_TURN = """
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 2], 'PX', ARGV[2 * i - 1]) end
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
@@ -90,6 +101,20 @@ return 1
 """
 
 
+@dataclass
+class _TurnNotes:
+    """The notes a turn read when it was taken, and those kept during it (written as it
+    ends). Tasks started during the turn see it too; once it ends they use Redis directly."""
+
+    coordinator: RedisCoordinator
+    values: dict[str, str | None]
+    kept: dict[str, tuple[str, int]] = field(default_factory=dict)
+    open: bool = True
+
+
+_TURN_NOTES: ContextVar[_TurnNotes | None] = ContextVar("honoree_turn_notes", default=None)
+
+
 class RedisCoordinator(Coordinator):
     def __init__(self, redis: Redis, *, prefix: str = "honoree") -> None:
         self.redis = redis
@@ -97,6 +122,7 @@ class RedisCoordinator(Coordinator):
         self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._take_turn = redis.register_script(_TAKE_TURN)
         self._release = redis.register_script(_RELEASE)
+        self._end_turn = redis.register_script(_END_TURN)
         self._renew = redis.register_script(_RENEW)
         self._lease = redis.register_script(_LEASE)
         self._hit = redis.register_script(_HIT)
@@ -108,28 +134,34 @@ class RedisCoordinator(Coordinator):
         return cls(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2), prefix=prefix)
 
     @contextlib.asynccontextmanager
-    async def turn(self, person: str, order: int) -> AsyncIterator[int]:
+    async def turn(self, person: str, order: int, notes: Sequence[str] = ()) -> AsyncIterator[int]:
         key = f"{self.prefix}:turn:{person}"
         keys = [key, f"{key}:waiters", f"{key}:alive", f"{key}:fence"]
         me = f"{self.worker}:{order}:{uuid.uuid4().hex[:6]}"
-        token = await self._wait_turn(keys, me, order)
+        taken = await self._wait_turn([*keys, *map(self._note_key, notes)], me, order)
+        held = _TurnNotes(self, dict(zip(notes, map(_text, taken[1:]), strict=True)))
+        reset = _TURN_NOTES.set(held)
         renewing = asyncio.create_task(self._hold(key, me))
         try:
-            yield token
+            yield int(taken[0])
         finally:
+            held.open = False
+            _TURN_NOTES.reset(reset)
             renewing.cancel()
+            kept = [(self._note_key(note), kept) for note, kept in held.kept.items()]
             with contextlib.suppress(Exception):  # gone with Redis: it expires by itself
-                await self._release(keys=[key], args=[me])
+                await self._end_turn(keys=[key, *(k for k, _ in kept)],
+                                     args=[me, *(x for _, pair in kept for x in pair)])
 
-    async def _wait_turn(self, keys: list[str], me: str, order: int) -> int:
+    async def _wait_turn(self, keys: list[str], me: str, order: int) -> list:
         while True:
             try:
-                token = await self._take_turn(keys=keys, args=[me, order, TURN_LEASE_MS])
+                taken = await self._take_turn(keys=keys, args=[me, order, TURN_LEASE_MS])
             except UNREACHABLE:  # Redis restarting: the update waits, it is not dropped
                 await asyncio.sleep(RETRY_EVERY)
                 continue
-            if token:
-                return int(token)
+            if taken:
+                return taken
             await asyncio.sleep(POLL_EVERY)
 
     async def _hold(self, key: str, me: str) -> None:
@@ -159,15 +191,30 @@ class RedisCoordinator(Coordinator):
             return False
 
     async def remember(self, key: str, value: str, ttl: float) -> None:
+        held = self._turn_notes()
+        if held is not None:  # written as the turn ends
+            held.values[key] = value
+            held.kept[key] = (value, int(ttl * 1000))
+            return
         with contextlib.suppress(*UNREACHABLE):  # Redis restarting: the note is lost, allowed
-            await self.redis.set(f"{self.prefix}:note:{key}", value, px=int(ttl * 1000))
+            await self.redis.set(self._note_key(key), value, px=int(ttl * 1000))
 
     async def recall(self, key: str) -> str | None:
+        held = self._turn_notes()
+        if held is not None and key in held.values:
+            return held.values[key]
         try:
-            value = await self.redis.get(f"{self.prefix}:note:{key}")
+            return _text(await self.redis.get(self._note_key(key)))
         except UNREACHABLE:
             return None
-        return value.decode() if isinstance(value, bytes) else value
+
+    def _turn_notes(self) -> _TurnNotes | None:
+        """The notes of this coordinator's turn that the running task is in, if any."""
+        held = _TURN_NOTES.get()
+        return held if held is not None and held.open and held.coordinator is self else None
+
+    def _note_key(self, key: str) -> str:
+        return f"{self.prefix}:note:{key}"
 
     async def hit(self, rates: Sequence[Rate]) -> bool:
         """The window is picked by this machine's clock: workers whose clocks differ by a
@@ -197,4 +244,8 @@ class RedisCoordinator(Coordinator):
 
     def _lease_key(self, name: str) -> str:
         return f"{self.prefix}:lease:{name}"
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
 

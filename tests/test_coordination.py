@@ -176,3 +176,48 @@ async def test_a_turn_waits_through_a_redis_restart(redis_url, tmp_path):
 async def _take(worker: RedisCoordinator) -> int:
     async with worker.turn("tg:1", 2) as token:
         return token
+
+
+async def test_a_turn_brings_the_notes_it_names_and_leaves_those_kept_in_it(redis_url):
+    """The open question's note comes with the turn and goes with its end: the next worker's
+    turn finds it, and the note costs no Redis command of its own either way. A task that
+    outlives the turn writes its notes directly."""
+    first, second = RedisCoordinator.from_url(redis_url), RedisCoordinator.from_url(redis_url)
+    try:
+        async with first.turn("tg:6", 1, notes=["asked:6"]):  # its scripts loaded
+            pass
+        await first.remember("asked:7", "old", 60)
+        sent = _count_commands(first)
+        async with first.turn("tg:7", 1, notes=["asked:7"]):
+            assert await first.recall("asked:7") == "old"
+            await first.remember("asked:7", "new", 60)
+            assert await first.recall("asked:7") == "new"
+            assert await second.recall("asked:7") == "old"  # written as the turn ends
+            later = asyncio.create_task(_remember_after(first, "asked:8", "late"))
+        assert sent == ["EVALSHA", "EVALSHA"]  # take the turn, end it
+        async with second.turn("tg:7", 2, notes=["asked:7", "asked:9"]):
+            assert await second.recall("asked:7") == "new"
+            assert await second.recall("asked:9") is None
+        await later
+        assert await second.recall("asked:8") == "late"
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def _remember_after(worker: RedisCoordinator, key: str, value: str) -> None:
+    await asyncio.sleep(0.05)
+    await worker.remember(key, value, 60)
+
+
+def _count_commands(worker: RedisCoordinator) -> list[str]:
+    """The commands this worker sends to Redis from now on (scripts count once each)."""
+    sent: list[str] = []
+    send = worker.redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(str(args[0]))
+        return await send(*args, **options)
+
+    worker.redis.execute_command = counted
+    return sent

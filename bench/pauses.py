@@ -36,9 +36,9 @@ class CollectorPauses:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        gc.callbacks.remove(self._note)  # first: the collection enabling may start is not ours
         if self.hold:
             gc.enable()
-        gc.callbacks.remove(self._note)
 
     @property
     def longest_ms(self) -> float:

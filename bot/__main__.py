@@ -6,9 +6,10 @@ import asyncio
 
 import typer
 
+from dialogs.texts import t
 from storage.settings import Settings
 
-cli = typer.Typer(add_completion=False, help="吉林省表彰人员统计登记机器人")
+cli = typer.Typer(add_completion=False, help=t("staff.help.bot"))
 
 
 @cli.command()

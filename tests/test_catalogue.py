@@ -69,8 +69,8 @@ def chinese_literals(path: Path) -> list[str]:
     ]
 
 
-def test_the_admin_commands_say_nothing_the_catalogue_does_not_hold():
-    modules = sorted((ROOT / "admin_cli").glob("*.py"))
+def test_the_channels_and_commands_say_nothing_the_catalogue_does_not_hold():
+    modules = sorted(p for room in ("admin_cli", "bot", "web") for p in (ROOT / room).rglob("*.py"))
     found = [hit for path in modules for hit in chinese_literals(path)]
     assert found == [], "move the text into messages.po and look it up with t()"
 

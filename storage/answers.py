@@ -113,7 +113,7 @@ async def save_answer(
         "version": seen.version, "update_id": update_id, "at": utcnow(),
     }
     if db.dialect != "sqlite":  # one statement commits alone; with `also`, one transaction
-        async with db.autocommit() if also is None else db.engine.begin() as connection:
+        async with db.autocommit() if also is None else db.transaction() as connection:
             saved = (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
             if saved and also is not None:
                 await connection.execute(also.statement, also.params)

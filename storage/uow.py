@@ -317,6 +317,13 @@ class Database:
             yield connection
 
     @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """PostgreSQL: a connection in one transaction, committed when the block ends (for a
+        few statements that need no session)."""
+        async with self._pg_turn(), self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
     async def _pg_turn(self) -> AsyncIterator[None]:
         """PostgreSQL: a turn among the PG_UNITS outermost units of work; one inside another
         does not wait for a turn its caller holds."""

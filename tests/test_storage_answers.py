@@ -4,8 +4,11 @@ handled meanwhile changes nothing."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from storage import answers
-from storage.records import Address
+from storage.models import ProcessedUpdate, utcnow
+from storage.records import Address, Write
 
 OWNER = Address("memory", "answers-1")
 
@@ -56,3 +59,18 @@ async def test_an_update_handled_meanwhile_is_not_applied_again(store):
     assert not await answers.save_answer(store, seen, late, 9)
     now = await answers.glance(store, OWNER, 9)
     assert "name" not in now.record.draft.person and now.version == seen.version
+
+
+async def test_what_goes_with_an_answer_is_written_only_with_it(store):
+    """A channel's extra write (the web page's screen) commits with the answer, and not at
+    all when the answer is refused."""
+    await _draft(store)
+    marker = sa.insert(ProcessedUpdate.__table__)
+    with_it = Write(marker, {"update_id": 5_001, "at": utcnow()})
+    seen = await answers.glance(store, OWNER, 10)
+    assert await answers.save_answer(store, seen, seen.record.draft, 10, with_it)
+    stale = Write(marker, {"update_id": 5_002, "at": utcnow()})
+    assert not await answers.save_answer(store, seen, seen.record.draft, 11, stale)
+    async with store.uow(read_only=True) as uow:
+        assert await uow.updates.seen(5_001)
+        assert not await uow.updates.seen(5_002)

@@ -59,18 +59,15 @@ local taken = {redis.call('INCR', KEYS[4])}
 for i = 5, #KEYS do taken[#taken + 1] = redis.call('GET', KEYS[i]) end
 return taken
 """
-# KEYS: a lock or lease; ARGV: holder [, ttl ms]. Deletes / extends it only if still ours.
+# KEYS: a lock or lease [, notes]; ARGV: holder [, a value and a ttl ms per note]. Deletes the
+# lock only if still ours; the notes kept during a turn are written as it ends, so the next
+# holder reads them.
 _RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-# KEYS: a turn's lock, then notes; ARGV: holder, then a value and a ttl ms per note. The
-# notes kept during the turn are written as it ends, so the next holder reads them.
-_END_TURN = """
 for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 2], 'PX', ARGV[2 * i - 1]) end
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+# KEYS: a lock or lease; ARGV: holder, ttl ms. Extends it only if still ours.
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
@@ -122,7 +119,6 @@ class RedisCoordinator(Coordinator):
         self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._take_turn = redis.register_script(_TAKE_TURN)
         self._release = redis.register_script(_RELEASE)
-        self._end_turn = redis.register_script(_END_TURN)
         self._renew = redis.register_script(_RENEW)
         self._lease = redis.register_script(_LEASE)
         self._hit = redis.register_script(_HIT)
@@ -150,8 +146,8 @@ class RedisCoordinator(Coordinator):
             renewing.cancel()
             kept = [(self._note_key(note), kept) for note, kept in held.kept.items()]
             with contextlib.suppress(Exception):  # gone with Redis: it expires by itself
-                await self._end_turn(keys=[key, *(k for k, _ in kept)],
-                                     args=[me, *(x for _, pair in kept for x in pair)])
+                await self._release(keys=[key, *(k for k, _ in kept)],
+                                    args=[me, *(x for _, pair in kept for x in pair)])
 
     async def _wait_turn(self, keys: list[str], me: str, order: int) -> list:
         while True:

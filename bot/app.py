@@ -124,14 +124,15 @@ async def run(
         settings.ocr, workers=settings.ocr_workers, timeout=settings.ocr_timeout
     )
     limit = CALLBACK_DATA_BYTES if settings.bot_token else None  # the web page sets none
-    registration = await Registration.create(db, store, ocr, data_limit=limit)
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
+    registration = await Registration.create(db, store, ocr, data_limit=limit,
+                                             saved_is_latest=coordinator.follows_own_turn)
     desk = ReviewDesk(registration)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)
     unreachable = await Unreachable.load(db)
     web_settings = WebSettings()
-    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     web_runner = await web_channel.start(
         registration, desk, web_settings, required=settings.bot_token is None,
         coordinator=coordinator,

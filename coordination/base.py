@@ -31,6 +31,12 @@ class Coordinator(abc.ABC):
         store across the network is asked once each way."""
 
     @abc.abstractmethod
+    def follows_own_turn(self) -> bool:
+        """Whether the turn the running task is in came right after this worker's own last
+        turn of the same person, so nobody else was served for that person in between (what
+        the worker remembers of the person is still the latest)."""
+
+    @abc.abstractmethod
     async def try_lease(self, name: str, ttl: float) -> bool:
         """Take the job's lease if nobody holds it (or renew it if we do)."""
 

@@ -33,6 +33,9 @@ class LocalCoordinator(Coordinator):
             else:
                 self._locks[person] = (lock, users - 1)
 
+    def follows_own_turn(self) -> bool:
+        return True  # one process: every turn is ours
+
     async def try_lease(self, name: str, ttl: float) -> bool:
         return True
 

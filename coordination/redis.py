@@ -17,6 +17,7 @@ import logging
 import os
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 TURN_LEASE_MS = 30_000  # a turn held longer (a stalled worker) is given to the next waiter
 POLL_EVERY = 0.005  # seconds between looks at whose turn it is
 RETRY_EVERY = 0.2  # seconds between tries while Redis is unreachable
+FENCES_KEPT = 10_000  # people whose last turn this worker remembers
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 # KEYS: lock, waiters (update id per waiter), heartbeats (expiry per waiter), fence, notes.
@@ -99,17 +101,19 @@ return 1
 
 
 @dataclass
-class _TurnNotes:
-    """The notes a turn read when it was taken, and those kept during it (written as it
-    ends). Tasks started during the turn see it too; once it ends they use Redis directly."""
+class _Turn:
+    """A turn being held: the notes it read when it was taken, and those kept during it
+    (written as it ends). Tasks started during the turn see it too; once it ends they use
+    Redis directly."""
 
     coordinator: RedisCoordinator
     values: dict[str, str | None]
+    follows_own: bool  # the fencing token is the one after this worker's last of the person
     kept: dict[str, tuple[str, int]] = field(default_factory=dict)
     open: bool = True
 
 
-_TURN_NOTES: ContextVar[_TurnNotes | None] = ContextVar("honoree_turn_notes", default=None)
+_TURN: ContextVar[_Turn | None] = ContextVar("honoree_turn", default=None)
 
 
 class RedisCoordinator(Coordinator):
@@ -122,6 +126,7 @@ class RedisCoordinator(Coordinator):
         self._renew = redis.register_script(_RENEW)
         self._lease = redis.register_script(_LEASE)
         self._hit = redis.register_script(_HIT)
+        self._fences: OrderedDict[str, int] = OrderedDict()  # the last token held, by person
         self._local_rates = LocalRates()  # while Redis is unreachable
         self._rates_apart = False
 
@@ -135,14 +140,19 @@ class RedisCoordinator(Coordinator):
         keys = [key, f"{key}:waiters", f"{key}:alive", f"{key}:fence"]
         me = f"{self.worker}:{order}:{uuid.uuid4().hex[:6]}"
         taken = await self._wait_turn([*keys, *map(self._note_key, notes)], me, order)
-        held = _TurnNotes(self, dict(zip(notes, map(_text, taken[1:]), strict=True)))
-        reset = _TURN_NOTES.set(held)
+        fence = int(taken[0])
+        held = _Turn(self, dict(zip(notes, map(_text, taken[1:]), strict=True)),
+                     follows_own=self._fences.pop(person, None) == fence - 1)
+        self._fences[person] = fence
+        if len(self._fences) > FENCES_KEPT:
+            self._fences.popitem(last=False)
+        reset = _TURN.set(held)
         renewing = asyncio.create_task(self._hold(key, me))
         try:
-            yield int(taken[0])
+            yield fence
         finally:
             held.open = False
-            _TURN_NOTES.reset(reset)
+            _TURN.reset(reset)
             renewing.cancel()
             kept = [(self._note_key(note), kept) for note, kept in held.kept.items()]
             with contextlib.suppress(Exception):  # gone with Redis: it expires by itself
@@ -167,6 +177,10 @@ class RedisCoordinator(Coordinator):
             with contextlib.suppress(Exception):
                 await self._renew(keys=[key], args=[me, TURN_LEASE_MS])
 
+    def follows_own_turn(self) -> bool:
+        held = self._turn()
+        return held is not None and held.follows_own
+
     async def try_lease(self, name: str, ttl: float) -> bool:
         held = await self._lease(keys=[self._lease_key(name)], args=[self.worker, int(ttl * 1000)])
         return bool(held)
@@ -187,7 +201,7 @@ class RedisCoordinator(Coordinator):
             return False
 
     async def remember(self, key: str, value: str, ttl: float) -> None:
-        held = self._turn_notes()
+        held = self._turn()
         if held is not None:  # written as the turn ends
             held.values[key] = value
             held.kept[key] = (value, int(ttl * 1000))
@@ -196,7 +210,7 @@ class RedisCoordinator(Coordinator):
             await self.redis.set(self._note_key(key), value, px=int(ttl * 1000))
 
     async def recall(self, key: str) -> str | None:
-        held = self._turn_notes()
+        held = self._turn()
         if held is not None and key in held.values:
             return held.values[key]
         try:
@@ -204,9 +218,9 @@ class RedisCoordinator(Coordinator):
         except UNREACHABLE:
             return None
 
-    def _turn_notes(self) -> _TurnNotes | None:
+    def _turn(self) -> _Turn | None:
         """The notes of this coordinator's turn that the running task is in, if any."""
-        held = _TURN_NOTES.get()
+        held = _TURN.get()
         return held if held is not None and held.open and held.coordinator is self else None
 
     def _note_key(self, key: str) -> str:

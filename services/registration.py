@@ -99,6 +99,7 @@ class Registration:
         ocr: OcrService | None = None,
         *,
         data_limit: int | None = None,
+        saved_is_latest: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
         self.divisions = divisions
@@ -108,6 +109,11 @@ class Registration:
         # the strictest one; None: no channel limits its button data.
         self.data_limit = data_limit
         self._locks: defaultdict[Address, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # What this process saved of a person is the latest unless another worker may have
+        # served them since (told by the channel's turn; the saves' version check guards the
+        # rest): None of it is used otherwise.
+        self._saved = answers.SavedGlances()
+        self._saved_is_latest = saved_is_latest
         self._reading: set[asyncio.Task] = set()
 
     @classmethod
@@ -118,8 +124,10 @@ class Registration:
         ocr: OcrService | None = None,
         *,
         data_limit: int | None = None,
+        saved_is_latest: Callable[[], bool] = lambda: True,
     ) -> Registration:
-        return cls(db, await place_names(db), store, ocr, data_limit=data_limit)
+        return cls(db, await place_names(db), store, ocr, data_limit=data_limit,
+                   saved_is_latest=saved_is_latest)
 
     def context(self, contact: str | None = None) -> Context:
         now = datetime.now(UTC)
@@ -202,8 +210,11 @@ class Registration:
         keep: Keep | None = None,
     ) -> Result:
         with speaking(language()):  # the draft's language holds inside, and only inside
+            saved = self._saved.take(who)  # stale after this event, whatever it does
+            saved = saved if saved is not None and self._saved_is_latest() else None
             if reopen is None:
-                quick = await self._answer_quickly(who, event, update_id, message_ref, keep)
+                quick = await self._answer_quickly(who, event, update_id, message_ref, keep,
+                                                   saved)
                 if quick is not None:
                     return quick
             async with self.db.uow() as uow:
@@ -276,12 +287,14 @@ class Registration:
             closes = None
         return Result(replies, outcome.alert, closes)
 
-    async def _answer_quickly(self, who, event, update_id, message_ref, keep) -> Result | None:
+    async def _answer_quickly(self, who, event, update_id, message_ref, keep,
+                              saved: answers.Glance | None) -> Result | None:
         """The common update, an answer that only changes the open draft: one read and one
-        conditional write (storage.answers). None when it needs the whole unit of work."""
+        conditional write (storage.answers), or only the write when this process saved the
+        draft last. None when it needs the whole unit of work."""
         if update_id is None or callable(event) or chosen_language(event) is not None:
             return None
-        seen = await answers.glance(self.db, who, update_id)
+        seen = saved or await answers.glance(self.db, who, update_id)
         if seen is None or seen.seen or seen.record.draft.stopped:
             return None
         draft = seen.record.draft
@@ -297,8 +310,10 @@ class Registration:
         _remember_typed(outcome.draft, event, before, closes, message_ref)
         result = Result(outcome.replies, outcome.alert, closes)
         kept = keep(result, OpenDraft(seen.record.id, outcome.draft)) if keep else None
-        if not await answers.save_answer(self.db, seen, outcome.draft, update_id, kept):
+        saved = await answers.save_answer(self.db, seen, outcome.draft, update_id, kept)
+        if saved is None:
             return None
+        self._saved.keep(saved)
         log.info("handled", extra={"update": update_id, "entry": seen.record.id,
                                    "event": type(event).__name__})
         return result

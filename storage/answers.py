@@ -6,10 +6,15 @@ whether the update was handled already; the dialog decides without holding a tra
 the writers' turn; `save_answer` then stores the draft only if its version is still the one
 read and records the update id in the same commit. When anything else changed the draft
 meanwhile, nothing is written and the caller takes the full unit of work instead.
+
+A save returns the glance of what it stored. The process that keeps it (`SavedGlances`) can
+start the person's next answer from it with no read at all: the same version check refuses
+that save too if the row changed in between.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -34,9 +39,11 @@ _GLANCE = ACTIVE_DRAFT.add_columns(
     REGISTRATIONS.c.version,
     sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
 )
-_UNCHANGED = (
+_UNCHANGED = (  # the owner too: a kept glance must not outlive its row into a reused id
     REGISTRATIONS.c.id == sa.bindparam("reg_id"),
     REGISTRATIONS.c.version == sa.bindparam("version"),
+    REGISTRATIONS.c.owner_channel == sa.bindparam("channel"),
+    REGISTRATIONS.c.owner_external_id == sa.bindparam("external_id"),
     EDITABLE,
 )
 _SAVE_IF_UNCHANGED = sa.update(REGISTRATIONS).where(*_UNCHANGED).values(SAVE_VALUES)
@@ -73,9 +80,29 @@ _SAVE_AND_MARK = (
 class Glance:
     """The person's open draft as read, with what a conditional save needs."""
 
+    owner: Address
     record: OpenDraft
     version: int
     seen: bool  # the update was handled already (delivered again)
+
+
+class SavedGlances:
+    """The glances of the drafts this process saved last, by person: the next answer of
+    someone in the middle of the form starts from one instead of reading the row again. Each
+    is taken out when used, so a save refused or any other path makes it stale no more; the
+    oldest is forgotten first."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self._glances: OrderedDict[Address, Glance] = OrderedDict()
+        self._size = size
+
+    def take(self, owner: Address) -> Glance | None:
+        return self._glances.pop(owner, None)
+
+    def keep(self, glance: Glance) -> None:
+        self._glances[glance.owner] = glance
+        if len(self._glances) > self._size:
+            self._glances.popitem(last=False)
 
 
 class _Refused(Exception):
@@ -97,27 +124,33 @@ async def glance(db: Database, owner: Address, update_id: int) -> Glance | None:
         return None
     reg_id, state, sealed, version, seen = row
     secrets = db.cipher.decrypt_json(sealed) if sealed else {}
-    return Glance(OpenDraft(reg_id, Draft.from_storage(state, secrets)), version, bool(seen))
+    return Glance(owner, OpenDraft(reg_id, Draft.from_storage(state, secrets)), version,
+                  bool(seen))
 
 
 async def save_answer(
     db: Database, seen: Glance, draft: Draft, update_id: int, also: Write | None = None
-) -> bool:
+) -> Glance | None:
     """Store `draft` and mark the update handled, in one commit, if the draft is still the
-    version `seen` and the update was not handled meanwhile; False (nothing written)
-    otherwise. `also` goes in the same commit, only with the answer."""
+    version `seen` and the update was not handled meanwhile; None (nothing written)
+    otherwise. `also` goes in the same commit, only with the answer.
+
+    What was saved comes back as the glance the next answer would read: a caller that keeps
+    it can skip that read, since a save of it is refused too once anything changed the row."""
     state, secrets = draft.to_storage()
     params = {
         **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
                        draft.person.get("hukou_code")),
         "version": seen.version, "update_id": update_id, "at": utcnow(),
+        "channel": seen.owner.channel, "external_id": seen.owner.external_id,
     }
     if db.dialect != "sqlite":  # one statement commits alone; with `also`, one transaction
         async with db.autocommit() if also is None else db.transaction() as connection:
-            saved = (await connection.execute(_SAVE_AND_MARK, params)).first() is not None
-            if saved and also is not None:
+            if (await connection.execute(_SAVE_AND_MARK, params)).first() is None:
+                return None
+            if also is not None:
                 await connection.execute(also.statement, also.params)
-            return saved
+            return _saved(seen, draft)
 
     def save(connection: Connection) -> bool:
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
@@ -129,6 +162,11 @@ async def save_answer(
         return True
 
     try:
-        return await db.in_one_hop(save, read_only=False)
+        saved = await db.in_one_hop(save, read_only=False)
     except _Refused:
-        return False
+        return None
+    return _saved(seen, draft) if saved else None
+
+
+def _saved(seen: Glance, draft: Draft) -> Glance:
+    return Glance(seen.owner, OpenDraft(seen.record.id, draft), seen.version + 1, seen=False)

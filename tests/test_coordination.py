@@ -221,3 +221,25 @@ def _count_commands(worker: RedisCoordinator) -> list[str]:
 
     worker.redis.execute_command = counted
     return sent
+
+
+async def test_a_worker_knows_when_nobody_else_served_the_person_since_its_last_turn(redis_url):
+    """What a worker remembers of a person (the draft it saved) is the latest only while the
+    person's turns stay with it."""
+    first, second = RedisCoordinator.from_url(redis_url), RedisCoordinator.from_url(redis_url)
+
+    async def follows(worker: RedisCoordinator, order: int) -> bool:
+        async with worker.turn("tg:11", order):
+            return worker.follows_own_turn()
+
+    try:
+        seen = [await follows(first, 1), await follows(first, 2), await follows(second, 3),
+                await follows(first, 4), await follows(first, 5), await follows(second, 6)]
+        assert seen == [False, True, False, False, True, False]
+        assert not first.follows_own_turn(), "outside a turn nothing is known"
+        async with first.turn("tg:12", 7):  # another person's turn says nothing of this one
+            pass
+        assert await follows(first, 8) is False  # second served tg:11 last
+    finally:
+        await first.close()
+        await second.close()

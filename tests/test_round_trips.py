@@ -70,3 +70,40 @@ async def test_an_answer_is_one_write_transaction_on_sqlite(db, tmp_path):
     assert seen.count("BEGIN IMMEDIATE") == 1, seen
     again = await registration.handle(HONOREE, press, 2)  # the same update delivered again
     assert again.again and again.replies, "a redelivery says the open question anew"
+
+
+async def test_the_next_answer_after_this_process_saved_the_draft_costs_one_round_trip(
+    store, tmp_path
+):
+    _, registration, _, replies = await first_answer(store, tmp_path)
+    press = Press(replies[-1].buttons[0][0].data)
+    with counting() as seen:
+        answered = await registration.handle(HONOREE, press, 3)
+    assert answered.replies, "the answer is replied to"
+    assert not [s for s in seen if s.lstrip().upper().startswith("SELECT")], seen
+    if store.dialect == "postgresql":
+        assert len(seen) == 1, seen
+
+
+async def test_an_answer_after_another_worker_changed_the_draft_builds_on_that_change(
+    store, tmp_path
+):
+    """Two services on one database, like two workers: what one saved last is not what the
+    other one remembers of the draft, and nothing either of them stored is lost."""
+    _, first, _, replies = await first_answer(store, tmp_path)
+    second = await Registration.create(store, EvidenceStore(tmp_path / "evidence"))
+
+    async def answers_kept() -> int:
+        async with store.uow(read_only=True) as uow:
+            draft = (await uow.registrations.load_draft(HONOREE)).draft
+        return len(draft.person) + sum(len(award) for award in draft.awards)
+
+    kept = [await answers_kept()]
+    asked = [replies[-1].text]
+    for update_id, registration in ((3, second), (4, first), (5, first)):
+        press = Press(replies[-1].buttons[0][0].data)
+        replies = (await registration.handle(HONOREE, press, update_id)).replies
+        kept.append(await answers_kept())
+        asked.append(replies[-1].text)
+    assert kept == sorted(set(kept)), f"every answer is kept with those before it: {kept}"
+    assert len(set(asked)) == len(asked), f"each answer moves on to a new question: {asked}"

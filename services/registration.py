@@ -276,10 +276,8 @@ class Registration:
         closes = record_of.closing(before, event, outcome.draft, ctx)
         _remember_typed(outcome.draft, event, before, closes, message_ref)
         replies = await self._apply(uow, who, record.id, outcome)
-        if created is not None and replies and replies[-1].buttons:
-            # the first question offers 中文 / 조선말 too (the open question holds the buttons)
-            last = replies[-1]
-            replies[-1] = replace(last, buttons=(*last.buttons, language_buttons()))
+        if created is not None:
+            replies = _offer_languages(replies)
         log.info("handled", extra={"update": update_id, "entry": record.id,
                                    "event": type(event).__name__})
         if reopen is not None and closes is not None:  # said anew: its first record is above
@@ -291,15 +289,22 @@ class Registration:
                               saved: answers.Glance | None) -> Result | None:
         """The common update, an answer that only changes the open draft: one read and one
         conditional write (storage.answers), or only the write when this process saved the
-        draft last. None when it needs the whole unit of work."""
+        draft last; a first message, a new draft, the same way. None when it needs the whole
+        unit of work."""
         if update_id is None or callable(event) or chosen_language(event) is not None:
             return None
         seen = saved or await answers.glance(self.db, who, update_id)
-        if seen is None or seen.seen or seen.record.draft.stopped:
-            return None
-        draft = seen.record.draft
-        if isinstance(event, Press) and not callbacks.well_formed(event.data, self.data_limit):
-            return None
+        if seen is None:  # someone new, unless they have entries that are no draft
+            if isinstance(event, Press):  # a button of a finished entry, or stray
+                return None
+            draft = Draft(lang=language())  # the channel's hint (Telegram, the browser)
+        else:
+            if seen.seen or seen.record.draft.stopped:
+                return None
+            if isinstance(event, Press) and not callbacks.well_formed(event.data,
+                                                                      self.data_limit):
+                return None
+            draft = seen.record.draft
         switch(draft.lang)
         ctx = self.context()
         before = record_of.asked(draft, event, ctx)
@@ -308,13 +313,20 @@ class Registration:
             return None
         closes = record_of.closing(before, event, outcome.draft, ctx)
         _remember_typed(outcome.draft, event, before, closes, message_ref)
-        result = Result(outcome.replies, outcome.alert, closes)
-        kept = keep(result, OpenDraft(seen.record.id, outcome.draft)) if keep else None
-        saved = await answers.save_answer(self.db, seen, outcome.draft, update_id, kept)
-        if saved is None:
+        replies = outcome.replies if seen else _offer_languages(outcome.replies)
+        result = Result(replies, outcome.alert, closes)
+        also = None if keep is None else (
+            lambda reg_id: keep(result, OpenDraft(reg_id, outcome.draft))
+        )
+        if seen is None:
+            stored = await answers.start_draft(self.db, who, outcome.draft, update_id, also)
+        else:
+            kept = also(seen.record.id) if also else None
+            stored = await answers.save_answer(self.db, seen, outcome.draft, update_id, kept)
+        if stored is None:
             return None
-        self._saved.keep(saved)
-        log.info("handled", extra={"update": update_id, "entry": seen.record.id,
+        self._saved.keep(stored)
+        log.info("handled", extra={"update": update_id, "entry": stored.record.id,
                                    "event": type(event).__name__})
         return result
 
@@ -514,6 +526,15 @@ def language_buttons() -> tuple[Button, ...]:
     return tuple(
         Button(t(f"btn.lang.{lang}"), callbacks.action(LANGUAGE_ACTION, lang)) for lang in LANGUAGES
     )
+
+
+def _offer_languages(replies: list[Reply]) -> list[Reply]:
+    """A new draft's first question offers 中文 / 조선말 too (the open question holds the
+    buttons)."""
+    if not replies or not replies[-1].buttons:
+        return replies
+    last = replies[-1]
+    return [*replies[:-1], replace(last, buttons=(*last.buttons, language_buttons()))]
 
 
 def chosen_language(event) -> str | None:

@@ -15,6 +15,7 @@ that save too if the row changed in between.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -23,7 +24,8 @@ from sqlalchemy.dialects import postgresql
 
 from dialogs.model import Draft
 from storage.models import ProcessedUpdate, utcnow
-from storage.records import Address, OpenDraft, Write
+from storage.records import Address, OpenDraft, Status, Write
+from storage.repositories._base import INSERTS
 from storage.repositories.registrations import (
     ACTIVE_DRAFT,
     EDITABLE,
@@ -39,11 +41,13 @@ _GLANCE = ACTIVE_DRAFT.add_columns(
     REGISTRATIONS.c.version,
     sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
 )
-_UNCHANGED = (  # the owner too: a kept glance must not outlive its row into a reused id
-    REGISTRATIONS.c.id == sa.bindparam("reg_id"),
-    REGISTRATIONS.c.version == sa.bindparam("version"),
+_OWNED = (
     REGISTRATIONS.c.owner_channel == sa.bindparam("channel"),
     REGISTRATIONS.c.owner_external_id == sa.bindparam("external_id"),
+)
+_UNCHANGED = (
+    REGISTRATIONS.c.id == sa.bindparam("reg_id"),
+    REGISTRATIONS.c.version == sa.bindparam("version"),
     EDITABLE,
 )
 _SAVE_IF_UNCHANGED = sa.update(REGISTRATIONS).where(*_UNCHANGED).values(SAVE_VALUES)
@@ -73,6 +77,36 @@ _SAVE_AND_MARK = (
     .returning(REGISTRATIONS.c.id)
     .add_cte(_LOCKED)
     .add_cte(_MARKED)
+)
+
+
+# A first message: the update is marked only if the person has no entry at all (nothing to
+# resume, nothing submitted before: what they are told then needs the whole unit of work), and
+# the new draft is written only with a new mark. Both engines: INSERT … SELECT … ON CONFLICT.
+_MARK_IF_NEW = {
+    name: insert(_PROCESSED)
+    .from_select(
+        ["update_id", "at"],
+        sa.select(
+            sa.bindparam("update_id", type_=_PROCESSED.c.update_id.type),
+            sa.bindparam("at", type_=_PROCESSED.c.at.type),
+        ).where(~sa.exists().where(*_OWNED)),
+    )
+    .on_conflict_do_nothing(index_elements=[_PROCESSED.c.update_id])
+    .returning(_PROCESSED.c.update_id)
+    for name, insert in INSERTS.items()
+}
+_NEW_DRAFT = (
+    sa.insert(REGISTRATIONS)
+    .values(
+        {column: sa.bindparam(column) for column in (
+            "state", "secrets_cipher", "id_hash", "name", "hukou_code", "created_at",
+            "updated_at")}
+        | {"owner_channel": sa.bindparam("channel"),
+           "owner_external_id": sa.bindparam("external_id"),
+           "status": Status.DRAFT.value, "version": 1},
+    )
+    .returning(REGISTRATIONS.c.id)
 )
 
 
@@ -142,7 +176,6 @@ async def save_answer(
         **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
                        draft.person.get("hukou_code")),
         "version": seen.version, "update_id": update_id, "at": utcnow(),
-        "channel": seen.owner.channel, "external_id": seen.owner.external_id,
     }
     if db.dialect != "sqlite":  # one statement commits alone; with `also`, one transaction
         async with db.autocommit() if also is None else db.transaction() as connection:
@@ -170,3 +203,42 @@ async def save_answer(
 
 def _saved(seen: Glance, draft: Draft) -> Glance:
     return Glance(seen.owner, OpenDraft(seen.record.id, draft), seen.version + 1, seen=False)
+
+
+async def start_draft(
+    db: Database, owner: Address, draft: Draft, update_id: int,
+    also: Callable[[int], Write | None] | None = None,
+) -> Glance | None:
+    """A first message: store `draft` as the person's new entry and mark the update handled,
+    in one commit, if the person has no entry at all and the update was not handled yet;
+    None (nothing written) otherwise. `also(new id)` goes in the same commit."""
+    state, secrets = draft.to_storage()
+    now = utcnow()
+    params = {
+        **state_params(db.cipher, None, state, secrets, draft.person.get("name"),
+                       draft.person.get("hukou_code")),
+        "channel": owner.channel, "external_id": owner.external_id, "update_id": update_id,
+        "at": now, "created_at": now, "updated_at": now,
+    }
+    mark = _MARK_IF_NEW[db.dialect]
+    if db.dialect != "sqlite":
+        async with db.transaction() as connection:
+            if (await connection.execute(mark, params)).first() is None:
+                return None
+            reg_id = (await connection.execute(_NEW_DRAFT, params)).scalar_one()
+            write = also(reg_id) if also is not None else None
+            if write is not None:
+                await connection.execute(write.statement, write.params)
+        return Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)
+
+    def start(connection: Connection) -> int | None:
+        if connection.execute(mark, params).first() is None:
+            return None  # nothing written
+        reg_id = connection.execute(_NEW_DRAFT, params).scalar_one()
+        write = also(reg_id) if also is not None else None
+        if write is not None:
+            connection.execute(write.statement, write.params)
+        return reg_id
+
+    reg_id = await db.in_one_hop(start, read_only=False)
+    return None if reg_id is None else Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)

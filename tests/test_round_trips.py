@@ -107,3 +107,18 @@ async def test_an_answer_after_another_worker_changed_the_draft_builds_on_that_c
         asked.append(replies[-1].text)
     assert kept == sorted(set(kept)), f"every answer is kept with those before it: {kept}"
     assert len(set(asked)) == len(asked), f"each answer moves on to a new question: {asked}"
+
+
+async def test_a_first_message_is_one_write_with_its_new_draft(store, tmp_path):
+    registration = await Registration.create(store, EvidenceStore(tmp_path / "evidence"))
+    with counting() as seen:
+        started = await registration.handle(HONOREE, Start(), 1)
+    assert started.replies[-1].buttons, "the first question is asked, with its buttons"
+    writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 2, seen  # the update's mark and the new draft
+    if store.dialect == "sqlite":
+        assert seen.count("BEGIN IMMEDIATE") == 1, seen
+    else:
+        assert len(seen) <= 5, seen  # the glance, then BEGIN, the two writes, COMMIT
+    again = await registration.handle(HONOREE, Start(), 1)  # delivered again
+    assert again.again and again.replies[-1].text == started.replies[-1].text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from dialogs.model import Draft
 from storage import answers
 from storage.models import ProcessedUpdate, utcnow
 from storage.records import Address, Write
@@ -74,3 +75,27 @@ async def test_what_goes_with_an_answer_is_written_only_with_it(store):
     async with store.uow(read_only=True) as uow:
         assert await uow.updates.seen(5_001)
         assert not await uow.updates.seen(5_002)
+
+
+async def test_a_new_draft_is_started_only_for_someone_with_no_entry_and_a_new_update(store):
+    newcomer = Address("memory", "answers-new")
+    draft = Draft(lang="ko")
+    draft.person["name"] = "金明浩"
+    started = await answers.start_draft(store, newcomer, draft, 21)
+    assert started is not None and started.version == 1
+    seen = await answers.glance(store, newcomer, 21)
+    assert seen.seen and seen.record.id == started.record.id
+    assert seen.record.draft.person["name"] == "金明浩" and seen.record.draft.lang == "ko"
+    assert await answers.start_draft(store, newcomer, Draft(), 22) is None, "one draft each"
+    other = Address("memory", "answers-other")
+    assert await answers.start_draft(store, other, Draft(), 21) is None, "update handled"
+    assert await answers.glance(store, other, 21) is None, "nothing was written"
+
+
+async def test_a_save_after_the_new_draft_goes_on_from_what_it_returned(store):
+    newcomer = Address("memory", "answers-next")
+    started = await answers.start_draft(store, newcomer, Draft(), 31)
+    draft = started.record.draft
+    draft.person["name"] = "李春花"
+    assert await answers.save_answer(store, started, draft, 32) is not None
+    assert (await answers.glance(store, newcomer, 33)).record.draft.person["name"] == "李春花"

@@ -103,7 +103,7 @@ def award_rows(draft: Draft) -> list[AwardRow]:
 
 
 def state_params(
-    cipher: FieldCipher, reg_id: int, state: dict[str, Any], secrets: dict[str, str],
+    cipher: FieldCipher, reg_id: int | None, state: dict[str, Any], secrets: dict[str, str],
     name: str | None, hukou_code: str | None,
 ) -> dict[str, Any]:
     """The bound values of a save: the answers, the sealed secrets and the copied columns."""

@@ -161,15 +161,18 @@ async def on_other(message: Message, registration: Registration, update_id: int,
 
 @router.callback_query()
 async def on_press(query: CallbackQuery, registration: Registration, update_id: int, bot: Bot,
-                   open_questions: OpenQuestions):
+                   open_questions: OpenQuestions, answer_in_response: bool = False):
     data = query.data or ""
     message = query.message
     chat_id = message.chat.id if message else query.from_user.id
     result = await registration.handle(person(query.from_user), Press(data), update_id)
+    pressed = message.message_id if message else None
+    if answer_in_response:  # the webhook's answer carries it: no call of its own
+        await show(bot, chat_id, result, open_questions, pressed)
+        return query.answer(result.alert)
 
     async def answer_press() -> None:  # an aiogram method object: awaitable, not a coroutine
         await query.answer(result.alert)
 
-    pressed = message.message_id if message else None
     # independent calls: one round trip, not two
     await asyncio.gather(answer_press(), show(bot, chat_id, result, open_questions, pressed))

@@ -123,6 +123,14 @@ class LeanSession(AiohttpSession):
         _response_type(type(method))
         return super().check_response(bot, method, status_code, content)
 
+    def webhook_answer(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
+        """The call as the body of the answer to a webhook delivery, which Telegram runs
+        itself (no request of ours, its result unseen); None when it uploads a file."""
+        body = self.json_body(bot, method)
+        if body is None:
+            return None
+        return json_codec.dumps({"method": method.__api_method__, **json.loads(body)})
+
     def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The call as JSON, or None when it uploads a file (multipart is needed then).
 

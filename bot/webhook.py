@@ -1,6 +1,9 @@
 """The webhook app of one worker: Telegram's secret header checked, each update handled in its
 sender's turn (see coordination/), answered only after handling (a crash means Telegram sends
-it again, and the processed-update ids make it apply once); /healthz and /metrics."""
+it again, and the processed-update ids make it apply once); /healthz and /metrics.
+
+A handler may return one Bot API call (a press's answerCallbackQuery): it goes back as the
+answer to the delivery, which Telegram runs, instead of as a request of its own."""
 
 from __future__ import annotations
 
@@ -9,12 +12,22 @@ import logging
 import time
 
 from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Update
 from aiohttp import web
 
-from bot.metrics import ERRORS, LATENCY, OCR_QUEUE, OUTBOX_BACKLOG, UPDATES, exposition
+from bot.metrics import (
+    ERRORS,
+    LATENCY,
+    OCR_QUEUE,
+    OUTBOX_BACKLOG,
+    REPLIES,
+    UPDATES,
+    exposition,
+)
 from bot.polling import sender_of
 from bot.record import OpenQuestions
+from bot.session import LeanSession
 from coordination import Coordinator
 from ocr.service import OcrService
 from services import outbox
@@ -28,6 +41,9 @@ def make_app(
     *, path: str, secret: str, bot: Bot, dp: Dispatcher, db: Database, coordinator: Coordinator,
     ocr: OcrService | None,
 ) -> web.Application:
+    session = bot.session if isinstance(bot.session, LeanSession) else None
+    dp["answer_in_response"] = session is not None
+
     async def updates(request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
             return web.Response(status=401)
@@ -36,14 +52,20 @@ def make_app(
         try:
             async with coordinator.turn(str(sender_of(update)), update.update_id,
                                         notes=_notes_of(update)):
-                await dp.feed_update(bot, update)
+                answer = await dp.feed_update(bot, update)
         except Exception as err:  # not answered: Telegram delivers it again
             ERRORS.labels(type(err).__name__).inc()
             log.exception("update not handled", extra={"update": update.update_id})
             return web.Response(status=500)
         UPDATES.inc()
         LATENCY.observe(time.perf_counter() - started)
-        return web.json_response({})
+        body = None
+        if session is not None and isinstance(answer, TelegramMethod):
+            body = session.webhook_answer(bot, answer)
+        if body is None:
+            return web.json_response({})
+        REPLIES.labels(type(answer).__name__).inc()
+        return web.Response(body=body, content_type="application/json")
 
     async def healthz(request: web.Request) -> web.Response:
         checks = {"database": await db.ping(), "redis": await coordinator.ping()}

@@ -1,6 +1,7 @@
 """Telegram's side of a webhook, for the emulator: every update queued for the bot is POSTed to
 a worker until one answers 200, one update at a time per person and in order (as Telegram does),
-again (to any live worker) when a worker fails to answer."""
+again (to any live worker) when a worker fails to answer. A call in the answer's body is run
+as Telegram runs it."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class WebhookDelivery:
 
     def __init__(self, emulator, urls: Callable[[], list[str]], rng: random.Random,
                  *, connections: int = 100, timeout: float = 40.0) -> None:
+        self.emulator = emulator
         self.queue = emulator.world.updates
         self.urls = urls
         self.rng = rng
@@ -63,6 +65,9 @@ class WebhookDelivery:
                     async with http.post(url + WEBHOOK_PATH, json=update,
                                          headers={SECRET_HEADER: WEBHOOK_SECRET}) as resp:
                         if resp.status == 200:
+                            answer = await resp.json()
+                            if answer.get("method"):  # a call the bot made in its answer
+                                await self.emulator.run_webhook_answer(TOKEN, answer)
                             self.deliveries[uid] = self.deliveries.get(uid, 0) + 1
                             self.queue.pending = [
                                 u for u in self.queue.pending if u["update_id"] != uid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -15,7 +16,7 @@ from . import methods_bot, methods_media, methods_messages
 from .driver import UserDriver
 from .errors import ApiError
 from .faults import Fault, FaultPlan
-from .params import read_params
+from .params import Params, read_params
 from .sending import Call
 from .state import Chat, World
 
@@ -171,6 +172,18 @@ class TelegramEmulator:
         except ApiError as error:
             response = _json(error.payload(), error.error_code)
         return response if fault is None else _drop(request)
+
+    async def run_webhook_answer(self, token: str, answer: dict[str, Any]) -> None:
+        """A call the bot put in its answer to a webhook delivery: run as Telegram runs it,
+        logged like any call, its result and any error unseen by the bot."""
+        values = {k: v for k, v in answer.items() if k != "method"}
+        method = str(answer.get("method", ""))
+        self.calls.append(ApiCall(method, dict(values), time.time()))
+        handler = HANDLERS.get(method.lower())
+        if handler is None or not self._token_ok(token):
+            return
+        with contextlib.suppress(ApiError):
+            await handler(Call(self.world, Params(values), self.world.bot_user(token)))
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if not self._token_ok(request.match_info["token"]):

@@ -113,7 +113,8 @@ async def test_an_answer_handled_by_the_other_worker_closes_its_question(
     emulator, data_dir, redis_server
 ):
     """Each update goes to the other worker than the one before: every answered question still
-    reads "question ✔ answer" without buttons, and only the newest message has buttons."""
+    reads "question ✔ answer" without buttons, only the newest message has buttons, and every
+    press is answered (in the answer to its delivery)."""
     redis_url = f"redis://127.0.0.1:{redis_server}/0"
     workers = [WebhookWorker(emulator, data_dir, _free_port(), redis_url) for _ in range(2)]
     for w in workers:
@@ -132,6 +133,9 @@ async def test_an_answer_handled_by_the_other_worker_closes_its_question(
         assert any(t.startswith("是哪年哪月表彰的？") and "✔ 2015年4月" in t for t in texts), texts
         with_buttons = [m.data.get("text", "")[:20] for m in shown[1:] if _has_buttons(m)]
         assert with_buttons == [], with_buttons
+        answered = [c.params.get("callback_query_id") for c in emulator.calls
+                    if c.method == "answerCallbackQuery"]
+        assert len(answered) == len(set(answered)) == 5, "every press answered once"
     finally:
         delivering.cancel()
         for w in workers:

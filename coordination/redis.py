@@ -219,7 +219,7 @@ class RedisCoordinator(Coordinator):
             return None
 
     def _turn(self) -> _Turn | None:
-        """The notes of this coordinator's turn that the running task is in, if any."""
+        """This coordinator's turn that the running task is in, if any."""
         held = _TURN.get()
         return held if held is not None and held.open and held.coordinator is self else None
 

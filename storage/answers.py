@@ -221,15 +221,6 @@ async def start_draft(
         "at": now, "created_at": now, "updated_at": now,
     }
     mark = _MARK_IF_NEW[db.dialect]
-    if db.dialect != "sqlite":
-        async with db.transaction() as connection:
-            if (await connection.execute(mark, params)).first() is None:
-                return None
-            reg_id = (await connection.execute(_NEW_DRAFT, params)).scalar_one()
-            write = also(reg_id) if also is not None else None
-            if write is not None:
-                await connection.execute(write.statement, write.params)
-        return Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)
 
     def start(connection: Connection) -> int | None:
         if connection.execute(mark, params).first() is None:
@@ -240,5 +231,9 @@ async def start_draft(
             connection.execute(write.statement, write.params)
         return reg_id
 
-    reg_id = await db.in_one_hop(start, read_only=False)
+    if db.dialect == "sqlite":
+        reg_id = await db.in_one_hop(start, read_only=False)
+    else:
+        async with db.transaction() as connection:
+            reg_id = await connection.run_sync(start)
     return None if reg_id is None else Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)

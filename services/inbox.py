@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from storage import inbox
 from storage.clock import utcnow
 from storage.uow import Database
 
@@ -23,16 +24,11 @@ class Inbox:
 
     async def keep(self, raw: list[tuple[int, bytes]]) -> None:
         """Keep received updates before the channel is told they arrived."""
-        async with self.db.uow() as uow:
-            await uow.inbox.add(raw)
-            await uow.commit()
+        await inbox.keep(self.db, raw)
 
     async def forget(self, update_ids: list[int]) -> None:
         """Handled: they need not be kept any more."""
-        if update_ids:
-            async with self.db.uow() as uow:
-                await uow.inbox.remove(update_ids)
-                await uow.commit()
+        await inbox.forget(self.db, update_ids)
 
     async def prune_processed(self) -> None:
         """Forget processed-update ids older than any redelivery."""

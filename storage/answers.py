@@ -231,9 +231,5 @@ async def start_draft(
             connection.execute(write.statement, write.params)
         return reg_id
 
-    if db.dialect == "sqlite":
-        reg_id = await db.in_one_hop(start, read_only=False)
-    else:
-        async with db.transaction() as connection:
-            reg_id = await connection.run_sync(start)
+    reg_id = await db.in_one_transaction(start)
     return None if reg_id is None else Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)

@@ -309,6 +309,16 @@ class Database:
             done = thread.submit(_transaction, engine, fn)
         return await done
 
+    async def in_one_transaction(self, fn: Callable[[Connection], Any]) -> Any:
+        """`fn(connection)` as one write transaction, committed when it returns: one hop to
+        SQLite's database thread (see `in_one_hop`), or one PostgreSQL transaction that runs
+        it with `AsyncConnection.run_sync`. For writes of a few statements that come often
+        and must not hold the writers' turn across hops."""
+        if self._threads:
+            return await self.in_one_hop(fn, read_only=False)
+        async with self.transaction() as connection:
+            return await connection.run_sync(fn)
+
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[AsyncConnection]:
         """PostgreSQL: a connection where each statement commits on its own, with no BEGIN

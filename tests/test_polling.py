@@ -17,8 +17,8 @@ async def test_handled_updates_leave_the_inbox_and_old_processed_ids_are_forgott
     monkeypatch.setattr(polling, "FORGET_EVERY", 0.01)
     monkeypatch.setattr(polling, "PRUNE_EVERY", 0.0)
     monkeypatch.setattr(inbox, "KEEP_PROCESSED", timedelta(seconds=-1))  # "old" = all
+    await Inbox(db).keep([(7, b'{"update_id": 7}'), (8, b'{"update_id": 8}')])
     async with db.uow() as uow:
-        await uow.inbox.add([(7, b'{"update_id": 7}'), (8, b'{"update_id": 8}')])
         await uow.updates.mark(7)
         await uow.commit()
     poller = polling.Poller(None, None, Inbox(db))  # only its database side is used here

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from services.inbox import Inbox
 from services.keys import left_behind, reencrypt
 from storage.crypto import FieldCipher, generate_secret, parse_key_file, read_keyring
 from storage.models import Registration
@@ -108,8 +109,8 @@ async def test_reencrypt_on_postgresql_moves_every_sealed_value_to_the_new_key(
             await uow.registrations.save_state(
                 reg.id, {}, {"id_number": numbers[reg.id]}, name=None, hukou_code=None
             )
-        await uow.inbox.add([(1, b'{"update_id": 1}')])
         await uow.commit()
+    await Inbox(pg_db).keep([(1, b'{"update_id": 1}')])
     new = generate_secret().encode()
     rotated = Database(pg_url, FieldCipher(new, *read_keyring(settings)))
     try:

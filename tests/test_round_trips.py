@@ -7,13 +7,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from dialogs.model import Press, Start
+from services.inbox import Inbox
 from services.registration import Registration
 from storage.files import EvidenceStore
 from storage.records import Address
+from storage.thread_session import DatabaseThread
 
 HONOREE = Address("memory", "honoree-rt")
 
@@ -122,3 +125,39 @@ async def test_a_first_message_is_one_write_with_its_new_draft(store, tmp_path):
         assert len(seen) <= 5, seen  # the glance, then BEGIN, the two writes, COMMIT
     again = await registration.handle(HONOREE, Start(), 1)  # delivered again
     assert again.again and again.replies[-1].text == started.replies[-1].text
+
+
+@contextlib.contextmanager
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every call handed to SQLite's database thread, by function name."""
+    handed: list[str] = []
+    submit = DatabaseThread.submit
+
+    def counted(self, fn, /, *args, **kwargs):
+        handed.append(getattr(fn, "__name__", repr(fn)))
+        return submit(self, fn, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DatabaseThread, "submit", counted)
+        yield handed
+
+
+async def test_keeping_and_forgetting_a_poll_of_updates_is_one_trip_each(store, monkeypatch):
+    """Every poll keeps its batch and handled ones leave soon after: neither holds the writers'
+    turn across trips through the event loop, which every answer would wait behind."""
+    inbox = Inbox(store)
+    batch = [(n, f'{{"update_id": {n}}}'.encode()) for n in (11, 12, 13)]
+    with counting() as seen, hops(monkeypatch) as handed:
+        await inbox.keep(batch)
+    assert [raw for raw, _ in await inbox.pending()] == [raw for _, raw in batch]
+    with counting() as forgetting, hops(monkeypatch) as handed_forgetting:
+        await inbox.forget([11, 12])
+    assert [raw for raw, _ in await inbox.pending()] == [batch[2][1]]
+    for statements, trips in ((seen, handed), (forgetting, handed_forgetting)):
+        writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE"))]
+        assert len(writes) == 1, statements
+        if store.dialect == "sqlite":
+            assert len(trips) == 1 and statements.count("BEGIN IMMEDIATE") == 1, (trips, statements)
+        else:
+            assert statements == ["BEGIN", writes[0], "COMMIT"], statements
+

@@ -3,7 +3,6 @@ the inbox of received updates not handled yet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import FieldCipher
 from storage.models import InboxUpdate, ProcessedUpdate, utcnow
-from storage.repositories._base import IN_CHUNK, INSERTS, Repository
+from storage.repositories._base import INSERTS, Repository
 
 _PROCESSED = ProcessedUpdate.__table__
 MARK_UPDATE = {
@@ -44,29 +43,12 @@ class UpdateRepository(Repository):
 
 
 class InboxRepository(Repository):
-    """Received updates not yet handled (see `InboxUpdate`); bodies are sealed at rest."""
+    """Received updates not yet handled (see `InboxUpdate`; storage.inbox keeps and forgets
+    them); bodies are sealed at rest."""
 
     def __init__(self, session: AsyncSession, cipher: FieldCipher) -> None:
         super().__init__(session)
         self._cipher = cipher
-
-    async def add(self, updates: Iterable[tuple[int, bytes]]) -> None:
-        """Keep (update id, raw JSON) pairs; an id kept already is left as it is."""
-        table = InboxUpdate.__table__
-        rows = [
-            {"update_id": update_id, "body": self._cipher.seal(raw), "received_at": utcnow()}
-            for update_id, raw in updates
-        ]
-        if rows:
-            stmt = self._insert(table).on_conflict_do_nothing(index_elements=[table.c.update_id])
-            await self.session.execute(stmt, rows)
-
-    async def remove(self, update_ids: Iterable[int]) -> None:
-        table = InboxUpdate.__table__
-        ids = list(update_ids)
-        for start in range(0, len(ids), IN_CHUNK):
-            chunk = ids[start : start + IN_CHUNK]
-            await self.session.execute(sa.delete(table).where(table.c.update_id.in_(chunk)))
 
     async def pending(self) -> list[tuple[bytes, bool]]:
         """Every update kept, oldest first: its raw JSON and whether it was handled already

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import queue
 import threading
 from typing import Any
@@ -33,8 +34,10 @@ class DatabaseThread:
 
     A plain queue and `call_soon_threadsafe` rather than an executor: each call is one
     asyncio future, with no concurrent.futures one to chain to it (a third of a hop's cost).
-    A call given to the thread runs even when its caller was cancelled meanwhile, like a call
-    already running: the session's `close` comes after it and rolls back what it did."""
+    A call runs in a copy of its caller's context, as with `asyncio.to_thread`, so what the
+    caller's context says (the language a reply is in) holds in it too. A call given to the
+    thread runs even when its caller was cancelled meanwhile, like a call already running:
+    the session's `close` comes after it and rolls back what it did."""
 
     def __init__(self) -> None:
         self._calls: queue.SimpleQueue | None = None
@@ -51,7 +54,7 @@ class DatabaseThread:
             ).start()
         loop = asyncio.get_running_loop()
         done = loop.create_future()
-        self._calls.put((loop, done, fn, args, kwargs))
+        self._calls.put((loop, done, contextvars.copy_context(), fn, args, kwargs))
         return done
 
     def close(self) -> None:
@@ -63,14 +66,14 @@ class DatabaseThread:
 
 def _serve(calls: queue.SimpleQueue) -> None:
     while (call := calls.get()) is not None:
-        loop, done, fn, args, kwargs = call
+        loop, done, context, fn, args, kwargs = call
         try:
-            result = fn(*args, **kwargs)
+            result = context.run(fn, *args, **kwargs)
         except BaseException as err:  # handed to the caller, like an executor does
             _hand_back(loop, done, _set_exception, err)
         else:
             _hand_back(loop, done, _set_result, result)
-        del call, loop, done, fn, args, kwargs
+        del call, loop, done, context, fn, args, kwargs
 
 
 def _hand_back(loop: asyncio.AbstractEventLoop, done: asyncio.Future, setter: Any,

@@ -11,8 +11,9 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs import callbacks, engine, stops
@@ -60,10 +61,6 @@ class UploadTooLarge(Exception):
     """Raised by a channel's download when the file is over what it can fetch."""
 
 
-# An event that needs the unit of work to exist (a photo's evidence row): made inside it.
-PendingEvent = Callable[[UnitOfWork], Awaitable[Event]]
-
-
 @dataclass
 class Result:
     replies: list[Reply]
@@ -76,6 +73,26 @@ class Result:
 # What a channel keeps of an event's result, given the open draft after it: a write for the
 # event's own commit (None: nothing to keep).
 Keep = Callable[[Result, OpenDraft | None], Write | None]
+Decided = tuple[Draft, Result]  # the dialog's answer: the draft after an event, what is said
+
+
+@dataclass
+class PhotoEvidence:
+    """A photo for the open question, on disk already: its evidence row is made with the
+    answer it brings (`columns` as storage's evidence rows take them, less the page)."""
+
+    registration_id: int
+    columns: dict[str, Any]
+    saved: list[PhotoSaved] = field(default_factory=list)  # the event, once its row is made
+
+    async def __call__(self, uow: UnitOfWork) -> Event:
+        """Inside the whole unit of work: the row commits with its answer, or not at all."""
+        existing = await uow.evidence.list_for(self.registration_id)
+        kind, award = self.columns["kind"], self.columns["award_position"]
+        page = 1 + sum(1 for e in existing if e.kind == kind and e.award_position == award)
+        evidence = await uow.evidence.add(self.registration_id, page=page, **self.columns)
+        self.saved[:] = [PhotoSaved(evidence.id)]
+        return self.saved[0]
 
 
 @dataclass(frozen=True)
@@ -163,7 +180,7 @@ class Registration:
     async def handle(
         self,
         who: Address,
-        event: Event | PendingEvent,
+        event: Event | PhotoEvidence,
         update_id: int | None,
         *,
         message_ref: str | None = None,
@@ -202,16 +219,19 @@ class Registration:
     async def _handle(
         self,
         who: Address,
-        event: Event | PendingEvent,
+        event: Event | PhotoEvidence,
         update_id: int | None,
         message_ref: str | None = None,
         reopen: Step | None = None,
         *,
         keep: Keep | None = None,
+        seen: answers.Glance | None = None,
     ) -> Result:
+        """`seen`: the draft as just read in this turn, if the caller read it."""
         with speaking(language()):  # the draft's language holds inside, and only inside
             saved = self._saved.take(who)  # stale after this event, whatever it does
             saved = saved if saved is not None and self._saved_is_latest() else None
+            saved = seen or saved
             if reopen is None:
                 quick = await self._answer_quickly(who, event, update_id, message_ref, keep,
                                                    saved)
@@ -264,7 +284,7 @@ class Registration:
         if not fresh:
             # Delivered again after a crash: it was applied once; show the open question.
             return Result(engine.ask(draft, self.context()), again=True)
-        if callable(event):
+        if isinstance(event, PhotoEvidence):  # its row, made inside this unit of work
             event = await event(uow)
         ctx = await self._context_for(uow, draft, event)
         before = record_of.asked(draft, event, ctx)
@@ -289,13 +309,14 @@ class Registration:
                               saved: answers.Glance | None) -> Result | None:
         """The common update, an answer that only changes the open draft: one read and one
         conditional write (storage.answers), or only the write when this process saved the
-        draft last; a first message, a new draft, the same way. None when it needs the whole
-        unit of work."""
-        if update_id is None or callable(event) or chosen_language(event) is not None:
+        draft last; a first message, a new draft, and a photo with its evidence row, the same
+        way. None when it needs the whole unit of work."""
+        photo = event if isinstance(event, PhotoEvidence) else None
+        if update_id is None or chosen_language(event) is not None:
             return None
         seen = saved or await answers.glance(self.db, who, update_id)
         if seen is None:  # someone new, unless they have entries that are no draft
-            if isinstance(event, Press):  # a button of a finished entry, or stray
+            if isinstance(event, Press) or photo is not None:  # a finished entry's, or stray
                 return None
             draft = Draft(lang=language())  # the channel's hint (Telegram, the browser)
         else:
@@ -307,28 +328,61 @@ class Registration:
             draft = seen.record.draft
         switch(draft.lang)
         ctx = self.context()
-        before = record_of.asked(draft, event, ctx)
-        outcome = engine.apply(draft, event, ctx)
-        if outcome.delete or outcome.submit or outcome.draft.stopped:
-            return None
-        closes = record_of.closing(before, event, outcome.draft, ctx)
-        _remember_typed(outcome.draft, event, before, closes, message_ref)
-        replies = outcome.replies if seen else _offer_languages(outcome.replies)
-        result = Result(replies, outcome.alert, closes)
-        also = None if keep is None else (
-            lambda reg_id: keep(result, OpenDraft(reg_id, outcome.draft))
-        )
-        if seen is None:
-            stored = await answers.start_draft(self.db, who, outcome.draft, update_id, also)
+
+        def decide(event: Event) -> Decided | None:
+            """The dialog's answer and the draft after it; None: the whole unit of work."""
+            before = record_of.asked(draft, event, ctx)
+            outcome = engine.apply(draft, event, ctx)
+            if outcome.delete or outcome.submit or outcome.draft.stopped:
+                return None
+            closes = record_of.closing(before, event, outcome.draft, ctx)
+            _remember_typed(outcome.draft, event, before, closes, message_ref)
+            replies = outcome.replies if seen else _offer_languages(outcome.replies)
+            return outcome.draft, Result(replies, outcome.alert, closes)
+
+        def kept(reg_id: int, decided: Decided) -> Write | None:
+            new, result = decided
+            return None if keep is None else keep(result, OpenDraft(reg_id, new))
+
+        if photo is not None:
+            stored, decided = await self._save_photo(seen, photo, update_id, decide, kept)
         else:
-            kept = also(seen.record.id) if also else None
-            stored = await answers.save_answer(self.db, seen, outcome.draft, update_id, kept)
+            decided = decide(event)
+            if decided is None:
+                return None
+            if seen is None:
+                stored = await answers.start_draft(
+                    self.db, who, decided[0], update_id, lambda reg_id: kept(reg_id, decided)
+                )
+            else:
+                stored = await answers.save_answer(self.db, seen, decided[0], update_id,
+                                                   kept(seen.record.id, decided))
         if stored is None:
             return None
         self._saved.keep(stored)
         log.info("handled", extra={"update": update_id, "entry": stored.record.id,
                                    "event": type(event).__name__})
-        return result
+        return decided[1]
+
+    async def _save_photo(
+        self, seen: answers.Glance, photo: PhotoEvidence, update_id: int,
+        decide: Callable[[Event], Decided | None], kept: Callable[[int, Decided], Write | None],
+    ) -> tuple[answers.Glance | None, Decided | None]:
+        """A photo's quick path: the dialog answers the evidence row inside the commit that
+        makes it (the answer names the row's id), so nothing holds the writers' turn while
+        the event loop comes round."""
+        decided = None
+
+        def answer(evidence_id: int) -> tuple[Draft, Write | None] | None:
+            nonlocal decided
+            photo.saved[:] = [PhotoSaved(evidence_id)]
+            decided = decide(photo.saved[0])
+            return None if decided is None else (decided[0], kept(seen.record.id, decided))
+
+        stored = await answers.save_with_evidence(self.db, seen, photo.columns, update_id, answer)
+        if stored is None:
+            photo.saved.clear()  # rolled back: the whole unit of work adds the row
+        return stored, decided
 
     async def _choose_language(self, uow, reg_id: int, draft: Draft, lang: str) -> Result:
         """中文 / 조선말 pressed: every answer stays, the open question is asked in `lang`."""
@@ -393,34 +447,26 @@ class Registration:
         and what the channel keeps are one write.
         """
         async with self._locks[who]:
-            async with self.db.uow(read_only=True) as uow:
-                record = await uow.registrations.load_draft(who)
-                again = await uow.updates.seen(update_id)  # redelivered: stored already
-            draft = record.draft if record else Draft()
+            seen = self._saved.take(who)  # as in `_handle`: stale after this, whatever happens
+            seen = seen if seen is not None and self._saved_is_latest() else None
+            seen = seen or await answers.glance(self.db, who, update_id)
+            draft = seen.record.draft if seen else Draft()
             slot = engine.photo_slot(draft)
-            if record is None or slot is None or again:
-                return await self._handle(who, Unsupported(upload.what), update_id, keep=keep)
-            fetched = await self._fetch_photo(record.id, upload)
+            if seen is None or slot is None or seen.seen:  # seen: redelivered, stored already
+                return await self._handle(who, Unsupported(upload.what), update_id, keep=keep,
+                                          seen=seen)
+            fetched = await self._fetch_photo(seen.record.id, upload)
             if isinstance(fetched, PhotoRejected):
-                return await self._handle(who, fetched, update_id, keep=keep)
+                return await self._handle(who, fetched, update_id, keep=keep, seen=seen)
             data, info = fetched
             stored = await asyncio.to_thread(self.store.save, data, "." + info.format.lower())
-            saved: list[PhotoSaved] = []
-
-            async def add_evidence(uow) -> Event:
-                """The evidence row commits with the answer it belongs to, or not at all."""
-                kind, award = slot
-                existing = await uow.evidence.list_for(record.id)
-                page = 1 + sum(1 for e in existing if e.kind == kind and e.award_position == award)
-                evidence = await uow.evidence.add(
-                    record.id, award_position=award, kind=kind, page=page, stored=stored,
-                    mime=info.mime, width=info.width, height=info.height,
-                    telegram_file_id=upload.channel_ref,
-                )
-                saved.append(PhotoSaved(evidence.id))
-                return saved[0]
-
-            award = slot[1]
+            kind, award = slot
+            photo = PhotoEvidence(seen.record.id, {
+                "award_position": award, "kind": kind, "stored": stored, "mime": info.mime,
+                "width": info.width, "height": info.height,
+                "telegram_file_id": upload.channel_ref,
+            })
+            saved = photo.saved
             reads = self.ocr is not None and award is not None and later is not None
             asked = engine.next_step(draft).field
             notice = reads and asked is not None and asked.photo_first is not None
@@ -431,7 +477,7 @@ class Registration:
                 return result
 
             kept = None if keep is None else lambda result, record: keep(told(result), record)
-            result = told(await self._handle(who, add_evidence, update_id, keep=kept))
+            result = told(await self._handle(who, photo, update_id, keep=kept, seen=seen))
         if saved and reads:
             name = draft.person.get("name")
             task = asyncio.create_task(

@@ -5,7 +5,9 @@ Most updates change nothing but the open draft. `glance` reads the draft, its ve
 whether the update was handled already; the dialog decides without holding a transaction or
 the writers' turn; `save_answer` then stores the draft only if its version is still the one
 read and records the update id in the same commit. When anything else changed the draft
-meanwhile, nothing is written and the caller takes the full unit of work instead.
+meanwhile, nothing is written and the caller takes the full unit of work instead. A first
+message (`start_draft`) and a photo with its evidence row (`save_with_evidence`) are one write
+the same way.
 
 A save returns the glance of what it stored. The process that keeps it (`SavedGlances`) can
 start the person's next answer from it with no read at all: the same version check refuses
@@ -17,15 +19,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql
 
 from dialogs.model import Draft
-from storage.models import ProcessedUpdate, utcnow
+from storage.models import EvidenceFile, ProcessedUpdate, utcnow
 from storage.records import Address, OpenDraft, Status, Write
 from storage.repositories._base import INSERTS
+from storage.repositories.evidence import evidence_row
 from storage.repositories.registrations import (
     ACTIVE_DRAFT,
     EDITABLE,
@@ -37,6 +41,7 @@ from storage.repositories.updates import MARK_UPDATE
 from storage.uow import Database
 
 _PROCESSED = ProcessedUpdate.__table__
+_EVIDENCE = EvidenceFile.__table__
 _GLANCE = ACTIVE_DRAFT.add_columns(
     REGISTRATIONS.c.version,
     sa.exists().where(_PROCESSED.c.update_id == sa.bindparam("update_id")).label("seen"),
@@ -78,6 +83,15 @@ _SAVE_AND_MARK = (
     .add_cte(_LOCKED)
     .add_cte(_MARKED)
 )
+
+
+# A photo: the page it becomes among the entry's evidence of its kind and award, and its row.
+_PAGES_BEFORE = sa.select(sa.func.count()).where(
+    _EVIDENCE.c.registration_id == sa.bindparam("registration_id"),
+    _EVIDENCE.c.kind == sa.bindparam("kind"),
+    _EVIDENCE.c.award_position.is_not_distinct_from(sa.bindparam("award_position")),
+)
+_ADD_EVIDENCE = sa.insert(_EVIDENCE).returning(_EVIDENCE.c.id)
 
 
 # A first message: the update is marked only if the person has no entry at all (nothing to
@@ -140,7 +154,7 @@ class SavedGlances:
 
 
 class _Refused(Exception):
-    """Rolls back a save whose update was marked meanwhile."""
+    """Rolls back a save that must not happen (its update was marked, its draft changed)."""
 
 
 async def glance(db: Database, owner: Address, update_id: int) -> Glance | None:
@@ -199,6 +213,46 @@ async def save_answer(
     except _Refused:
         return None
     return _saved(seen, draft) if saved else None
+
+
+async def save_with_evidence(
+    db: Database, seen: Glance, columns: dict[str, Any], update_id: int,
+    decide: Callable[[int], tuple[Draft, Write | None] | None],
+) -> Glance | None:
+    """A photo for the open question: its evidence row (`columns` as `evidence_row` takes
+    them, but the page: it is counted here), the answer it makes and the update's mark, in
+    one commit, if the draft is still the version `seen` and the update was not handled
+    meanwhile. `decide(evidence id)` is the dialog's answer: the draft to store and what goes
+    in the same commit, or None when it needs the whole unit of work. None (nothing written)
+    whenever the answer is not stored."""
+
+    def save(connection: Connection) -> Draft:
+        row = evidence_row(seen.record.id, page=1, **columns)
+        row["page"] += connection.execute(_PAGES_BEFORE, row).scalar_one()
+        evidence_id = connection.execute(_ADD_EVIDENCE, row).scalar_one()
+        decided = decide(evidence_id)
+        if decided is None:
+            raise _Refused
+        draft, also = decided
+        state, secrets = draft.to_storage()
+        params = {
+            **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
+                           draft.person.get("hukou_code")),
+            "version": seen.version, "update_id": update_id, "at": utcnow(),
+        }
+        if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
+            raise _Refused  # changed meanwhile: the evidence row goes too
+        if connection.execute(MARK_UPDATE[db.dialect], params).first() is None:
+            raise _Refused
+        if also is not None:
+            connection.execute(also.statement, also.params)
+        return draft
+
+    try:
+        draft = await db.in_one_transaction(save)
+    except _Refused:
+        return None
+    return _saved(seen, draft)
 
 
 def _saved(seen: Glance, draft: Draft) -> Glance:

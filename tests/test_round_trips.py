@@ -17,6 +17,8 @@ from services.registration import Registration
 from storage.files import EvidenceStore
 from storage.records import Address
 from storage.thread_session import DatabaseThread
+from tests.services_scenario import MemoryChat, drive
+from tests.test_dialog_flow import national_award, screen
 
 HONOREE = Address("memory", "honoree-rt")
 
@@ -161,3 +163,55 @@ async def test_keeping_and_forgetting_a_poll_of_updates_is_one_trip_each(store, 
         else:
             assert statements == ["BEGIN", writes[0], "COMMIT"], statements
 
+
+async def at_first_photo(db, tmp_path) -> MemoryChat:
+    """A honoree whose open question asks for the award document's photo."""
+    chat = MemoryChat(await Registration.create(db, EvidenceStore(tmp_path / "evidence")),
+                      HONOREE)
+
+    def up_to_the_photo(sync_chat) -> None:
+        screen(sync_chat)
+        national_award(sync_chat)
+        sync_chat.press("全国劳模待遇")
+        sync_chat.press("是，荣誉保持着")
+        sync_chat.say("中发[2015]10号")
+
+    await drive(chat, up_to_the_photo)
+    return chat
+
+
+async def evidence_pages(db) -> list[int]:
+    async with db.uow(read_only=True) as uow:
+        draft = await uow.registrations.load_draft(HONOREE)
+        return sorted(e.page for e in await uow.evidence.list_for(draft.id))
+
+
+async def test_a_photo_is_one_write_with_its_evidence_row_and_answer(store, tmp_path, monkeypatch):
+    """Photos come in bursts (an album, many people at the same step): the evidence row, the
+    answer and the update's mark go in one commit, nothing holding the writers' turn between."""
+    chat = await at_first_photo(store, tmp_path)
+    with counting() as seen, hops(monkeypatch) as handed:
+        await chat.photo()
+    assert "收到 1 张" in chat.replies[-1].text
+    writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 3, seen  # the evidence row, the draft, the update's mark
+    if store.dialect == "sqlite":
+        assert seen.count("BEGIN IMMEDIATE") == 1 and len(handed) == 1, (handed, seen)
+    else:
+        assert seen.count("BEGIN") == 1 and len(seen) <= 6, seen
+    assert await evidence_pages(store) == [1]
+
+
+async def test_a_photo_after_another_worker_changed_the_draft_is_kept_once(store, tmp_path):
+    """Two services on one database, like two workers, each sent one photo for the same
+    question: the one whose remembered draft is stale still keeps its photo, as page 2, and
+    leaves no row of a refused try behind."""
+    chat = await at_first_photo(store, tmp_path)
+    other = MemoryChat(await Registration.create(store, EvidenceStore(tmp_path / "evidence")),
+                       HONOREE)
+    other.updates = chat.updates + 100
+    await other.photo()
+    assert "收到 1 张" in other.replies[-1].text
+    await chat.photo()  # its service remembers the draft from before the other's photo
+    assert "收到 2 张" in chat.replies[-1].text
+    assert await evidence_pages(store) == [1, 2]

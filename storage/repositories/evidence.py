@@ -45,36 +45,41 @@ def _record(e: EvidenceFile | sa.Row[Any]) -> EvidenceRecord:
     )
 
 
+def evidence_row(
+    registration_id: int,
+    *,
+    award_position: int | None,
+    kind: EvidenceKind,
+    page: int,
+    stored: StoredFile,
+    mime: str,
+    width: int | None,
+    height: int | None,
+    telegram_file_id: str | None = None,
+    ocr: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of a new evidence row (for the ORM here, or a statement of storage.answers)."""
+    return {
+        "registration_id": registration_id,
+        "award_position": award_position,
+        "kind": EvidenceKind(kind),
+        "page": page,
+        "path": stored.path,
+        "sha256": stored.sha256,
+        "size": stored.size,
+        "mime": mime,
+        "width": width,
+        "height": height,
+        "telegram_file_id": telegram_file_id,
+        "ocr": ocr,
+        "created_at": utcnow(),
+    }
+
+
 class EvidenceRepository(Repository):
-    async def add(
-        self,
-        registration_id: int,
-        *,
-        award_position: int | None,
-        kind: EvidenceKind,
-        page: int,
-        stored: StoredFile,
-        mime: str,
-        width: int | None,
-        height: int | None,
-        telegram_file_id: str | None = None,
-        ocr: dict[str, Any] | None = None,
-    ) -> EvidenceRecord:
-        row = EvidenceFile(
-            registration_id=registration_id,
-            award_position=award_position,
-            kind=EvidenceKind(kind),
-            page=page,
-            path=stored.path,
-            sha256=stored.sha256,
-            size=stored.size,
-            mime=mime,
-            width=width,
-            height=height,
-            telegram_file_id=telegram_file_id,
-            ocr=ocr,
-            created_at=utcnow(),
-        )
+    async def add(self, registration_id: int, **columns: Any) -> EvidenceRecord:
+        """A new evidence row; `columns` as for `evidence_row`."""
+        row = EvidenceFile(**evidence_row(registration_id, **columns))
         self.session.add(row)
         await self.session.flush()
         return _record(row)

@@ -352,7 +352,8 @@ class Registration:
                 return None
             if seen is None:
                 stored = await answers.start_draft(
-                    self.db, who, decided[0], update_id, lambda reg_id: kept(reg_id, decided)
+                    self.db, who, decided[0], update_id,
+                    None if keep is None else lambda reg_id: kept(reg_id, decided),
                 )
             else:
                 stored = await answers.save_answer(self.db, seen, decided[0], update_id,

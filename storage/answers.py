@@ -7,7 +7,7 @@ the writers' turn; `save_answer` then stores the draft only if its version is st
 read and records the update id in the same commit. When anything else changed the draft
 meanwhile, nothing is written and the caller takes the full unit of work instead. A first
 message (`start_draft`) and a photo with its evidence row (`save_with_evidence`) are one write
-the same way.
+the same way: on PostgreSQL one statement, a photo's after a round trip for its row's id.
 
 A save returns the glance of what it stored. The process that keeps it (`SavedGlances`) can
 start the person's next answer from it with no read at all: the same version check refuses
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,12 +93,33 @@ _PAGES_BEFORE = sa.select(sa.func.count()).where(
     _EVIDENCE.c.award_position.is_not_distinct_from(sa.bindparam("award_position")),
 )
 _ADD_EVIDENCE = sa.insert(_EVIDENCE).returning(_EVIDENCE.c.id)
+# PostgreSQL: a photo in two round trips. The row's id comes first (the dialog's answer names
+# it); then the row, counted as the next page, goes in the answer's statement, made only with
+# the update's new mark.
+_NEXT_EVIDENCE_ID = sa.select(
+    sa.func.nextval(sa.func.pg_get_serial_sequence(_EVIDENCE.name, _EVIDENCE.c.id.name))
+)
+_EVIDENCE_VALUES = [c.name for c in _EVIDENCE.columns if c.name != "page"]
+_ADDED = (
+    sa.insert(_EVIDENCE)
+    .from_select(
+        [*_EVIDENCE_VALUES, "page"],
+        sa.select(
+            *(sa.bindparam(f"evidence_{name}", type_=_EVIDENCE.c[name].type)
+              for name in _EVIDENCE_VALUES),
+            _PAGES_BEFORE.scalar_subquery() + 1,
+        ).select_from(_MARKED),
+    )
+    .returning(_EVIDENCE.c.id)
+    .cte("added")
+)
+_SAVE_MARK_AND_ADD = _SAVE_AND_MARK.add_cte(_ADDED)
 
 
 # A first message: the update is marked only if the person has no entry at all (nothing to
 # resume, nothing submitted before: what they are told then needs the whole unit of work), and
-# the new draft is written only with a new mark. Both engines: INSERT … SELECT … ON CONFLICT.
-_MARK_IF_NEW = {
+# the new draft is written only with a new mark. INSERT … SELECT … ON CONFLICT, on both engines.
+_MARK_IF_NEW_ON = {
     name: insert(_PROCESSED)
     .from_select(
         ["update_id", "at"],
@@ -110,6 +132,7 @@ _MARK_IF_NEW = {
     .returning(_PROCESSED.c.update_id)
     for name, insert in INSERTS.items()
 }
+_MARK_IF_NEW = _MARK_IF_NEW_ON["sqlite"]
 _NEW_DRAFT = (
     sa.insert(REGISTRATIONS)
     .values(
@@ -121,6 +144,27 @@ _NEW_DRAFT = (
            "status": Status.DRAFT.value, "version": 1},
     )
     .returning(REGISTRATIONS.c.id)
+)
+
+# PostgreSQL: the mark and the new draft as one statement (committed alone).
+_MARKED_IF_NEW = _MARK_IF_NEW_ON["postgresql"].cte("marked_if_new")
+_DRAFT_COLUMNS = ("state", "secrets_cipher", "id_hash", "name", "hukou_code", "created_at",
+                  "updated_at")
+_START_AND_MARK = (
+    sa.insert(REGISTRATIONS)
+    .from_select(
+        [*_DRAFT_COLUMNS, "owner_channel", "owner_external_id", "status", "version", "is_demo"],
+        sa.select(
+            *(sa.bindparam(name, type_=REGISTRATIONS.c[name].type) for name in _DRAFT_COLUMNS),
+            sa.bindparam("channel", type_=REGISTRATIONS.c.owner_channel.type),
+            sa.bindparam("external_id", type_=REGISTRATIONS.c.owner_external_id.type),
+            sa.literal(Status.DRAFT.value, REGISTRATIONS.c.status.type),
+            sa.literal(1, REGISTRATIONS.c.version.type),
+            sa.false(),
+        ).select_from(_MARKED_IF_NEW),
+    )
+    .returning(REGISTRATIONS.c.id)
+    .add_cte(_MARKED_IF_NEW)
 )
 
 
@@ -185,19 +229,10 @@ async def save_answer(
 
     What was saved comes back as the glance the next answer would read: a caller that keeps
     it can skip that read, since a save of it is refused too once anything changed the row."""
-    state, secrets = draft.to_storage()
-    params = {
-        **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
-                       draft.person.get("hukou_code")),
-        "version": seen.version, "update_id": update_id, "at": utcnow(),
-    }
-    if db.dialect != "sqlite":  # one statement commits alone; with `also`, one transaction
-        async with db.autocommit() if also is None else db.transaction() as connection:
-            if (await connection.execute(_SAVE_AND_MARK, params)).first() is None:
-                return None
-            if also is not None:
-                await connection.execute(also.statement, also.params)
-            return _saved(seen, draft)
+    params = _save_params(db, seen, draft, update_id)
+    if db.dialect != "sqlite":
+        saved = await _in_one_statement(db, _SAVE_AND_MARK, params, also)
+        return _saved(seen, draft) if saved else None
 
     def save(connection: Connection) -> bool:
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
@@ -226,6 +261,9 @@ async def save_with_evidence(
     in the same commit, or None when it needs the whole unit of work. None (nothing written)
     whenever the answer is not stored."""
 
+    if db.dialect != "sqlite":
+        return await _save_with_evidence_in_one_statement(db, seen, columns, update_id, decide)
+
     def save(connection: Connection) -> Draft:
         row = evidence_row(seen.record.id, page=1, **columns)
         row["page"] += connection.execute(_PAGES_BEFORE, row).scalar_one()
@@ -234,12 +272,7 @@ async def save_with_evidence(
         if decided is None:
             raise _Refused
         draft, also = decided
-        state, secrets = draft.to_storage()
-        params = {
-            **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
-                           draft.person.get("hukou_code")),
-            "version": seen.version, "update_id": update_id, "at": utcnow(),
-        }
+        params = _save_params(db, seen, draft, update_id)
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
             raise _Refused  # changed meanwhile: the evidence row goes too
         if connection.execute(MARK_UPDATE[db.dialect], params).first() is None:
@@ -253,6 +286,49 @@ async def save_with_evidence(
     except _Refused:
         return None
     return _saved(seen, draft)
+
+
+async def _save_with_evidence_in_one_statement(
+    db: Database, seen: Glance, columns: dict[str, Any], update_id: int,
+    decide: Callable[[int], tuple[Draft, Write | None] | None],
+) -> Glance | None:
+    """PostgreSQL's `save_with_evidence`: the row's id, then one statement (one transaction
+    with `also`). An id taken for a photo whose save is refused is simply never used."""
+    async with db.autocommit() as connection:
+        evidence_id = (await connection.execute(_NEXT_EVIDENCE_ID)).scalar_one()
+    decided = decide(evidence_id)
+    if decided is None:
+        return None
+    draft, also = decided
+    row = evidence_row(seen.record.id, page=1, **columns) | {"id": evidence_id}
+    params = _save_params(db, seen, draft, update_id) | {
+        f"evidence_{name}": value for name, value in row.items()
+    } | {name: row[name] for name in ("registration_id", "kind", "award_position")}
+    saved = await _in_one_statement(db, _SAVE_MARK_AND_ADD, params, also)
+    return _saved(seen, draft) if saved else None
+
+
+async def _in_one_statement(
+    db: Database, statement: sa.Executable, params: dict[str, Any], also: Write | None
+) -> bool:
+    """PostgreSQL: a save that commits alone, or with `also` in one transaction; whether it
+    returned its row (nothing is written otherwise)."""
+    async with db.autocommit() if also is None else db.transaction() as connection:
+        if (await connection.execute(statement, params)).first() is None:
+            return False
+        if also is not None:
+            await connection.execute(also.statement, also.params)
+        return True
+
+
+def _save_params(db: Database, seen: Glance, draft: Draft, update_id: int) -> dict[str, Any]:
+    """The bound values of a conditional save of `draft` over the version `seen`."""
+    state, secrets = draft.to_storage()
+    return {
+        **state_params(db.cipher, seen.record.id, state, secrets, draft.person.get("name"),
+                       draft.person.get("hukou_code")),
+        "version": seen.version, "update_id": update_id, "at": utcnow(),
+    }
 
 
 def _saved(seen: Glance, draft: Draft) -> Glance:
@@ -274,16 +350,24 @@ async def start_draft(
         "channel": owner.channel, "external_id": owner.external_id, "update_id": update_id,
         "at": now, "created_at": now, "updated_at": now,
     }
-    mark = _MARK_IF_NEW[db.dialect]
-
-    def start(connection: Connection) -> int | None:
-        if connection.execute(mark, params).first() is None:
-            return None  # nothing written
-        reg_id = connection.execute(_NEW_DRAFT, params).scalar_one()
-        write = also(reg_id) if also is not None else None
-        if write is not None:
-            connection.execute(write.statement, write.params)
-        return reg_id
-
-    reg_id = await db.in_one_transaction(start)
+    if db.dialect == "sqlite":
+        reg_id = await db.in_one_transaction(partial(_start, params, also))
+    else:  # one statement, or one transaction with `also`
+        async with db.autocommit() if also is None else db.transaction() as connection:
+            reg_id = (await connection.execute(_START_AND_MARK, params)).scalar()
+            write = also(reg_id) if also is not None and reg_id is not None else None
+            if write is not None:
+                await connection.execute(write.statement, write.params)
     return None if reg_id is None else Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)
+
+
+def _start(params: dict[str, Any], also: Callable[[int], Write | None] | None,
+           connection: Connection) -> int | None:
+    """SQLite's `start_draft`, in its one write transaction: the new draft's id, or None."""
+    if connection.execute(_MARK_IF_NEW, params).first() is None:
+        return None  # nothing written
+    reg_id = connection.execute(_NEW_DRAFT, params).scalar_one()
+    write = also(reg_id) if also is not None else None
+    if write is not None:
+        connection.execute(write.statement, write.params)
+    return reg_id

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from dialogs.model import Draft
 from storage import answers
+from storage.files import StoredFile
 from storage.models import ProcessedUpdate, utcnow
-from storage.records import Address, Write
+from storage.records import Address, EvidenceKind, Write
 
 OWNER = Address("memory", "answers-1")
 
@@ -99,3 +100,56 @@ async def test_a_save_after_the_new_draft_goes_on_from_what_it_returned(store):
     draft.person["name"] = "李春花"
     assert await answers.save_answer(store, started, draft, 32) is not None
     assert (await answers.glance(store, newcomer, 33)).record.draft.person["name"] == "李春花"
+
+
+async def test_what_goes_with_a_first_message_names_the_new_draft_and_is_written_only_with_it(
+    store,
+):
+    """The web page's screen of a newcomer is kept with the new draft it names, and not at
+    all when no draft is started."""
+    marker = sa.insert(ProcessedUpdate.__table__)
+    named = []
+
+    def with_it(update_id: int):
+        def write(reg_id: int) -> Write:
+            named.append(reg_id)
+            return Write(marker, {"update_id": update_id, "at": utcnow()})
+        return write
+
+    newcomer = Address("memory", "answers-web")
+    started = await answers.start_draft(store, newcomer, Draft(), 41, with_it(6_001))
+    assert started is not None and named == [started.record.id]
+    assert await answers.start_draft(store, newcomer, Draft(), 42, with_it(6_002)) is None
+    assert named == [started.record.id], "nothing is asked of a draft not started"
+    async with store.uow(read_only=True) as uow:
+        assert await uow.updates.seen(6_001)
+        assert not await uow.updates.seen(6_002)
+
+
+async def test_a_photo_and_what_goes_with_it_are_written_only_with_its_answer(store):
+    """A photo's row is the next page of its kind, and it commits with the answer and the
+    channel's extra write, or not at all once the draft changed."""
+    started = await answers.start_draft(store, OWNER, Draft(), 51)
+    marker = sa.insert(ProcessedUpdate.__table__)
+    columns = {"award_position": 0, "kind": EvidenceKind.CERTIFICATE, "mime": "image/jpeg",
+               "stored": StoredFile("ab/cd/abcd.jpg", "ab" * 32, 1_000),
+               "width": 1200, "height": 900}
+
+    def answer(update_id: int):
+        def decide(evidence_id: int):
+            draft = Draft()
+            draft.person["name"] = f"photo {evidence_id}"
+            return draft, Write(marker, {"update_id": update_id, "at": utcnow()})
+        return decide
+
+    first = await answers.save_with_evidence(store, started, columns, 52, answer(7_001))
+    second = await answers.save_with_evidence(store, first, columns, 53, answer(7_002))
+    stale = await answers.save_with_evidence(store, first, columns, 54, answer(7_003))
+    assert first is not None and second is not None and stale is None
+    async with store.uow(read_only=True) as uow:
+        evidence = await uow.evidence.list_for(started.record.id)
+        assert [e.page for e in evidence] == [1, 2]
+        draft = (await uow.registrations.load_draft(OWNER)).draft
+        assert draft.person["name"] == f"photo {evidence[1].id}"
+        assert [await uow.updates.seen(n) for n in (7_001, 7_002, 7_003)] == [True, True, False]
+        assert not await uow.updates.seen(54), "the refused photo's update is left unhandled"

@@ -127,7 +127,7 @@ async def run(
     coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     registration = await Registration.create(db, store, ocr, data_limit=limit,
                                              saved_is_latest=coordinator.follows_own_turn)
-    desk = ReviewDesk(registration)
+    desk = await ReviewDesk.create(registration)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave full collections (~300 ms pauses)
     gc.set_threshold(*GC_THRESHOLDS)

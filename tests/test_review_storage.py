@@ -13,7 +13,7 @@ from dialogs.model import Draft, Press
 from services.committees import committee_name
 from services.invites import enrol
 from services.registration import Registration
-from services.review.access import members
+from services.review.access import ReviewerIds, members
 from services.review.decisions import decide, still_open
 from services.review.intake import on_submitted
 from services.review.views import my_queue, open_entry, queue_page, reveal_id
@@ -359,3 +359,23 @@ async def test_a_stray_press_opens_no_empty_draft(db, tmp_path):
     assert agree.text == "同意"
     await registration.handle(tg(601), Press(agree.data), None)
     assert await registration.has_draft(tg(601))
+
+
+async def test_the_reviewer_list_is_fresh_after_an_enrolment_and_renewed_behind_messages(db):
+    """Routing knows a new reviewer at their next message; an expired list is read again
+    without the message waiting for it, and a revocation shows once that read is done."""
+    reviewers = ReviewerIds(ttl=0.0)
+    assert not await reviewers.contains(db, tg(811))
+    await committee(db, VILLAGE, 811)
+    reviewers.forget()  # what an enrolment in this process does
+    assert await reviewers.contains(db, tg(811))
+    async with db.uow() as uow:
+        await uow.reviewers.revoke((await uow.reviewers.for_user(tg(811)))[0].id)
+        await uow.commit()
+    assert await reviewers.contains(db, tg(811)), "the message went on with the list it had"
+    for _ in range(100):  # the renewal runs behind it
+        await asyncio.sleep(0.01)
+        if not await reviewers.contains(db, tg(811)):
+            break
+    else:
+        raise AssertionError("the revocation never showed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from storage.records import (
     ReviewerRole,
 )
 from storage.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,22 +101,41 @@ class ReviewerIds:
     """Who is a reviewer, re-read from the database at most every `ttl` seconds.
 
     It only routes a reviewer's idle messages to their menu, and it is asked on every message
-    of every honoree, so a query each time would be waste. Enrolment in this process calls
-    `forget`; a revocation by `honoree-admin` shows here within `ttl` (every press on a review
+    of every honoree, so a query each time would be waste; an expired list is re-read in a
+    task of its own while the message goes on with the list as it was, so no honoree waits
+    for it. Enrolment in this process calls `forget`: the next message waits for a new list.
+    A revocation by `honoree-admin` shows here within `ttl` (every press on a review
     button is still checked against the database, see `entry_for`)."""
 
     def __init__(self, ttl: float = 30.0) -> None:
         self.ttl = ttl
         self._ids: set[Address] = set()
         self._read_at = -math.inf
+        self._reading: asyncio.Task | None = None
+        self._forgotten = 0  # how often `forget` was called: a read begun before is stale
 
     async def contains(self, db: Database, who: Address) -> bool:
-        now = time.monotonic()
-        if now - self._read_at > self.ttl:
-            async with db.uow(read_only=True) as uow:
-                self._ids = await uow.reviewers.active()
-            self._read_at = now
+        if self._read_at == -math.inf:  # nothing read since the start or an enrolment
+            await self.read(db)
+        elif time.monotonic() - self._read_at > self.ttl and self._reading is None:
+            self._reading = asyncio.create_task(self._read_in_background(db))
         return who in self._ids
+
+    async def read(self, db: Database) -> None:
+        started, forgotten = time.monotonic(), self._forgotten
+        async with db.uow(read_only=True) as uow:
+            self._ids = await uow.reviewers.active()
+        if forgotten == self._forgotten:  # else an enrolment came since: read again next time
+            self._read_at = started
+
+    async def _read_in_background(self, db: Database) -> None:
+        try:
+            await self.read(db)
+        except Exception:  # the list as it was until the next try
+            log.exception("reviewers.read_failed")
+        finally:
+            self._reading = None
 
     def forget(self) -> None:
         self._read_at = -math.inf
+        self._forgotten += 1

@@ -42,6 +42,13 @@ class ReviewDesk:
         self.reviewers = ReviewerIds()
         self.reasons = AskedReasons()
 
+    @classmethod
+    async def create(cls, registration: Registration) -> ReviewDesk:
+        """A desk that knows its reviewers before the first message comes."""
+        desk = cls(registration)
+        await desk.reviewers.read(registration.db)
+        return desk
+
     # --- messages ----------------------------------------------------------------------
 
     @in_chinese

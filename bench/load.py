@@ -373,7 +373,7 @@ async def our_bot_phases(emu, data_dir, opts: Options, photos, results, log) -> 
     finally:
         bot.stop()
         emu.forget_pending()
-    results["round_trips"] = round_trips.summary(trips_file)
+    results["round_trips"] = round_trips.summary(trips_file, TARGET_ROUND_TRIPS)
     phases = [saturated, paced, ocr_off]
     if opts.ocr:
         phases.append(await ocr_phase(emu, data_dir, opts, photos, results, log))
@@ -449,11 +449,13 @@ def target_rows(results: dict) -> list[dict]:
     ]
     trips = results.get("round_trips")
     if trips:
-        rows.append(("database round trips per update: median / max",
-                     f"median <= {TARGET_ROUND_TRIPS}",
-                     f"{trips['median']:g} / {trips['max']} ({trips['updates']} updates; the "
-                     "max is a first answer or a submission)",
-                     trips["median"] <= TARGET_ROUND_TRIPS))
+        by_kind = ", ".join(f"{kind} {n}" for kind, n in sorted(trips["most_by_kind"].items()))
+        rows.append(("database round trips per update, all but submissions: max",
+                     f"<= {TARGET_ROUND_TRIPS}",
+                     f"{trips['max']} (median {trips['median']:g}, p99 {trips['p99']}; "
+                     f"{trips['within']:.1%} of {trips['updates']} within {TARGET_ROUND_TRIPS})",
+                     trips["max"] <= TARGET_ROUND_TRIPS))
+        rows.append(("the most round trips of one update, by kind", "(info)", by_kind, None))
     off, on = by_name(results, "ocr off"), by_name(results, "ocr on")
     if on is not None:
         slow = on.pct(95) / off.pct(95) if off.pct(95) else 0.0

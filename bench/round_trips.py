@@ -32,10 +32,12 @@ counts, kinds, per_update = {}, {}, []
 
 def kind_of(task):
     update = task.get_coro().cr_frame.f_locals.get("update")
-    message = update.message
     if update.callback_query is not None:
         pressed = callbacks.decode(update.callback_query.data)
         return "submission" if pressed == callbacks.Action("submit") else "answer"
+    message = update.message
+    if message is None:
+        return "other"
     if message.photo:
         return "photo"
     return "first message" if (message.text or "").startswith("/start") else "answer"

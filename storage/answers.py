@@ -86,12 +86,19 @@ _SAVE_AND_MARK = (
 )
 
 
-# A photo: the page it becomes among the entry's evidence of its kind and award, and its row.
-_PAGES_BEFORE = sa.select(sa.func.count()).where(
-    _EVIDENCE.c.registration_id == sa.bindparam("registration_id"),
-    _EVIDENCE.c.kind == sa.bindparam("kind"),
-    _EVIDENCE.c.award_position.is_not_distinct_from(sa.bindparam("award_position")),
-)
+
+
+def _pages_before(prefix: str = "") -> sa.Select:
+    """A photo's page among the entry's evidence of its kind and award, less one; its values
+    bound as the row's columns, named with `prefix`."""
+    return sa.select(sa.func.count()).where(
+        _EVIDENCE.c.registration_id == sa.bindparam(f"{prefix}registration_id"),
+        _EVIDENCE.c.kind == sa.bindparam(f"{prefix}kind"),
+        _EVIDENCE.c.award_position.is_not_distinct_from(sa.bindparam(f"{prefix}award_position")),
+    )
+
+
+_PAGES_BEFORE = _pages_before()
 _ADD_EVIDENCE = sa.insert(_EVIDENCE).returning(_EVIDENCE.c.id)
 # PostgreSQL: a photo in two round trips. The row's id comes first (the dialog's answer names
 # it); then the row, counted as the next page, goes in the answer's statement, made only with
@@ -107,7 +114,7 @@ _ADDED = (
         sa.select(
             *(sa.bindparam(f"evidence_{name}", type_=_EVIDENCE.c[name].type)
               for name in _EVIDENCE_VALUES),
-            _PAGES_BEFORE.scalar_subquery() + 1,
+            _pages_before("evidence_").scalar_subquery() + 1,
         ).select_from(_MARKED),
     )
     .returning(_EVIDENCE.c.id)
@@ -119,7 +126,7 @@ _SAVE_MARK_AND_ADD = _SAVE_AND_MARK.add_cte(_ADDED)
 # A first message: the update is marked only if the person has no entry at all (nothing to
 # resume, nothing submitted before: what they are told then needs the whole unit of work), and
 # the new draft is written only with a new mark. INSERT … SELECT … ON CONFLICT, on both engines.
-_MARK_IF_NEW_ON = {
+_MARK_IF_NEW = {
     name: insert(_PROCESSED)
     .from_select(
         ["update_id", "at"],
@@ -132,36 +139,24 @@ _MARK_IF_NEW_ON = {
     .returning(_PROCESSED.c.update_id)
     for name, insert in INSERTS.items()
 }
-_MARK_IF_NEW = _MARK_IF_NEW_ON["sqlite"]
-_NEW_DRAFT = (
-    sa.insert(REGISTRATIONS)
-    .values(
-        {column: sa.bindparam(column) for column in (
-            "state", "secrets_cipher", "id_hash", "name", "hukou_code", "created_at",
-            "updated_at")}
-        | {"owner_channel": sa.bindparam("channel"),
-           "owner_external_id": sa.bindparam("external_id"),
-           "status": Status.DRAFT.value, "version": 1},
-    )
-    .returning(REGISTRATIONS.c.id)
-)
-
+# A new draft's columns; the same values for SQLite's insert and PostgreSQL's one statement.
+_NEW_DRAFT_VALUES = {
+    **{column: sa.bindparam(column, type_=REGISTRATIONS.c[column].type) for column in (
+        "state", "secrets_cipher", "id_hash", "name", "hukou_code", "created_at", "updated_at")},
+    "owner_channel": sa.bindparam("channel", type_=REGISTRATIONS.c.owner_channel.type),
+    "owner_external_id": sa.bindparam("external_id", type_=REGISTRATIONS.c.owner_external_id.type),
+    "status": sa.literal(Status.DRAFT.value, REGISTRATIONS.c.status.type),
+    "version": sa.literal(1, REGISTRATIONS.c.version.type),
+    "is_demo": sa.false(),
+}
+_NEW_DRAFT = sa.insert(REGISTRATIONS).values(_NEW_DRAFT_VALUES).returning(REGISTRATIONS.c.id)
 # PostgreSQL: the mark and the new draft as one statement (committed alone).
-_MARKED_IF_NEW = _MARK_IF_NEW_ON["postgresql"].cte("marked_if_new")
-_DRAFT_COLUMNS = ("state", "secrets_cipher", "id_hash", "name", "hukou_code", "created_at",
-                  "updated_at")
+_MARKED_IF_NEW = _MARK_IF_NEW["postgresql"].cte("marked_if_new")
 _START_AND_MARK = (
     sa.insert(REGISTRATIONS)
     .from_select(
-        [*_DRAFT_COLUMNS, "owner_channel", "owner_external_id", "status", "version", "is_demo"],
-        sa.select(
-            *(sa.bindparam(name, type_=REGISTRATIONS.c[name].type) for name in _DRAFT_COLUMNS),
-            sa.bindparam("channel", type_=REGISTRATIONS.c.owner_channel.type),
-            sa.bindparam("external_id", type_=REGISTRATIONS.c.owner_external_id.type),
-            sa.literal(Status.DRAFT.value, REGISTRATIONS.c.status.type),
-            sa.literal(1, REGISTRATIONS.c.version.type),
-            sa.false(),
-        ).select_from(_MARKED_IF_NEW),
+        list(_NEW_DRAFT_VALUES),
+        sa.select(*_NEW_DRAFT_VALUES.values()).select_from(_MARKED_IF_NEW),
     )
     .returning(REGISTRATIONS.c.id)
     .add_cte(_MARKED_IF_NEW)
@@ -231,8 +226,8 @@ async def save_answer(
     it can skip that read, since a save of it is refused too once anything changed the row."""
     params = _save_params(db, seen, draft, update_id)
     if db.dialect != "sqlite":
-        saved = await _in_one_statement(db, _SAVE_AND_MARK, params, also)
-        return _saved(seen, draft) if saved else None
+        saved = await _in_one_statement(db, _SAVE_AND_MARK, params, _constant(also))
+        return None if saved is None else _saved(seen, draft)
 
     def save(connection: Connection) -> bool:
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
@@ -275,7 +270,7 @@ async def save_with_evidence(
         params = _save_params(db, seen, draft, update_id)
         if connection.execute(_SAVE_IF_UNCHANGED, params).rowcount != 1:
             raise _Refused  # changed meanwhile: the evidence row goes too
-        if connection.execute(MARK_UPDATE[db.dialect], params).first() is None:
+        if connection.execute(MARK_UPDATE["sqlite"], params).first() is None:
             raise _Refused
         if also is not None:
             connection.execute(also.statement, also.params)
@@ -303,22 +298,27 @@ async def _save_with_evidence_in_one_statement(
     row = evidence_row(seen.record.id, page=1, **columns) | {"id": evidence_id}
     params = _save_params(db, seen, draft, update_id) | {
         f"evidence_{name}": value for name, value in row.items()
-    } | {name: row[name] for name in ("registration_id", "kind", "award_position")}
-    saved = await _in_one_statement(db, _SAVE_MARK_AND_ADD, params, also)
-    return _saved(seen, draft) if saved else None
+    }
+    saved = await _in_one_statement(db, _SAVE_MARK_AND_ADD, params, _constant(also))
+    return None if saved is None else _saved(seen, draft)
 
 
 async def _in_one_statement(
-    db: Database, statement: sa.Executable, params: dict[str, Any], also: Write | None
-) -> bool:
-    """PostgreSQL: a save that commits alone, or with `also` in one transaction; whether it
-    returned its row (nothing is written otherwise)."""
+    db: Database, statement: sa.Executable, params: dict[str, Any],
+    also: Callable[[int], Write | None] | None,
+) -> int | None:
+    """PostgreSQL: a write that commits alone, or in one transaction with `also(the id it
+    returned)`; that id, or None when it wrote nothing."""
     async with db.autocommit() if also is None else db.transaction() as connection:
-        if (await connection.execute(statement, params)).first() is None:
-            return False
-        if also is not None:
-            await connection.execute(also.statement, also.params)
-        return True
+        row_id = (await connection.execute(statement, params)).scalar()
+        write = also(row_id) if also is not None and row_id is not None else None
+        if write is not None:
+            await connection.execute(write.statement, write.params)
+        return row_id
+
+
+def _constant(write: Write | None) -> Callable[[int], Write | None] | None:
+    return None if write is None else lambda _row_id: write
 
 
 def _save_params(db: Database, seen: Glance, draft: Draft, update_id: int) -> dict[str, Any]:
@@ -352,19 +352,15 @@ async def start_draft(
     }
     if db.dialect == "sqlite":
         reg_id = await db.in_one_transaction(partial(_start, params, also))
-    else:  # one statement, or one transaction with `also`
-        async with db.autocommit() if also is None else db.transaction() as connection:
-            reg_id = (await connection.execute(_START_AND_MARK, params)).scalar()
-            write = also(reg_id) if also is not None and reg_id is not None else None
-            if write is not None:
-                await connection.execute(write.statement, write.params)
+    else:
+        reg_id = await _in_one_statement(db, _START_AND_MARK, params, also)
     return None if reg_id is None else Glance(owner, OpenDraft(reg_id, draft), 1, seen=False)
 
 
 def _start(params: dict[str, Any], also: Callable[[int], Write | None] | None,
            connection: Connection) -> int | None:
     """SQLite's `start_draft`, in its one write transaction: the new draft's id, or None."""
-    if connection.execute(_MARK_IF_NEW, params).first() is None:
+    if connection.execute(_MARK_IF_NEW["sqlite"], params).first() is None:
         return None  # nothing written
     reg_id = connection.execute(_NEW_DRAFT, params).scalar_one()
     write = also(reg_id) if also is not None else None
